@@ -1,0 +1,36 @@
+"""Figure builders shared by the tabs: plotly figures from plain numbers."""
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import plotly.graph_objects as go
+
+PALETTE = ("#1f77b4", "#d62728", "#2ca02c", "#9467bd", "#ff7f0e", "#17becf", "#8c564b", "#e377c2")
+FONT = dict(family="Inter, Noto Sans SC, sans-serif", size=14)
+
+
+def base_layout(fig: go.Figure, title: str, x_title: str, y_title: str, *, height: int = 420) -> go.Figure:
+    fig.update_layout(title=title, xaxis_title=x_title, yaxis_title=y_title, height=height, font=FONT,
+                      template="plotly_white", margin=dict(l=60, r=20, t=60, b=50),
+                      legend=dict(orientation="h", yanchor="bottom", y=1.02, xanchor="left", x=0))
+    return fig
+
+
+def curves_figure(series: Sequence[tuple[str, dict[str, tuple[list[int], list[float]]]]], names: Sequence[str],
+                  *, title: str = "", x_title: str = "iteration", y_title: str = "", percent: bool = False,
+                  dashes: dict[str, str] | None = None) -> go.Figure:
+    """One line per (run, metric): runs by colour, metrics by dash (e.g. train dashed, test solid as in Fig. 6).
+
+    series: (run label, {metric name: (steps, values)}) for each run, as RunStore.metrics returns.
+    """
+    dashes = dashes or {}
+    fig = go.Figure()
+    for i, (label, metrics) in enumerate(series):
+        for name in names:
+            if name not in metrics:
+                continue
+            steps, values = metrics[name]
+            ys = [100 * v for v in values] if percent else values
+            fig.add_trace(go.Scatter(x=steps, y=ys, mode="lines", name=f"{label} {name}",
+                                     line=dict(color=PALETTE[i % len(PALETTE)], dash=dashes.get(name, "solid"))))
+    return base_layout(fig, title, x_title, y_title + (" (%)" if percent else ""))

@@ -1,0 +1,1 @@
+"""The three papers' architectures, one file each; no trainer or UI code here."""

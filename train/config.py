@@ -1,0 +1,95 @@
+"""Run configurations: plain dataclasses with the papers' defaults, saved as JSON with each run."""
+from __future__ import annotations
+
+import dataclasses
+import json
+import math
+from dataclasses import dataclass
+from typing import Any, Self
+
+OPTIMIZERS = ("sgd", "adam")
+SCHEDULES = ("constant", "step", "cosine", "inverse_sqrt")
+DEVICES = ("auto", "cpu", "cuda", "mps")
+
+
+class ConfigError(ValueError):
+    """A configuration value is out of range; the message says which and what is allowed."""
+
+
+@dataclass
+class TrainConfig:
+    """What every trainer needs: steps, optimiser, schedule, logging and checkpoint cadence."""
+
+    seed: int = 0
+    steps: int = 1000               # optimiser steps in the whole run
+    batch_size: int = 128           # global batch (split across ranks under torchrun)
+    optimizer: str = "sgd"          # sgd | adam
+    lr: float = 0.1
+    momentum: float = 0.9           # SGD momentum, or Adam's beta1
+    beta2: float = 0.999            # Adam only
+    eps: float = 1e-8               # Adam only
+    weight_decay: float = 0.0
+    schedule: str = "step"          # constant | step | cosine | inverse_sqrt
+    milestones: tuple[int, ...] = ()  # step decay: multiply lr by gamma at these steps
+    gamma: float = 0.1
+    warmup_steps: int = 0           # cosine and inverse_sqrt warm up linearly over these
+    log_every: int = 20             # read metrics off the device every N steps (a host sync)
+    eval_every: int = 200
+    checkpoint_every: int = 500
+    snapshot_every: int = 50
+    device: str = "auto"            # auto | cpu | cuda | mps
+    amp: bool = True                # bf16 autocast on CUDA; ignored elsewhere
+    compile: bool = False           # torch.compile the model (falls back when unavailable)
+
+    def __post_init__(self) -> None:
+        self.milestones = tuple(int(m) for m in self.milestones)
+        positive = ("steps", "batch_size", "log_every", "eval_every", "checkpoint_every", "snapshot_every")
+        for name in positive:
+            value = getattr(self, name)
+            if not isinstance(value, int) or isinstance(value, bool) or value < 1:
+                raise ConfigError(f"{name} must be a whole number of at least 1, got {value!r}")
+        for name in ("lr", "momentum", "beta2", "eps", "weight_decay", "gamma"):
+            value = getattr(self, name)
+            if not isinstance(value, (int, float)) or isinstance(value, bool) or not math.isfinite(value) or value < 0:
+                raise ConfigError(f"{name} must be a finite number >= 0, got {value!r}")
+        if self.lr <= 0:
+            raise ConfigError(f"lr must be greater than 0, got {self.lr}")
+        if self.warmup_steps < 0:
+            raise ConfigError(f"warmup_steps must be >= 0, got {self.warmup_steps}")
+        if self.schedule == "inverse_sqrt" and self.warmup_steps < 1:
+            raise ConfigError("the inverse_sqrt schedule needs warmup_steps >= 1 (the paper uses 4000)")
+        choose(self.optimizer, OPTIMIZERS, "optimizer")
+        choose(self.schedule, SCHEDULES, "schedule")
+        choose(self.device, DEVICES, "device")
+
+    def to_dict(self) -> dict[str, Any]:
+        return dataclasses.asdict(self)
+
+    def to_json(self) -> str:
+        return json.dumps(self.to_dict(), sort_keys=True)
+
+    @classmethod
+    def from_dict(cls, values: dict[str, Any]) -> Self:
+        """Build from a dict, ignoring unknown keys so older run records still load."""
+        names = {f.name for f in dataclasses.fields(cls)}
+        return cls(**{k: v for k, v in values.items() if k in names})
+
+    @classmethod
+    def from_json(cls, text: str) -> Self:
+        return cls.from_dict(json.loads(text))
+
+    def replace(self, **changes: Any) -> Self:
+        return dataclasses.replace(self, **changes)
+
+
+def choose(value: str, allowed: tuple[str, ...], name: str) -> str:
+    """Check that value is one of allowed, with a message listing them."""
+    if value not in allowed:
+        raise ConfigError(f"{name} must be one of {', '.join(allowed)}; got {value!r}")
+    return value
+
+
+def config_fields(cls: type[TrainConfig]) -> list[dataclasses.Field]:
+    """The dataclass fields of a config class, in declaration order."""
+    return list(dataclasses.fields(cls))
+

@@ -1,0 +1,82 @@
+"""Execute one stored run: build its task, resume from its newest good checkpoint, record everything."""
+from __future__ import annotations
+
+import os
+import signal
+import threading
+from collections.abc import Sequence
+from pathlib import Path
+
+import numpy as np
+
+from train.checkpoint import newest_good_checkpoint
+from train.recipes import get_recipe
+from train.runtime import Dist, pick_device, seed_everything
+from train.store import RunStore
+from train.trainer import Listener, Trainer
+
+
+class StoreRecorder(Listener):
+    """Writes a run's events into the run store (rank 0 only)."""
+
+    def __init__(self, store: RunStore, run_id: str):
+        self.store, self.run_id = store, run_id
+
+    def on_metrics(self, step: int, values: dict[str, float]) -> None:
+        self.store.log_metrics(self.run_id, step, values)
+
+    def on_snapshot(self, step: int, name: str, array: np.ndarray) -> None:
+        self.store.save_snapshot(self.run_id, step, name, array)
+
+    def on_checkpoint(self, step: int, path: Path) -> None:
+        self.store.update(self.run_id, step=step, message=f"checkpoint at step {step}")
+
+
+def execute(store: RunStore, run_id: str, listeners: Sequence[Listener] = (), ranks: Dist = Dist()) -> str:
+    """Run (or resume) run_id to its end; returns its final status. Errors are recorded, then raised."""
+    run = store.get(run_id)
+    recipe = get_recipe(run.recipe)
+    cfg = recipe.config_cls.from_dict(run.config)
+    stop = threading.Event()
+    if ranks.main:
+        store.update(run_id, status="running", pid=os.getpid(), stop_requested=0, message="starting")
+    try:
+        previous = _on_sigterm(stop.set)
+        device = pick_device(cfg.device, ranks)
+        seed_everything(cfg.seed)
+        task = recipe.build_task(cfg, device, ranks)
+        found = newest_good_checkpoint(store.checkpoints(run_id))
+        state = found[1] if found else None
+        if ranks.main:
+            store.truncate_metrics(run_id, state["step"] if state else 0)
+            resumed = f"resumed at step {state['step']}" if state else "started"
+            store.update(run_id, message=f"{resumed} on {device.type}, data: {getattr(task, 'data_name', '')}")
+        trainer = Trainer(task, cfg, device, checkpoint_dir=store.checkpoint_dir(run_id),
+                          listeners=[StoreRecorder(store, run_id), *listeners] if ranks.main else [],
+                          should_stop=lambda: stop.is_set() or store.stop_requested(run_id), ranks=ranks,
+                          d_model=getattr(task, "d_model", None))
+        status = trainer.fit(state)
+        signal.signal(signal.SIGTERM, previous)
+    except BaseException as exc:
+        if ranks.main:
+            _record_failure(store, run_id, exc)
+        raise
+    if ranks.main:
+        store.update(run_id, status=status, pid=None, message=f"{status} at step {trainer.step}")
+    return status
+
+
+def _on_sigterm(handler):
+    """SIGTERM stops the run gracefully (final checkpoint); only possible in the main thread."""
+    if threading.current_thread() is not threading.main_thread():
+        return signal.getsignal(signal.SIGTERM)
+    return signal.signal(signal.SIGTERM, lambda *_: handler())
+
+
+def _record_failure(store: RunStore, run_id: str, exc: BaseException) -> None:
+    status = "interrupted" if isinstance(exc, KeyboardInterrupt) else "failed"
+    reason = "disk full: free some space, then resume" if isinstance(exc, OSError) and exc.errno == 28 else str(exc)
+    try:
+        store.update(run_id, status=status, pid=None, message=f"{type(exc).__name__}: {reason}"[:1000])
+    except Exception:  # the store itself cannot be written (e.g. disk full); reconcile() will mark it later
+        pass

@@ -1,0 +1,73 @@
+"""Where and how a run executes: device choice, seeding, autocast, torch.distributed."""
+from __future__ import annotations
+
+import contextlib
+import os
+import random
+from dataclasses import dataclass
+
+import numpy as np
+import torch
+import torch.distributed as dist
+
+
+@dataclass(frozen=True)
+class Dist:
+    """This process's place among torchrun's processes (rank 0 of 1 without torchrun)."""
+
+    rank: int = 0
+    world_size: int = 1
+    local_rank: int = 0
+
+    @property
+    def main(self) -> bool:
+        return self.rank == 0
+
+    @property
+    def active(self) -> bool:
+        return self.world_size > 1
+
+
+def init_distributed(device_name: str) -> Dist:
+    """Join torchrun's process group when WORLD_SIZE > 1: NCCL on GPUs, gloo on the CPU."""
+    world = int(os.environ.get("WORLD_SIZE", "1"))
+    if world <= 1:
+        return Dist()
+    rank, local = int(os.environ["RANK"]), int(os.environ.get("LOCAL_RANK", "0"))
+    if not dist.is_initialized():
+        use_cuda = device_name in ("auto", "cuda") and torch.cuda.is_available()
+        if use_cuda:
+            torch.cuda.set_device(local)
+        dist.init_process_group("nccl" if use_cuda else "gloo")
+    return Dist(rank, world, local)
+
+
+def pick_device(name: str = "auto", ranks: Dist = Dist()) -> torch.device:
+    """cuda if present, else mps, else cpu; a named device that is missing is an error that says so."""
+    cuda, mps = torch.cuda.is_available(), torch.backends.mps.is_available()
+    if name == "auto":
+        name = "cuda" if cuda else "mps" if mps else "cpu"
+    if name == "cuda" and not cuda:
+        raise RuntimeError("device 'cuda' was asked for but no CUDA GPU is visible; use --device cpu")
+    if name == "mps" and not mps:
+        raise RuntimeError("device 'mps' was asked for but Apple's MPS is not available; use --device cpu")
+    return torch.device("cuda", ranks.local_rank) if name == "cuda" else torch.device(name)
+
+
+def seed_everything(seed: int) -> None:
+    random.seed(seed)
+    np.random.seed(seed % 2**32)
+    torch.manual_seed(seed)
+
+
+def autocast(device: torch.device, enabled: bool):
+    """bf16 autocast on CUDA (no loss scaling needed); full precision elsewhere."""
+    if enabled and device.type == "cuda":
+        return torch.autocast("cuda", dtype=torch.bfloat16)
+    return contextlib.nullcontext()
+
+
+def sum_across_ranks(values: torch.Tensor, ranks: Dist) -> torch.Tensor:
+    if ranks.active:
+        dist.all_reduce(values)
+    return values

@@ -1,0 +1,172 @@
+"""The training loop: one flat loop, observable through events, resumable at any checkpoint.
+
+A task (an image classifier, a translator) supplies the model, the batches, the loss and the
+evaluation; the loop owns the optimiser, the schedule, autocast, logging, checkpoints and
+stopping, so every recipe gets all of them in the same way. Listeners receive plain numbers
+and arrays: the CLI draws a progress bar, the run store records, the UI reads the store.
+"""
+from __future__ import annotations
+
+import math
+import time
+from collections.abc import Callable, Iterator, Sequence
+from pathlib import Path
+from typing import Any, Protocol
+
+import numpy as np
+import torch
+from torch import nn
+
+from train.checkpoint import save_checkpoint, unwrap
+from train.config import TrainConfig
+from train.runtime import Dist, autocast, sum_across_ranks
+from train.schedules import build_optimizer, lr_factor
+
+
+class Task(Protocol):
+    """What a recipe gives the loop."""
+
+    model: nn.Module
+    throughput_name: str  # e.g. "images_per_s"
+
+    def batches(self, start_step: int) -> Iterator[Any]: ...
+    def train_loss(self, model: nn.Module, batch: Any) -> tuple[torch.Tensor, dict[str, torch.Tensor]]: ...
+    def train_metrics(self, sums: dict[str, float]) -> dict[str, float]: ...
+    def evaluate(self, model: nn.Module) -> dict[str, float]: ...
+    def snapshots(self, model: nn.Module) -> dict[str, np.ndarray]: ...
+
+
+class Listener:
+    """Receives a run's events; override what you need."""
+
+    def on_start(self, step: int, total: int) -> None: ...
+    def on_metrics(self, step: int, values: dict[str, float]) -> None: ...
+    def on_snapshot(self, step: int, name: str, array: np.ndarray) -> None: ...
+    def on_checkpoint(self, step: int, path: Path) -> None: ...
+    def on_end(self, step: int, status: str) -> None: ...
+
+
+class DivergedError(RuntimeError):
+    """The loss became NaN or infinite."""
+
+
+class Trainer:
+    def __init__(self, task: Task, cfg: TrainConfig, device: torch.device, *, checkpoint_dir: Path,
+                 listeners: Sequence[Listener] = (), should_stop: Callable[[], bool] = lambda: False,
+                 ranks: Dist = Dist(), d_model: int | None = None):
+        self.task, self.cfg, self.device, self.ranks = task, cfg, device, ranks
+        self.checkpoint_dir, self.listeners, self.should_stop = checkpoint_dir, list(listeners), should_stop
+        self.model = task.model.to(device)
+        self.optimizer = build_optimizer(cfg, self.model.parameters(), fused=device.type == "cuda")
+        self.scheduler = torch.optim.lr_scheduler.LambdaLR(self.optimizer, lr_factor(cfg, d_model))
+        self.train_model = self._wrap(self.model)
+        self.step = 0
+
+    def _wrap(self, model: nn.Module) -> nn.Module:
+        if self.ranks.active:
+            ids = [self.device.index] if self.device.type == "cuda" else None
+            model = nn.parallel.DistributedDataParallel(model, device_ids=ids)
+        if self.cfg.compile:
+            try:
+                model = torch.compile(model)
+            except Exception:  # no compiler toolchain here: the eager model trains the same
+                pass
+        return model
+
+    # -- state ------------------------------------------------------------------------
+    def state_dict(self) -> dict[str, Any]:
+        state = {"step": self.step, "model": unwrap(self.model).state_dict(),
+                 "optimizer": self.optimizer.state_dict(), "scheduler": self.scheduler.state_dict(),
+                 "cpu_rng": torch.get_rng_state()}
+        if self.device.type == "cuda":
+            state["cuda_rng"] = torch.cuda.get_rng_state(self.device)
+        return state
+
+    def load_state_dict(self, state: dict[str, Any]) -> None:
+        unwrap(self.model).load_state_dict(state["model"])
+        self.optimizer.load_state_dict(state["optimizer"])
+        self.scheduler.load_state_dict(state["scheduler"])
+        torch.set_rng_state(state["cpu_rng"])
+        if "cuda_rng" in state and self.device.type == "cuda":
+            torch.cuda.set_rng_state(state["cuda_rng"], self.device)
+        self.step = int(state["step"])
+
+    # -- events -----------------------------------------------------------------------
+    def _emit(self, event: str, *args: Any) -> None:
+        for listener in self.listeners:
+            getattr(listener, event)(*args)
+
+    def _snapshot(self) -> None:
+        if self.ranks.main:
+            for name, array in self.task.snapshots(unwrap(self.model)).items():
+                self._emit("on_snapshot", self.step, name, array)
+
+    def _checkpoint(self) -> None:
+        if self.ranks.main:
+            path = save_checkpoint(self.checkpoint_dir, self.step, self.state_dict())
+            self._emit("on_checkpoint", self.step, path)
+
+    def _evaluate(self) -> None:
+        if self.ranks.main:
+            self._emit("on_metrics", self.step, self.task.evaluate(unwrap(self.model)))
+            self.model.train()
+
+    # -- the loop -----------------------------------------------------------------------
+    def fit(self, state: dict[str, Any] | None = None) -> str:
+        """Train to cfg.steps (from state if given); returns 'done' or 'cancelled'."""
+        cfg = self.cfg
+        if state is not None:
+            self.load_state_dict(state)
+        self._emit("on_start", self.step, cfg.steps)
+        if self.step == 0:
+            self._snapshot()
+        self.model.train()
+        batches = self.task.batches(self.step)
+        sums: dict[str, torch.Tensor] = {}
+        tic, stop = time.perf_counter(), False
+        while self.step < cfg.steps and not stop:
+            # forward / backward / update
+            batch = next(batches)
+            with autocast(self.device, cfg.amp):
+                loss, stats = self.task.train_loss(self.train_model, batch)
+            self.optimizer.zero_grad(set_to_none=True)
+            loss.backward()
+            self.optimizer.step()
+            self.scheduler.step()
+            self.step += 1
+            for name, value in {"loss": loss.detach().float(), "steps": torch.ones((), device=self.device), **stats}.items():
+                sums[name] = sums[name] + value if name in sums else value.detach().float()
+            last = self.step == cfg.steps
+
+            # log: the one host sync every log_every steps
+            if self.step % cfg.log_every == 0 or last:
+                names = sorted(sums)
+                totals = sum_across_ranks(torch.stack([sums[n] for n in names]), self.ranks).tolist()
+                totals = dict(zip(names, totals))
+                elapsed = time.perf_counter() - tic
+                values = {"loss": totals["loss"] / totals["steps"], "lr": self.scheduler.get_last_lr()[0],
+                          **self.task.train_metrics(totals)}
+                if "count" in totals:
+                    values[self.task.throughput_name] = totals["count"] / max(elapsed, 1e-9)
+                if not math.isfinite(values["loss"]):
+                    raise DivergedError(f"the loss became {values['loss']} at step {self.step}: lower the learning rate")
+                if self.ranks.main:
+                    self._emit("on_metrics", self.step, values)
+                stop = self._stop_requested()
+                sums, tic = {}, time.perf_counter()
+
+            # evaluate, snapshot, checkpoint
+            if self.step % cfg.eval_every == 0 or last or stop:
+                self._evaluate()
+            if self.step % cfg.snapshot_every == 0 or last or stop:
+                self._snapshot()
+            if self.step % cfg.checkpoint_every == 0 or last or stop:
+                self._checkpoint()
+        status = "done" if self.step >= cfg.steps else "cancelled"
+        self._emit("on_end", self.step, status)
+        return status
+
+    def _stop_requested(self) -> bool:
+        """Rank 0 decides; under torchrun every rank learns it, so all stop at the same step."""
+        flag = torch.tensor([float(self.ranks.main and self.should_stop())], device=self.device)
+        return bool(sum_across_ranks(flag, self.ranks).item())
