@@ -65,6 +65,12 @@ def add_config_options(parser: argparse.ArgumentParser, cls: type[TrainConfig]) 
             parser.add_argument(flag, dest=f.name, type=kind, default=None, help=helptext)
 
 
+def add_common_options(parser: argparse.ArgumentParser, default: object) -> None:
+    """Options accepted before or after the recipe name."""
+    parser.add_argument("--home", default=default, help="run store folder (default: $PAPERLAB_HOME or the user cache)")
+    parser.add_argument("--quiet", action="store_true", default=default, help="no progress bar")
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="python -m train", description="Train the papers' models into the Paper Lab run store.",
@@ -73,14 +79,14 @@ def build_parser() -> argparse.ArgumentParser:
         + "experiments:\n" + "".join(f"  {e.name:20} {e.figure}: {e.summary}\n" for e in EXPERIMENTS.values()))
     parser.add_argument("--resume", metavar="RUN_ID", help="continue a stored run from its newest checkpoint")
     parser.add_argument("--list", action="store_true", help="list the runs in the store")
-    parser.add_argument("--home", help="run store folder (default: $PAPERLAB_HOME or the user cache)")
-    parser.add_argument("--quiet", action="store_true", help="no progress bar (used by the app's launcher)")
+    add_common_options(parser, argparse.SUPPRESS)
     sub = parser.add_subparsers(dest="name", metavar="RECIPE|EXPERIMENT")
     for name, item in [*RECIPES.items(), *EXPERIMENTS.items()]:
         recipe = get_recipe(getattr(item, "recipe", name))
         p = sub.add_parser(name, help=item.summary, description=item.summary)
         p.add_argument("--preset", choices=sorted(item.presets), help="named settings, e.g. lecture")
         p.add_argument("--label", default="", help="a name shown in the app")
+        add_common_options(p, argparse.SUPPRESS)
         add_config_options(p, recipe.config_cls)
     return parser
 
@@ -88,6 +94,7 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: list[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
+    args.home, args.quiet = getattr(args, "home", None), getattr(args, "quiet", False)
     store = RunStore(args.home)
     if args.list:
         for run in store.list_runs():

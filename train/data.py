@@ -125,7 +125,7 @@ def load_image_folder(root: Path, *, size: int = 32,
     from torchvision.datasets import ImageFolder
 
     root = root.resolve()
-    key = hashlib.sha256(f"{root}:{root.stat().st_mtime_ns}:{size}".encode()).hexdigest()[:16]
+    key = hashlib.sha256(f"{root}:{root.stat().st_mtime_ns}:{size}:mixed".encode()).hexdigest()[:16]
     cache = data_home() / "folders" / f"{key}.npz"
     if cache.exists():
         with np.load(cache) as f:
@@ -142,7 +142,10 @@ def load_image_folder(root: Path, *, size: int = 32,
             done += 1
             if progress and done % 500 == 0:
                 progress(done, total)
-        arrays.append((xs, np.asarray(folder.targets, np.int64)))
+        # ImageFolder lists images class by class; mix them once, as CIFAR-10's own batches are, so that
+        # train_size, val_size and eval_size take a sample of every class
+        order = np.random.default_rng(0).permutation(len(xs))
+        arrays.append((xs[order], np.asarray(folder.targets, np.int64)[order]))
     if len(arrays) == 1:
         x, y = arrays[0]
         order = np.random.default_rng(0).permutation(len(y))

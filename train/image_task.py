@@ -10,8 +10,16 @@ import torch.nn.functional as F
 from torch import nn
 
 from train.config import ConfigError, TrainConfig, choose
-from train.data import (ImageData, epoch_order, load_images, normalize, pca_basis, pca_color, random_crop_flip,
-                        step_generator)
+from train.data import (
+    ImageData,
+    epoch_order,
+    load_images,
+    normalize,
+    pca_basis,
+    pca_color,
+    random_crop_flip,
+    step_generator,
+)
 from train.runtime import Dist
 
 AUGMENTATIONS = ("none", "flip", "crop_flip", "crop_flip_pca")

@@ -45,6 +45,8 @@ def execute(store: RunStore, run_id: str, listeners: Sequence[Listener] = (), ra
         device = pick_device(cfg.device, ranks)
         seed_everything(cfg.seed)
         task = recipe.build_task(cfg, device, ranks)
+        if ranks.main and hasattr(task, "save_files"):  # files a run's views need, e.g. a tokenizer
+            task.save_files(store.run_dir(run_id))
         found = newest_good_checkpoint(store.checkpoints(run_id))
         state = found[1] if found else None
         if ranks.main:

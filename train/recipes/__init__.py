@@ -66,4 +66,5 @@ def experiment_configs(name: str, preset: str | None = None, **overrides: Any) -
     return [(label, recipe.config(None, **{**shared, **variant})) for label, variant in exp.variants]
 
 
-from train.recipes import resnet  # noqa: E402,F401  (each lab module registers itself)
+# Each lab module registers its recipes and experiments when imported.
+from train.recipes import alexnet, resnet, translation  # noqa: E402,F401

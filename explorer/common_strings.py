@@ -1,0 +1,15 @@
+"""Strings used by more than one tab (see explorer/i18n.py)."""
+
+STRINGS = {
+    "app.title": ("Paper Lab: read AlexNet, ResNet and the Transformer by re-running them",
+                  "Paper Lab：通过重新运行来阅读 AlexNet、ResNet 和 Transformer"),
+    "tab.alexnet": ("AlexNet (2012)", "AlexNet (2012)"),
+    "tab.resnet": ("ResNet (2015)", "ResNet (2015)"),
+    "tab.transformer": ("Transformer (2017)", "Transformer (2017)"),
+    "tab.runs": ("Runs", "训练记录"),
+    "tab.reading": ("Reading", "阅读指南"),
+    "common.coming": ("This lab is being built: its figures arrive with the next release.",
+                      "本实验室正在建设中，图表将在下一个版本中提供。"),
+    "common.iteration": ("iteration", "迭代次数"),
+    "common.error_pct": ("error", "错误率"),
+}

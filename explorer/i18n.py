@@ -1,0 +1,55 @@
+"""English and Chinese for every label, message and plot title.
+
+Each tab module keeps its own STRINGS table, {key: (english, chinese)}; this module merges
+them into Gradio's I18n (labels are translated in the browser from its language) and
+translates server-side text (messages, plot titles) for the language a request asks for.
+"""
+from __future__ import annotations
+
+import functools
+import importlib
+from collections.abc import Mapping
+
+import gradio as gr
+from gradio.i18n import I18nData
+
+LANGUAGES = ("en", "zh")
+TAB_MODULES = ("explorer.common_strings", "explorer.runs_tab", "explorer.reading_tab", "explorer.alexnet_tab",
+               "explorer.resnet_tab", "explorer.transformer_tab")
+
+
+def t(key: str) -> I18nData:
+    """A label translated in the browser; key must be in some module's STRINGS."""
+    return I18nData(key)
+
+
+@functools.cache
+def all_strings() -> dict[str, tuple[str, str]]:
+    merged: dict[str, tuple[str, str]] = {}
+    for name in TAB_MODULES:
+        table: Mapping[str, tuple[str, str]] = getattr(importlib.import_module(name), "STRINGS", {})
+        for key, pair in table.items():
+            if key in merged and merged[key] != pair:
+                raise ValueError(f"i18n key {key!r} is defined twice with different text")
+            merged[key] = pair
+    return merged
+
+
+def build_i18n() -> gr.I18n:
+    strings = all_strings()
+    return gr.I18n(**{lang: {k: pair[i] for k, pair in strings.items()} for i, lang in enumerate(LANGUAGES)})
+
+
+def language(request: gr.Request | None) -> str:
+    """'zh' when the browser prefers Chinese, else 'en'."""
+    header = "" if request is None else (request.headers.get("accept-language") or "")
+    first = header.split(",")[0].strip().lower()
+    return "zh" if first.startswith("zh") else "en"
+
+
+def text(key: str, lang: str = "en", **values: object) -> str:
+    """Server-side translation, for gr.Error / gr.Warning messages and plot titles."""
+    pair = all_strings().get(key)
+    if pair is None:
+        return key
+    return pair[LANGUAGES.index(lang) if lang in LANGUAGES else 0].format(**values)

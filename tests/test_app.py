@@ -1,0 +1,77 @@
+"""The app starts, answers gradio_client calls, and launches a run that trains in the background."""
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+from gradio_client import Client
+
+import app
+from train.store import RunStore
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture
+def server(home):
+    port = free_port()
+    env = {**os.environ, "PAPERLAB_HOME": str(home), "PAPERLAB_PORT": str(port), "OMP_NUM_THREADS": "1"}
+    proc = subprocess.Popen([sys.executable, "app.py"], cwd=ROOT, env=env, stdout=subprocess.PIPE,
+                            stderr=subprocess.STDOUT, text=True)
+    url = f"http://127.0.0.1:{port}/"
+    deadline = time.time() + 90
+    while True:
+        try:
+            with socket.create_connection(("127.0.0.1", port), timeout=1):
+                break
+        except OSError:
+            assert proc.poll() is None, proc.stdout.read()
+            assert time.time() < deadline, "the app did not start within 90 s"
+            time.sleep(0.3)
+    yield url
+    proc.terminate()
+    proc.wait(timeout=30)
+
+
+def test_launch_options_are_safe():
+    options = app.launch_options("127.0.0.1", 7860)
+    assert options["ssr_mode"] is False and options["run_history"] is False and options["share"] is False
+    assert options["max_file_size"]
+
+
+def test_app_answers_and_launches_a_background_run(server, home):
+    client = Client(server, verbose=False)
+    message, _ = client.predict("resnet", "", "sample", 6, 16, 0.05, "from the api",
+                                '{"depth": 8, "train_size": 256, "eval_size": 64, "val_size": 0, "log_every": 2}',
+                                api_name="/launch")
+    assert "queued" in message
+    store = RunStore(home)
+    [run] = store.list_runs()
+    assert run.label == "from the api" and run.config["depth"] == 8
+    deadline = time.time() + 120
+    while store.get(run.id).status != "done":
+        assert store.get(run.id).status in ("queued", "running"), store.get(run.id).message
+        assert time.time() < deadline
+        time.sleep(0.5)
+    assert store.metrics(run.id)["loss"][0] == [2, 4, 6]
+
+
+def test_bad_launch_options_get_a_clear_error(server):
+    client = Client(server, verbose=False)
+    with pytest.raises(Exception, match="JSON"):
+        client.predict("resnet", "", "sample", 6, 16, 0.05, "", "{not json", api_name="/launch")
+    with pytest.raises(Exception, match="6n\\+2"):
+        client.predict("resnet", "", "sample", 6, 16, 0.05, "", '{"depth": 7}', api_name="/launch")
+    with pytest.raises(Exception, match="not in the list of choices|data must be"):
+        client.predict("resnet", "", "/etc", 6, 16, 0.05, "", "", api_name="/launch")

@@ -1,0 +1,82 @@
+"""Image data: the bundled sample, any ImageFolder, CIFAR-10 offline, and on-device augmentation."""
+from __future__ import annotations
+
+import numpy as np
+import pytest
+import torch
+from PIL import Image
+
+from train import data
+from train.data import DataUnavailable, load_cifar10, load_images, normalize, pca_basis, pca_color, random_crop_flip
+
+
+def test_bundled_sample_is_balanced_cifar(home):
+    sample = load_images("sample")
+    assert sample.train_x.shape == (1000, 32, 32, 3) and sample.train_x.dtype == np.uint8
+    assert np.bincount(sample.test_y).tolist() == [100] * 10
+    assert sample.classes[0] == "airplane" and "JPEG" in sample.name
+
+
+def test_image_folder_converts_any_image_and_caches(home, tmp_path):
+    root = tmp_path / "pets"
+    modes = {"RGB": (40, 30), "L": (8, 8), "RGBA": (64, 64), "CMYK": (33, 17), "P": (1, 1)}
+    for label in ("cat", "dog"):
+        (root / label).mkdir(parents=True)
+        for i, (mode, size) in enumerate(modes.items()):
+            Image.new(mode, size, color=i * 40 if mode in ("L", "P") else None).save(
+                root / label / f"{i}.{'jpg' if mode in ('RGB', 'L', 'CMYK') else 'png'}")
+    images = load_images(str(root))
+    assert images.classes == ("cat", "dog")
+    assert images.train_x.shape[1:] == (32, 32, 3) and len(images.train_y) + len(images.test_y) == 10
+    assert list((home / "data" / "folders").glob("*.npz"))
+    assert load_images(str(root)).train_x.tolist() == images.train_x.tolist()  # served from the cache
+
+
+def test_cifar10_offline_says_what_to_do(home, monkeypatch):
+    def offline(self):
+        raise OSError("network is unreachable")
+
+    monkeypatch.setattr("torchvision.datasets.CIFAR10.download", offline)
+    with pytest.raises(DataUnavailable, match="sample"):
+        load_cifar10(home / "c10")
+    with pytest.raises(DataUnavailable, match="not cached"):
+        load_cifar10(home / "c10", download=False)
+    with pytest.raises(DataUnavailable, match="unknown data source"):
+        load_images("/no/such/folder")
+
+
+def test_download_progress_is_reported(home, monkeypatch):
+    seen = []
+
+    def slow_download(self):
+        path = home / "c10" / "cifar-10-python.tar.gz"
+        for size in (10, 20):
+            path.write_bytes(b"x" * size)
+            __import__("time").sleep(0.7)
+        raise OSError("cut off")
+
+    monkeypatch.setattr("torchvision.datasets.CIFAR10.download", slow_download)
+    with pytest.raises(DataUnavailable):
+        load_cifar10(home / "c10", progress=lambda done, total: seen.append((done, total)))
+    assert seen and all(total == data.CIFAR10_BYTES for _, total in seen) and max(d for d, _ in seen) >= 10
+
+
+def test_crop_and_flip_move_pixels_not_values():
+    x = normalize(torch.randint(0, 256, (64, 32, 32, 3), dtype=torch.uint8))
+    g = torch.Generator().manual_seed(0)
+    out = random_crop_flip(x, g)
+    assert out.shape == x.shape
+    flipped_only = random_crop_flip(x, torch.Generator().manual_seed(0), pad=0)
+    same = [(flipped_only[i] == x[i]).all() or (flipped_only[i] == x[i].flip(2)).all() for i in range(64)]
+    assert all(same) and not all((flipped_only[i] == x[i]).all() for i in range(64))
+    # a crop keeps a 32x32 window of the zero-padded image: the centre 24x24 of the original survives somewhere
+    assert not torch.equal(out, x)
+
+
+def test_pca_colour_shifts_each_image_by_one_rgb_offset():
+    images = np.random.default_rng(0).integers(0, 256, (100, 8, 8, 3), dtype=np.uint8)
+    x = normalize(torch.from_numpy(images))
+    out = pca_color(x, pca_basis(images), torch.Generator().manual_seed(1))
+    shift = out - x
+    assert torch.allclose(shift, shift[:, :, :1, :1].expand_as(shift), atol=1e-5)
+    assert shift.abs().max() > 0

@@ -1,0 +1,115 @@
+"""The training loop: learns, is deterministic, and resumes exactly where it stopped."""
+from __future__ import annotations
+
+import math
+
+import pytest
+import torch
+
+from train.checkpoint import load_checkpoint, newest_good_checkpoint
+from train.config import ConfigError, TrainConfig
+from train.recipes import get_recipe
+from train.runtime import Dist, seed_everything
+from train.schedules import inverse_sqrt, lr_factor, step_decay, warmup_cosine
+from train.trainer import Listener, Trainer
+
+TINY = dict(data="sample", depth=8, batch_size=16, steps=20, log_every=5, eval_every=10, eval_size=64, val_size=0,
+            checkpoint_every=10, snapshot_every=10, train_size=256, milestones=(15,))
+
+
+class Collect(Listener):
+    def __init__(self):
+        self.metrics = {}
+
+    def on_metrics(self, step, values):
+        self.metrics.setdefault(step, {}).update(values)
+
+
+def make_trainer(tmp_path, listeners=(), stop_at=None, **overrides):
+    recipe = get_recipe("resnet")
+    cfg = recipe.config(None, **{**TINY, **overrides})
+    seed_everything(cfg.seed)
+    task = recipe.build_task(cfg, torch.device("cpu"), Dist())
+    stop = (lambda: trainer.step >= stop_at) if stop_at else (lambda: False)
+    trainer = Trainer(task, cfg, torch.device("cpu"), checkpoint_dir=tmp_path / "ckpt", listeners=listeners,
+                      should_stop=stop)
+    return trainer
+
+
+def weights(trainer):
+    return torch.cat([p.detach().flatten() for p in trainer.model.parameters()])
+
+
+def test_resume_continues_exactly(tmp_path):
+    straight = make_trainer(tmp_path / "a")
+    assert straight.fit() == "done"
+
+    first = make_trainer(tmp_path / "b", stop_at=10)
+    assert first.fit() == "cancelled" and first.step == 10
+    path, state = newest_good_checkpoint(sorted((tmp_path / "b" / "ckpt").glob("*.pt")))
+    assert state["step"] == 10
+    seen = Collect()
+    second = make_trainer(tmp_path / "b", listeners=[seen])
+    assert second.fit(state) == "done" and second.step == 20
+    assert sorted(seen.metrics) == [15, 20]
+    assert torch.equal(weights(straight), weights(second))
+
+
+def test_same_seed_same_loss_and_learning(tmp_path):
+    runs = []
+    for name in ("a", "b"):
+        seen = Collect()
+        make_trainer(tmp_path / name, [seen], steps=40, lr=0.05, augment="none", train_size=64).fit()
+        runs.append(seen.metrics)
+    assert runs[0][40]["loss"] == runs[1][40]["loss"]
+    assert runs[0][40]["loss"] < runs[0][5]["loss"]  # 40 steps on 64 images: the loss falls
+
+
+def test_diverging_run_says_so(tmp_path):
+    with pytest.raises(RuntimeError, match="lower the learning rate"):
+        make_trainer(tmp_path, lr=1e6, schedule="constant").fit()
+
+
+def test_corrupt_checkpoint_falls_back_to_the_previous_one(tmp_path):
+    trainer = make_trainer(tmp_path)
+    trainer.fit()
+    paths = sorted((tmp_path / "ckpt").glob("*.pt"))
+    assert len(paths) == 2
+    paths[-1].write_bytes(paths[-1].read_bytes()[:100])  # truncated, as after a crash mid-copy
+    path, state = newest_good_checkpoint(paths)
+    assert path == paths[0] and state["step"] == 10
+
+
+def test_checkpoint_with_code_is_refused(tmp_path):
+    class Payload:
+        def __reduce__(self):
+            return (print, ("pwned",))
+
+    path = tmp_path / "evil.pt"
+    torch.save({"step": 1, "model": Payload()}, path)
+    with pytest.raises(RuntimeError, match="cannot read checkpoint"):
+        load_checkpoint(path)
+
+
+def test_schedules_follow_the_papers():
+    decay = step_decay((32_000, 48_000), 0.1)
+    assert [decay(s) for s in (0, 31_999, 32_000, 48_000)] == [1, 1, pytest.approx(0.1), pytest.approx(0.01)]
+    rate = inverse_sqrt(4000, d_model=512)  # eq. 3 peaks at step 4000 at 512^-0.5 * 4000^-0.5
+    assert rate(3999) == pytest.approx(512 ** -0.5 * 4000 ** -0.5)
+    assert rate(99) < rate(3999) and rate(15_999) == pytest.approx(rate(3999) / 2, rel=1e-3)
+    cosine = warmup_cosine(10, 110)
+    assert cosine(0) == pytest.approx(0.1) and cosine(60) == pytest.approx(0.5) and cosine(110) == pytest.approx(0)
+    assert lr_factor(TrainConfig(schedule="constant"))(10**6) == 1
+
+
+@pytest.mark.parametrize("bad", [dict(lr=-1), dict(lr=math.nan), dict(steps=0), dict(optimizer="adagrad"),
+                                 dict(schedule="inverse_sqrt", warmup_steps=0), dict(batch_size=2.5)])
+def test_bad_configs_are_refused_with_a_reason(bad):
+    with pytest.raises(ConfigError):
+        TrainConfig(**bad)
+
+
+def test_config_json_round_trip():
+    cfg = get_recipe("resnet").config("lecture", depth=56, plain=True)
+    again = type(cfg).from_json(cfg.to_json())
+    assert again == cfg and again.milestones == cfg.milestones
