@@ -1,8 +1,8 @@
 """Strings used by more than one tab (see explorer/i18n.py)."""
 
 STRINGS = {
-    "app.title": ("Paper Lab: read AlexNet, ResNet and the Transformer by re-running them",
-                  "Paper Lab：通过重新运行来阅读 AlexNet、ResNet 和 Transformer"),
+    "app.title": ("## Paper Lab: read AlexNet, ResNet and the Transformer by re-running them",
+                  "## Paper Lab：通过重新运行来阅读 AlexNet、ResNet 和 Transformer"),
     "tab.alexnet": ("AlexNet (2012)", "AlexNet (2012)"),
     "tab.resnet": ("ResNet (2015)", "ResNet (2015)"),
     "tab.transformer": ("Transformer (2017)", "Transformer (2017)"),

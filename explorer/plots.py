@@ -31,6 +31,7 @@ def curves_figure(series: Sequence[tuple[str, dict[str, tuple[list[int], list[fl
                 continue
             steps, values = metrics[name]
             ys = [100 * v for v in values] if percent else values
-            fig.add_trace(go.Scatter(x=steps, y=ys, mode="lines", name=f"{label} {name}",
+            fig.add_trace(go.Scatter(x=steps, y=ys, mode="lines+markers" if len(steps) < 30 else "lines",
+                                     name=f"{label} {name}",
                                      line=dict(color=PALETTE[i % len(PALETTE)], dash=dashes.get(name, "solid"))))
     return base_layout(fig, title, x_title, y_title + (" (%)" if percent else ""))

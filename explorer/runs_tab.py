@@ -151,12 +151,29 @@ def launch(recipe_name, preset, data, steps, batch_size, lr, label, options, req
         run_id = launcher().submit(recipe_name, config, label=str(label or "")[:100])
     except QueueFull:
         raise gr.Error(text("msg.queue_full", lang)) from None
-    return text("msg.launched", lang, run_id=run_id), gr.Dropdown(value=run_id)
+    choices = run_choices(store().list_runs())
+    return (text("msg.launched", lang, run_id=run_id), gr.Dropdown(choices=choices, value=[run_id]),
+            gr.Dropdown(choices=choices, value=run_id))
+
+
+def preset_choices(recipe_name: str) -> tuple[list[str], str]:
+    """The presets of a recipe ("" = the paper's defaults) and the one to preselect."""
+    presets = sorted(RECIPES[recipe_name].presets) if recipe_name in RECIPES else []
+    return [""] + presets, "lecture" if "lecture" in presets else ""
 
 
 def presets_for(recipe_name: str):
-    presets = sorted(RECIPES[recipe_name].presets) if recipe_name in RECIPES else []
-    return gr.Dropdown(choices=[""] + presets, value="")
+    choices, value = preset_choices(recipe_name)
+    return gr.Dropdown(choices=choices, value=value)
+
+
+def defaults_for(recipe_name: str, preset: str | None) -> tuple[int, int, float]:
+    """The steps, batch size and lr a launch would use, shown in the form."""
+    if recipe_name not in RECIPES:
+        return gr.skip(), gr.skip(), gr.skip()
+    recipe = RECIPES[recipe_name]
+    cfg = recipe.config(preset if preset in recipe.presets else None)
+    return cfg.steps, cfg.batch_size, cfg.lr
 
 
 def download_cifar(request: gr.Request, progress=gr.Progress()):
@@ -270,16 +287,18 @@ def _valid(run_id: Any) -> bool:
 # -- layout ------------------------------------------------------------------------------------
 def build() -> None:
     recipes = sorted(RECIPES)
+    preset_list, first_preset = preset_choices(recipes[0])
+    first_steps, first_batch, first_lr = defaults_for(recipes[0], first_preset)
     with gr.Accordion(t("runs.launch"), open=True):
         with gr.Row():
             recipe = gr.Dropdown(recipes, value=recipes[0], label=t("runs.recipe"), elem_id="runs-recipe")
-            preset = gr.Dropdown([""] + sorted(RECIPES[recipes[0]].presets), value="lecture"
-                                 if "lecture" in RECIPES[recipes[0]].presets else "", label=t("runs.preset"))
+            preset = gr.Dropdown(preset_list, value=first_preset,
+                                 label=t("runs.preset"))
             data = gr.Radio(list(DATA_CHOICES), value="cifar10" if cifar10_cached() else "sample", label=t("runs.data"))
         with gr.Row():
-            steps = gr.Number(label=t("runs.steps"), precision=0, minimum=1)
-            batch_size = gr.Number(label=t("runs.batch"), precision=0, minimum=1)
-            lr = gr.Number(label=t("runs.lr"), minimum=0)
+            steps = gr.Number(first_steps, label=t("runs.steps"), precision=0, minimum=1)
+            batch_size = gr.Number(first_batch, label=t("runs.batch"), precision=0, minimum=1)
+            lr = gr.Number(first_lr, label=t("runs.lr"), minimum=0)
             label = gr.Textbox(label=t("runs.label"), max_length=100)
         options = gr.Textbox(label=t("runs.options"), max_length=MAX_OPTIONS_CHARS)
         with gr.Row():
@@ -306,7 +325,8 @@ def build() -> None:
     timer = gr.Timer(2.0)
 
     recipe.change(presets_for, recipe, preset)
-    start.click(launch, [recipe, preset, data, steps, batch_size, lr, label, options], [status, current],
+    preset.change(defaults_for, [recipe, preset], [steps, batch_size, lr])
+    start.click(launch, [recipe, preset, data, steps, batch_size, lr, label, options], [status, selected, current],
                 concurrency_limit=1)
     get_cifar.click(download_cifar, None, status, concurrency_limit=1)
     timer.tick(refresh, [selected, names, current, seen], [table, selected, names, plot, current, seen],

@@ -1,9 +1,18 @@
-"""Shared fixtures: every test gets its own run store folder."""
+"""Shared fixtures: a fresh run store folder per test, and the app served from it."""
 from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
 
 import pytest
 
 from explorer import services
+
+ROOT = Path(__file__).resolve().parent.parent
 
 
 @pytest.fixture
@@ -15,3 +24,30 @@ def home(tmp_path, monkeypatch):
     yield tmp_path / "home"
     services.store.cache_clear()
     services.launcher.cache_clear()
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture
+def server(home):
+    port = free_port()
+    env = {**os.environ, "PAPERLAB_HOME": str(home), "PAPERLAB_PORT": str(port), "OMP_NUM_THREADS": "1"}
+    proc = subprocess.Popen([sys.executable, "app.py"], cwd=ROOT, env=env, stdout=subprocess.PIPE,
+                            stderr=subprocess.STDOUT, text=True)
+    url = f"http://127.0.0.1:{port}/"
+    deadline = time.time() + 90
+    while True:
+        try:
+            with socket.create_connection(("127.0.0.1", port), timeout=1):
+                break
+        except OSError:
+            assert proc.poll() is None, proc.stdout.read()
+            assert time.time() < deadline, "the app did not start within 90 s"
+            time.sleep(0.3)
+    yield url
+    proc.terminate()
+    proc.wait(timeout=30)

@@ -1,47 +1,13 @@
 """The app starts, answers gradio_client calls, and launches a run that trains in the background."""
 from __future__ import annotations
 
-import os
-import socket
-import subprocess
-import sys
 import time
-from pathlib import Path
 
 import pytest
 from gradio_client import Client
 
 import app
 from train.store import RunStore
-
-ROOT = Path(__file__).resolve().parent.parent
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-@pytest.fixture
-def server(home):
-    port = free_port()
-    env = {**os.environ, "PAPERLAB_HOME": str(home), "PAPERLAB_PORT": str(port), "OMP_NUM_THREADS": "1"}
-    proc = subprocess.Popen([sys.executable, "app.py"], cwd=ROOT, env=env, stdout=subprocess.PIPE,
-                            stderr=subprocess.STDOUT, text=True)
-    url = f"http://127.0.0.1:{port}/"
-    deadline = time.time() + 90
-    while True:
-        try:
-            with socket.create_connection(("127.0.0.1", port), timeout=1):
-                break
-        except OSError:
-            assert proc.poll() is None, proc.stdout.read()
-            assert time.time() < deadline, "the app did not start within 90 s"
-            time.sleep(0.3)
-    yield url
-    proc.terminate()
-    proc.wait(timeout=30)
 
 
 def test_launch_options_are_safe():
@@ -52,7 +18,7 @@ def test_launch_options_are_safe():
 
 def test_app_answers_and_launches_a_background_run(server, home):
     client = Client(server, verbose=False)
-    message, _ = client.predict("resnet", "", "sample", 6, 16, 0.05, "from the api",
+    message, *_ = client.predict("resnet", "", "sample", 6, 16, 0.05, "from the api",
                                 '{"depth": 8, "train_size": 256, "eval_size": 64, "val_size": 0, "log_every": 2}',
                                 api_name="/launch")
     assert "queued" in message

@@ -1,0 +1,135 @@
+"""AlexNet models (Krizhevsky et al. 2012): sizes, shapes, options, initialisation, torchvision weights, recipes."""
+from __future__ import annotations
+
+import pytest
+import torch
+import torchvision
+from torch import nn
+
+from models.alexnet import (
+    AlexNetConfig,
+    WeightsUnavailable,
+    alexnet,
+    cifar_alexnet,
+    four_layer_net,
+    imagenet_alexnet,
+    imagenet_weights_path,
+    one_weird_trick_alexnet,
+)
+from train.recipes import EXPERIMENTS, experiment_configs, get_recipe
+
+
+def count(model: nn.Module) -> int:
+    return sum(p.numel() for p in model.parameters())
+
+
+def convs(model: nn.Module) -> list[nn.Conv2d]:
+    return [m for m in model.features if isinstance(m, nn.Conv2d)]
+
+
+def test_paper_alexnet_has_about_60_million_parameters_and_1000_outputs():
+    two, one = alexnet(), alexnet(towers=1)
+    assert 60.0e6 < count(two) < 61.5e6        # sec. 3: "60 million parameters"
+    assert count(one) > count(two)              # joining the towers adds the cross-GPU connections
+    with torch.no_grad():
+        assert two.eval()(torch.randn(2, 3, 224, 224)).shape == (2, 1000)
+        assert two.features(torch.randn(1, 3, 224, 224)).shape == (1, 256, 6, 6)
+
+
+def test_torchvision_layout_matches_torchvision():
+    ours, theirs = one_weird_trick_alexnet(), torchvision.models.alexnet()
+    assert count(ours) == 61_100_840
+    ours.load_state_dict(theirs.state_dict())    # same keys and shapes
+    x = torch.randn(2, 3, 224, 224)
+    with torch.no_grad():
+        torch.testing.assert_close(ours.eval()(x), theirs.eval()(x))
+
+
+def test_cifar_models_take_32x32_images():
+    x = torch.randn(4, 3, 32, 32)
+    with torch.no_grad():
+        for model in (cifar_alexnet(), cifar_alexnet(towers=2), cifar_alexnet(pool_kernel=2, lrn=False),
+                      four_layer_net("tanh")):
+            assert model.eval()(x).shape == (4, 10)
+
+
+def test_two_towers_split_conv2_conv4_conv5_only():
+    groups = [c.groups for c in convs(alexnet(towers=2))]
+    assert groups == [1, 2, 1, 2, 2]            # sec. 3.2: conv3 and the FC layers connect across GPUs
+    assert [c.groups for c in convs(alexnet(towers=1))] == [1] * 5
+    conv2 = convs(alexnet(towers=2))[1]
+    assert conv2.weight.shape == (256, 48, 5, 5)  # each kernel sees the 48 maps of its own GPU
+
+
+def test_two_towers_do_not_mix_before_conv3():
+    model = cifar_alexnet(towers=2, dropout=0.0).eval()
+    upto_conv3 = model.features[:next(i for i, m in enumerate(model.features) if m is convs(model)[2])]
+    x = torch.randn(1, 3, 32, 32)
+    with torch.no_grad():
+        base = upto_conv3(x)
+        conv1 = convs(model)[0]
+        conv1.weight[:24] += 1.0                  # change only tower 1's conv1 kernels
+        changed = upto_conv3(x)
+    half = base.shape[1] // 2
+    assert not torch.allclose(base[:, :half], changed[:, :half])
+    torch.testing.assert_close(base[:, half:], changed[:, half:])  # tower 2 (LRN included) is untouched
+
+
+def test_activation_switch():
+    assert any(isinstance(m, nn.Tanh) for m in cifar_alexnet(activation="tanh").modules())
+    assert not any(isinstance(m, nn.ReLU) for m in four_layer_net("tanh").modules())
+    assert not any(isinstance(m, nn.Tanh) for m in four_layer_net("relu").modules())
+    with pytest.raises(ValueError, match="relu or tanh"):
+        AlexNetConfig(activation="sigmoid")
+
+
+def test_paper_initialisation():
+    model = alexnet()
+    conv, linear = convs(model), [m for m in model.classifier if isinstance(m, nn.Linear)]
+    assert [float(c.bias.detach().mean()) for c in conv] == [0.0, 1.0, 0.0, 1.0, 1.0]
+    assert [float(m.bias.detach().mean()) for m in linear] == [1.0, 1.0, 0.0]
+    assert abs(float(linear[0].weight.detach().std()) - 0.01) < 1e-3
+
+
+def test_lrn_and_pooling_options_change_the_network():
+    base = cifar_alexnet()
+    assert any(type(m).__name__ == "TowerLRN" for m in base.modules())
+    assert not any(type(m).__name__ == "TowerLRN" for m in cifar_alexnet(lrn=False).modules())
+    pools = {m.kernel_size for m in cifar_alexnet(pool_kernel=2).modules() if isinstance(m, nn.MaxPool2d)}
+    assert pools == {2}
+    assert cifar_alexnet(pool_kernel=2).cfg.feature_size == 4 and base.cfg.feature_size == 3
+
+
+def test_torchvision_weights_load_from_the_hub_cache(tmp_path, monkeypatch):
+    monkeypatch.setenv("TORCH_HOME", str(tmp_path))
+    with pytest.raises(WeightsUnavailable, match="not cached"):
+        imagenet_alexnet(download=False)
+    reference = torchvision.models.alexnet()
+    path = imagenet_weights_path()
+    assert path.is_relative_to(tmp_path)
+    path.parent.mkdir(parents=True)
+    torch.save(reference.state_dict(), path)
+    model = imagenet_alexnet(download=False, progress=False)
+    torch.testing.assert_close(model.features[0].weight, reference.features[0].weight)
+    assert not model.training
+
+
+def test_corrupt_weights_file_is_a_clear_error(tmp_path, monkeypatch):
+    monkeypatch.setenv("TORCH_HOME", str(tmp_path))
+    path = imagenet_weights_path()
+    path.parent.mkdir(parents=True)
+    path.write_bytes(b"not a checkpoint")
+    with pytest.raises(WeightsUnavailable, match="could not be loaded"):
+        imagenet_alexnet(download=False)
+
+
+def test_recipe_and_experiments_build_their_models():
+    recipe = get_recipe("alexnet")
+    assert recipe.config("lecture").snapshot_every <= 4
+    for name in ("relu-vs-tanh", "alexnet-dropout", "alexnet-augment", "alexnet-lrn", "alexnet-pooling",
+                 "alexnet-towers"):
+        runs = experiment_configs(name, "lecture")
+        assert len(runs) >= 2 and "lecture" in EXPERIMENTS[name].presets
+        assert len({cfg.to_json() for _, cfg in runs}) == len(runs)   # the variants really differ
+    (_, relu), (_, tanh) = experiment_configs("relu-vs-tanh", "lecture")
+    assert (relu.arch, relu.activation, tanh.activation) == ("four_layer", "relu", "tanh")

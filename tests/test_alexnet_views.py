@@ -1,0 +1,177 @@
+"""AlexNet lab views: filter grids, neighbours, predictions, attributions, uploads, model loading, the tab."""
+from __future__ import annotations
+
+import numpy as np
+import pytest
+import torch
+from PIL import Image
+
+from explorer import alexnet_tab
+from explorer import alexnet_views as views
+from train.checkpoint import save_checkpoint
+from train.data import CIFAR10_CLASSES, CIFAR10_MEAN, CIFAR10_STD, load_sample
+from train.recipes import get_recipe
+from train.recipes.alexnet import build_model, conv1_weights
+from train.store import RunStore
+
+
+@pytest.fixture(scope="module")
+def vm() -> views.ViewModel:
+    torch.manual_seed(0)
+    cfg = get_recipe("alexnet").config(towers=2)
+    return views.ViewModel("test:cifar", "test", build_model(cfg).eval(), CIFAR10_CLASSES, 32, CIFAR10_MEAN,
+                           CIFAR10_STD, 2)
+
+
+@pytest.fixture(scope="module")
+def gallery() -> views.Gallery:
+    data = load_sample()
+    return views.Gallery(data.test_x[:300], data.test_y[:300], data.classes, "sample-300")
+
+
+# -- filters --------------------------------------------------------------------------------------
+def test_filter_grid_size_and_range():
+    weights = np.random.default_rng(0).normal(size=(10, 3, 5, 5))
+    grid = views.filter_grid(weights, cols=4, scale=2, pad=1)
+    assert grid.shape == (3 * (10 + 1) + 1, 4 * (10 + 1) + 1, 3) and grid.dtype == np.uint8
+    with_bars = views.filter_grid(weights, cols=4, scale=2, pad=1, scores=np.full(10, 0.5))
+    assert with_bars.shape == (3 * (10 + 2 + 1) + 1, 4 * (10 + 1) + 1, 3)
+    tiles = views.normalise_kernels(weights)
+    assert tiles.shape == (10, 5, 5, 3)
+    np.testing.assert_allclose(tiles.min(axis=(1, 2, 3)), 0)
+    np.testing.assert_allclose(tiles.max(axis=(1, 2, 3)), 1)
+
+
+def test_colourfulness_separates_grey_from_single_channel_kernels():
+    rng = np.random.default_rng(0)
+    grey = np.repeat(rng.normal(size=(1, 1, 5, 5)), 3, axis=1)
+    red = np.zeros((1, 3, 5, 5))
+    red[:, 0] = rng.normal(size=(5, 5))
+    opponent = np.concatenate([red[:, :1], -red[:, :1], np.zeros((1, 1, 5, 5))], axis=1)  # red against green
+    scores = views.colourfulness(np.concatenate([grey, red, opponent]))
+    assert scores[0] == pytest.approx(0, abs=1e-6)
+    assert 0.6 < scores[1] < 0.75 and scores[2] > 0.95
+
+
+def test_two_tower_filter_figure_shows_the_halves_apart(vm):
+    weights = conv1_weights(vm.model)
+    assert [len(p) for p in views.tower_split(weights, 2)] == [24, 24]
+    fig = alexnet_tab.make_filter_figure(weights, 2, "conv1")
+    assert sum(trace.type == "image" for trace in fig.data) == 2
+    hover = [h for trace in fig.data if trace.type == "scatter" for h in trace.hovertext]
+    assert len(hover) == 48 and hover[-1].startswith("kernel 48")
+
+
+# -- features, neighbours, predictions ---------------------------------------------------------------
+def test_hidden_layer_is_the_input_of_the_last_fc(vm):
+    x = vm.prepare(np.zeros((3, 32, 32, 3), np.uint8))
+    hidden, logits = views.hidden_and_logits(vm.model, x)
+    assert hidden.shape == (3, 512) and logits.shape == (3, 10)
+    torch.testing.assert_close(vm.model.classifier[-1](hidden), logits)
+    assert not vm.model.classifier[-1]._forward_pre_hooks   # the hook is removed
+
+
+def test_nearest_neighbour_by_features_is_the_image_itself(vm, gallery):
+    calls = []
+    index = views.feature_index(vm, gallery, lambda done, total: calls.append((done, total)), batch=100)
+    assert calls[-1] == (300, 300) and index.vectors.shape == (300, 512)
+    assert views.feature_index(vm, gallery) is index            # cached per weights and gallery
+    for i in (0, 17, 299):
+        features, pixels = views.query_vectors(vm, gallery.images[i], gallery)
+        found, distances = index.nearest(features, 5)
+        assert found[0] == i and distances[0] == pytest.approx(0, abs=1e-2)
+        assert np.all(np.diff(distances) >= 0)
+        assert views.pixel_index(gallery).nearest(pixels, 1)[0][0] == i
+        assert i not in index.nearest(features, 5, exclude=i)[0]
+
+
+def test_top5_is_a_sorted_distribution(vm, gallery):
+    top = views.top_k(vm, gallery.images[0])
+    assert len(top) == 5 and set(top) <= set(CIFAR10_CLASSES)
+    probs = list(top.values())
+    assert probs == sorted(probs, reverse=True) and 0 < sum(probs) <= 1 + 1e-6
+
+
+@pytest.mark.parametrize("method", views.ATTRIBUTIONS)
+def test_attributions_have_the_image_shape_and_are_not_all_zero(vm, gallery, method):
+    attribution = views.attribute(vm, gallery.images[3], target=2, method=method, steps=8)
+    assert attribution.shape == (3, 32, 32)
+    assert np.abs(attribution).sum() > 0
+    shown = views.overlay(gallery.images[3], attribution)
+    assert shown.shape == (32, 32, 3) and shown.dtype == np.uint8
+
+
+# -- uploads -----------------------------------------------------------------------------------------
+def save(tmp_path, name: str, image: Image.Image, **options) -> str:
+    path = tmp_path / name
+    image.save(path, **options)
+    return str(path)
+
+
+def test_uploads_are_converted_to_rgb(tmp_path):
+    rgba = Image.new("RGBA", (40, 30), (255, 0, 0, 0))                      # fully transparent red
+    assert views.read_image(save(tmp_path, "a.png", rgba))[0, 0].tolist() == [255, 255, 255]
+    grey = views.read_image(save(tmp_path, "g.png", Image.new("L", (20, 20), 80)))
+    assert grey.shape == (20, 20, 3) and grey[0, 0].tolist() == [80, 80, 80]
+    cmyk = views.read_image(save(tmp_path, "c.jpg", Image.new("CMYK", (16, 16), (0, 255, 255, 0))))
+    assert cmyk.shape == (16, 16, 3) and cmyk[0, 0, 0] > 200 > cmyk[0, 0, 1]
+    big = views.read_image(save(tmp_path, "big.jpg", Image.new("RGB", (3000, 1500), (0, 0, 255))))
+    assert max(big.shape[:2]) <= views.MAX_SIDE
+    assert views.read_image(np.random.default_rng(0).random((12, 12))).shape == (12, 12, 3)
+    assert views.fit_square(big, 32).shape == (32, 32, 3)
+
+
+def test_bad_uploads_get_clear_messages(tmp_path, monkeypatch):
+    (tmp_path / "notes.png").write_text("hello, I am not a picture")
+    with pytest.raises(views.ImageInputError, match="not an image"):
+        views.read_image(str(tmp_path / "notes.png"))
+    good = save(tmp_path, "good.png", Image.new("RGB", (64, 64), (10, 200, 30)))
+    data = open(good, "rb").read()
+    (tmp_path / "cut.png").write_bytes(data[: len(data) // 2])
+    with pytest.raises(views.ImageInputError, match="damaged or truncated"):
+        views.read_image(str(tmp_path / "cut.png"))
+    with pytest.raises(views.ImageInputError, match="1x1"):
+        views.read_image(save(tmp_path, "dot.png", Image.new("RGB", (1, 1))))
+    with pytest.raises(views.ImageInputError, match="shape"):
+        views.read_image(np.zeros((4, 20, 20, 3)))
+    monkeypatch.setattr(Image, "MAX_IMAGE_PIXELS", 1000)    # 8000x8000 and beyond, scaled down for speed
+    with pytest.raises(views.ImageInputError, match="over the limit.*scale it down"):
+        views.read_image(save(tmp_path, "40.png", Image.new("RGB", (40, 40))))
+    with pytest.raises(views.ImageInputError, match="too large.*scale it down"):   # PIL's own bomb check
+        views.read_image(good)
+
+
+# -- models from the run store ------------------------------------------------------------------------
+def test_runs_with_checkpoints_become_view_models(home):
+    store = RunStore(home)
+    cfg = get_recipe("alexnet").config(towers=2)
+    run_id = store.create_run("alexnet", cfg.to_dict(), label="mine")
+    store.create_run("alexnet", cfg.to_dict(), label="no checkpoint yet")
+    model = build_model(cfg)
+    save_checkpoint(store.checkpoint_dir(run_id), 10, {"step": 10, "model": model.state_dict()})
+    sources = views.model_sources(store)
+    assert [value for _, value in sources] == [f"run:{run_id}", "torchvision"]
+    vm = views.load_view_model(f"run:{run_id}", store)
+    assert vm.towers == 2 and vm.image_size == 32 and not vm.model.training
+    np.testing.assert_array_equal(conv1_weights(vm.model), conv1_weights(model))
+    with pytest.raises(views.ModelUnavailable):
+        views.load_view_model("bundled:../../etc", store)
+
+
+# -- the tab -------------------------------------------------------------------------------------------
+def test_fig1_marks_where_each_run_reaches_25_percent():
+    assert alexnet_tab.first_below([0, 1, 2], [0.5, 0.3, 0.1], 0.25) == pytest.approx(1.25)
+    assert alexnet_tab.first_below([0, 1], [0.5, 0.4], 0.25) is None
+    config = {"data": "sample", "train_size": 0, "batch_size": 100}
+    assert alexnet_tab.train_images(config) == 1000
+    relu = {"train_error": ([10, 20, 30], [0.5, 0.2, 0.1])}     # 25% at step 18.33: epoch 1.83
+    tanh = {"train_error": ([10, 20, 100], [0.6, 0.5, 0.2])}    # 25% at step 86.67: epoch 8.67
+    fig = alexnet_tab.make_fig1_figure([("ReLU", config, relu), ("tanh", config, tanh)])
+    assert "4.7x" in fig.layout.annotations[0].text
+
+
+def test_tab_builds(home):
+    import gradio as gr
+
+    with gr.Blocks():
+        alexnet_tab.build()

@@ -1,0 +1,114 @@
+"""Reading tab: the guide's coverage and languages, its jumps into the labs, and ticks kept in the browser."""
+from __future__ import annotations
+
+import json
+import re
+import unicodedata
+
+import gradio as gr
+import pytest
+
+import app
+from explorer import reading_tab
+from explorer.i18n import all_strings
+from explorer.reading_guide import GUIDES
+
+# What the reading companion must cover (issue 9): each paper's key figures, tables and equations.
+EXPECTED = {
+    "alexnet": {"fig1", "fig2", "fig3", "fig4", "table1", "table2"},
+    "resnet": {"fig1", "fig2", "fig5", "fig6", "fig7", "table1", "table6"},
+    "transformer": {"fig1", "fig2", "eq1", "eq2", "eq3", "table1", "table2", "table3", "fig3"},
+}
+REF_NAMES = {"fig": ("Figure", "图"), "table": ("Table", "表"), "eq": ("Equation", "公式")}
+
+
+def has_cjk(s: str) -> bool:
+    return any(unicodedata.name(c, "").startswith("CJK UNIFIED") for c in s)
+
+
+def texts(guide):
+    yield guide.skim
+    yield guide.problem
+    yield guide.method
+    yield guide.experiments
+    yield from guide.recall
+    for ex in guide.exhibits:
+        yield ex.title
+        yield ex.look_for
+
+
+@pytest.fixture(scope="module")
+def demo():
+    with gr.Blocks() as blocks:
+        reading_tab.build()
+    return blocks
+
+
+def test_guide_covers_every_paper_and_pass_in_both_languages():
+    assert {g.lab: {ex.ref for ex in g.exhibits} for g in GUIDES} == EXPECTED
+    for guide in GUIDES:
+        assert len(guide.recall) >= 3, guide.lab
+        for text in texts(guide):
+            assert set(text) == {"en", "zh"}
+            assert text["en"].strip() and not has_cjk(text["en"]), text
+            assert has_cjk(text["zh"]), text
+
+
+def test_exhibit_titles_name_their_figure_table_or_equation():
+    for guide in GUIDES:
+        for ex in guide.exhibits:
+            kind, number = re.fullmatch(r"(fig|table|eq)(\d+)", ex.ref).groups()
+            en, zh = REF_NAMES[kind]
+            assert re.match(rf"{en}s? {number}\b", ex.title["en"]), ex.title
+            assert ex.title["zh"].startswith(f"{zh} {number}"), ex.title
+
+
+def test_every_jump_targets_an_existing_lab_tab(demo):
+    tabs = {name for name, _ in app.TABS}
+    jumps = [json.loads(re.search(r"const \[lab, target\] = (\[.*?\]);", fn.js).group(1))
+             for fn in demo.fns.values() if fn.js and "data-tab-id" in fn.js]
+    expected = [[g.lab, f"{g.lab}-{ex.ref}"] for g in GUIDES for ex in g.exhibits]
+    assert jumps == expected
+    for lab, target in jumps:
+        assert lab in tabs and target.startswith(f"{lab}-")
+
+
+def test_every_text_shown_is_translated(demo):
+    strings = all_strings()
+    shown = [str(value) for c in demo.get_config_file()["components"] for value in c["props"].values()]
+    keys = {json.loads(value.removeprefix("__i18n__"))["key"] for value in shown if value.startswith("__i18n__")}
+    assert {f"reading.{g.lab}.{ex.ref}" for g in GUIDES for ex in g.exhibits} <= keys
+    for key in keys:
+        english, chinese = strings[key]
+        assert english.strip() and chinese.strip(), key
+        assert has_cjk(chinese) or chinese == english, key  # paper names stay as they are
+
+
+def test_ticks_round_trip_through_what_the_browser_keeps():
+    ids = [tick for guide in GUIDES for tick in reading_tab.tick_ids(guide)]
+    assert len(ids) == len(set(ids))
+    values = [i % 3 == 0 for i in range(len(ids))]
+    stored = json.loads(json.dumps(reading_tab.ticks_to_store(ids, values)))  # as localStorage holds it
+    assert reading_tab.ticks_from_store(ids, stored) == values
+    # Stale ids from an older guide are ignored; unreadable values count as unticked.
+    assert reading_tab.ticks_from_store(ids[:2], {"gone.fig9": True, ids[1]: "yes"}) == [False, False]
+    assert reading_tab.ticks_from_store(ids, None) == [False] * len(ids)
+
+
+def test_tab_saves_and_restores_ticks_through_browser_state(demo):
+    state = next(block for block in demo.blocks.values() if isinstance(block, gr.BrowserState))
+    assert state.storage_key == reading_tab.STORAGE_KEY and state.secret == reading_tab.STORAGE_SECRET
+    save = next(fn for fn in demo.fns.values() if fn.outputs == [state])
+    restore = next(fn for fn in demo.fns.values() if fn.inputs and fn.inputs[0] is state)
+    boxes = save.inputs
+    assert restore.outputs == boxes
+    ids = [tick for guide in GUIDES for tick in reading_tab.tick_ids(guide)]
+    for tick, box in zip(ids, boxes, strict=True):  # each id names the box it is stored for
+        kind = tick.split(".")[1]
+        label = {"pass1": "reading.pass1.done"}.get(kind, f"reading.{tick}" if "recall" in kind else "reading.seen")
+        assert isinstance(box, gr.Checkbox) and box.label.key == label, tick
+    ticked = [i in (0, 7, len(boxes) - 1) for i in range(len(boxes))]
+    stored = save.fn(*ticked)
+    # A fresh page shows no ticks: restoring fills them in; an echo of what is shown changes nothing.
+    assert restore.fn(stored, *[False] * len(boxes)) == [True if t else gr.skip() for t in ticked]
+    assert all(update == gr.skip() for update in restore.fn(stored, *ticked))

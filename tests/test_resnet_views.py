@@ -1,0 +1,158 @@
+"""The ResNet lab's computations: layer responses, gradient norms, FLOPs, reference curves, diagrams, snapshots."""
+from __future__ import annotations
+
+import re
+import xml.etree.ElementTree as ET
+from pathlib import Path
+
+import numpy as np
+import pytest
+import torch
+from torch import nn
+
+from explorer import resnet_views as views
+from models.resnet import cifar_resnet, conv3x3_layers, gradient_norms, response_std
+
+
+def fresh(depth: int, plain: bool) -> nn.Module:
+    torch.manual_seed(0)
+    return cifar_resnet(depth, plain=plain)
+
+
+def trained_a_little(model: nn.Module, x: torch.Tensor, y: torch.Tensor, steps: int = 2) -> nn.Module:
+    """A few SGD steps, so the BN running statistics are no longer the identity of a fresh net."""
+    opt = torch.optim.SGD(model.parameters(), lr=0.05, momentum=0.9)
+    model.train()
+    for _ in range(steps):
+        opt.zero_grad()
+        nn.functional.cross_entropy(model(x), y).backward()
+        opt.step()
+    return model
+
+
+def test_response_std_has_one_value_per_layer_and_tells_plain_from_residual():
+    x, y = views.probe_batch("test", 32)
+    plain = trained_a_little(fresh(20, True), x, y)
+    residual = trained_a_little(fresh(20, False), x, y)
+    a, b = response_std(plain, x), response_std(residual, x)
+    assert a.shape == b.shape == (19,)  # the first conv and the two 3x3 convs of each of 9 blocks
+    assert np.all(a > 0) and np.all(np.isfinite(b))
+    assert not np.allclose(a, b, rtol=0.05)
+    assert plain.training  # restored after measuring in eval mode
+
+
+def test_gradient_norms_one_per_layer_differ_and_leave_the_model_alone():
+    x, y = views.probe_batch("train", 64)
+    plain, residual = fresh(20, True), fresh(20, False)
+    before = {k: v.clone() for k, v in plain.state_dict().items()}
+    a, b = gradient_norms(plain, x, y), gradient_norms(residual, x, y)
+    assert a.shape == b.shape == (len(conv3x3_layers(plain)),) == (19,)
+    assert np.all(a > 0) and np.all(b > 0)
+    assert not np.allclose(a, b, rtol=0.05)
+    assert all(torch.equal(before[k], v) for k, v in plain.state_dict().items())  # BN statistics untouched
+    assert all(p.grad is None for p in plain.parameters())
+
+
+def test_count_mult_adds_of_a_convolution():
+    macs = views.count_mult_adds(lambda: nn.Conv2d(3, 8, 3, padding=1, bias=False), (1, 3, 10, 10))
+    assert macs == 8 * 10 * 10 * 3 * 3 * 3
+
+
+def test_bottleneck_costs_about_what_a_basic_block_costs_on_a_4x_wider_signal():
+    costs = views.block_costs(64)
+    basic, bottleneck = costs["BasicBlock"], costs["Bottleneck"]
+    assert (basic["in"], bottleneck["in"]) == (64, 256)
+    assert basic["params"] == 2 * 9 * 64 * 64 + 2 * 2 * 64  # two 3x3 convs and two BNs
+    assert 0.8 < bottleneck["mult_adds"] / basic["mult_adds"] < 1.2
+    assert basic["mult_adds"] == 2 * 9 * 64 * 64 * 56 * 56
+
+
+def test_imagenet_table_lists_every_depth_beside_the_paper():
+    rows = views.imagenet_table()
+    assert [r[0] for r in rows] == ["ResNet-18", "ResNet-34", "ResNet-50", "ResNet-101", "ResNet-152"]
+    for _, _, params, measured, paper, _ in rows:
+        assert params > 10 and abs(measured / paper - 1) < 0.05
+
+
+def test_reference_curves_read_step_train_test_columns_with_gaps(tmp_path: Path):
+    (tmp_path / "plain-56.csv").write_text("step,train_error,test_error\n100,0.5,\n200,0.4,0.45\n300,0.3,0.41\n")
+    (tmp_path / "ResNet-56.csv").write_text("step,train_error,test_error\n200,0.2,0.3\n")
+    curves = views.load_reference_curves(tmp_path)
+    assert set(curves) == {"plain-56", "ResNet-56"}
+    assert curves["plain-56"]["train_error"] == ([100, 200, 300], [0.5, 0.4, 0.3])
+    assert curves["plain-56"]["test_error"] == ([200, 300], [0.45, 0.41])
+    assert views.load_reference_curves(tmp_path / "missing") == {}
+
+
+def test_snapshot_at_picks_the_newest_at_or_before():
+    assert views.snapshot_at([0, 25, 50], 30) == 25
+    assert views.snapshot_at([0, 25, 50], 50) == 50
+    assert views.snapshot_at([10, 20], 5) == 10
+
+
+def test_block_diagram_is_valid_svg_naming_both_blocks():
+    svg = views.block_diagram_svg(128)
+    root = ET.fromstring(svg)
+    assert root.tag.endswith("svg")
+    labels = " ".join(el.text or "" for el in root.iter() if el.tag.endswith("text"))
+    assert labels.count("3x3, 128") == 3 and "1x1, 128" in labels and "1x1, 512" in labels
+    assert "128-d in" in labels and "512-d in" in labels
+
+
+def test_resnet_runs_snapshot_layer_gradients_and_responses(home):
+    from train.cli import main
+    from train.store import RunStore
+
+    args = ["resnet", "--data", "sample", "--depth", "8", "--plain", "--steps", "2", "--batch-size", "16",
+            "--eval-size", "50", "--val-size", "0", "--snapshot-every", "1", "--log-every", "1", "--quiet"]
+    assert main(args) == 0
+    store = RunStore()
+    (run,) = store.list_runs()
+    assert store.snapshot_steps(run.id, "grad_norm") == [0, 1, 2]
+    _, norms = store.load_snapshot(run.id, "grad_norm", 0)
+    _, stds = store.load_snapshot(run.id, "response_std")
+    assert norms.shape == stds.shape == (7,) and np.all(norms > 0)
+    # a checkpoint of the run gives Fig. 7 through the view that the tab uses
+    path = store.checkpoints(run.id)[-1]
+    assert views.checkpoint_response_std(path, 8, True, "A").shape == (7,)
+
+
+def test_tab_strings_exist_in_both_languages():
+    from explorer import common_strings, resnet_tab
+
+    source = Path(resnet_tab.__file__).read_text()
+    used = set(re.findall(r'(?:\bt|\btext)\("([a-z_.]+)"', source))
+    known = {**common_strings.STRINGS, **resnet_tab.STRINGS}
+    assert used and used <= set(known)
+    assert all(en and zh and en != zh for en, zh in resnet_tab.STRINGS.values())
+
+
+def test_error_figure_draws_train_dashed_test_solid_and_references_faint():
+    from explorer.resnet_tab import make_error_figure
+
+    live = [("plain-20", {"train_error": ([10, 20], [0.5, 0.4]), "test_error": ([20], [0.45])})]
+    reference = {"plain-20": {"train_error": ([100], [0.1])}, "ResNet-20": {"test_error": ([100], [0.08])}}
+    fig = make_error_figure(live, reference)
+    by_name = {trace.name: trace for trace in fig.data}
+    assert by_name["plain-20 train"].line.dash == "dash" and by_name["plain-20 test"].line.dash == "solid"
+    assert list(by_name["plain-20 test"].y) == pytest.approx([45.0])
+    assert by_name["plain-20 train (reference)"].opacity < 1
+    assert by_name["plain-20 train (reference)"].line.color == by_name["plain-20 train"].line.color
+
+
+def test_tab_builds_and_its_handlers_answer(home):
+    import gradio as gr
+
+    from explorer import resnet_tab
+
+    with gr.Blocks():
+        resnet_tab.build()
+    svg, costs, table = resnet_tab.block_view(64, None)
+    assert svg.startswith("<svg") and len(costs["data"]) == 2 and len(table["data"]) == 5
+    assert [row[0] for row in resnet_tab.shortcut_table(20, None)["data"]] == ["plain", "A", "B", "C"]
+    with pytest.raises(gr.Error):
+        resnet_tab.show_responses([], None)
+    with pytest.raises(gr.Error):
+        resnet_tab.fig6_variants([20, 32, 44, 56], lang="en")
+    with pytest.raises(gr.Error):
+        resnet_tab.check_data("/no/such/folder", "en")

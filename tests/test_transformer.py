@@ -1,0 +1,196 @@
+"""The Transformer of sec. 3, its data and its training (sec. 5): masks, decoding, tokenizers, BLEU, a copy task."""
+from __future__ import annotations
+
+import random
+
+import pytest
+import torch
+
+from models.transformer import (
+    Transformer,
+    TransformerConfig,
+    base,
+    beam_search,
+    big,
+    greedy_decode,
+    parameter_count,
+    sinusoid_table,
+)
+from train.config import ConfigError
+from train.text_data import BOS, EOS, PAD, ParallelCorpus, load_corpus, load_tokenizer, save_tokenizer, train_tokenizer
+from train.trainer import Trainer
+from train.translation_task import (
+    TranslationConfig,
+    TranslationTask,
+    Translator,
+    corpus_bleu,
+    export_bundle,
+    load_bundle,
+    token_batches,
+)
+
+
+def tiny(**changes) -> Transformer:
+    torch.manual_seed(0)
+    cfg = TransformerConfig(**{"src_vocab": 30, "tgt_vocab": 30, "n_layers": 2, "d_model": 32, "d_ff": 64,
+                               "n_heads": 4, "dropout": 0.0, **changes})
+    return Transformer(cfg).eval()
+
+
+def padded_batch():
+    src = torch.tensor([[5, 6, 7, 8, EOS], [9, 10, EOS, PAD, PAD]])
+    tgt = torch.tensor([[BOS, 11, 12, 13], [BOS, 14, PAD, PAD]])
+    return src, tgt
+
+
+@pytest.mark.parametrize("norm", ["post", "pre"])
+def test_attention_rows_sum_to_one_and_masks_hold(norm):
+    model = tiny(norm=norm)
+    src, tgt = padded_batch()
+    _, maps = model(src, tgt, need_weights=True)
+    for m in maps.values():
+        assert m.shape[:3] == (2, 2, 4)                                        # (B, N, H, ...)
+        torch.testing.assert_close(m.sum(-1), torch.ones(m.shape[:-1]))
+    # padding is never attended: the second sentence's last two source tokens get exactly zero weight
+    assert maps["encoder"][1, ..., 3:].abs().max() == 0
+    assert maps["cross"][1, ..., 3:].abs().max() == 0
+    assert maps["decoder"][1, ..., 2:].abs().max() == 0
+    # decoder self-attention is causal: nothing above the diagonal, and the diagonal is used
+    upper = torch.triu(torch.ones(4, 4, dtype=torch.bool), 1)
+    assert maps["decoder"][..., upper].abs().max() == 0
+    assert maps["decoder"][0, ..., 1, 1].min() > 0
+
+
+def test_fast_path_and_incremental_decoding_match_the_full_pass():
+    model = tiny()
+    src, tgt = padded_batch()
+    logits, _ = model(src, tgt, need_weights=True)
+    torch.testing.assert_close(model(src, tgt), logits, atol=1e-5, rtol=1e-4)   # SDPA path, no maps
+    memory, src_mask, _ = model.encode(src[:1])
+    cache = [{} for _ in model.decoder]
+    steps = [model.decode(tgt[:1, i:i + 1], memory, src_mask, cache=cache, offset=i)[0] for i in range(4)]
+    torch.testing.assert_close(torch.cat(steps, 1), logits[:1], atol=1e-5, rtol=1e-4)
+
+
+def test_the_future_does_not_change_the_past():
+    model = tiny()
+    src, tgt = padded_batch()
+    changed = tgt.clone()
+    changed[0, 3] = 20
+    torch.testing.assert_close(model(src, tgt)[0, :3], model(src, changed)[0, :3])
+    assert not torch.allclose(model(src, tgt)[0, 3], model(src, changed)[0, 3])
+
+
+def test_beam_of_one_equals_greedy():
+    model = tiny()
+    src = torch.tensor([[5, 6, 7, 8, EOS]])
+    for seed in range(3):  # several random models: the decoded lengths differ
+        torch.manual_seed(seed)
+        model = Transformer(model.cfg).eval()
+        assert beam_search(model, src, BOS, EOS, 12, beam=1) == greedy_decode(model, src, BOS, EOS, 12)[0]
+
+
+def test_head_gates_switch_heads_off():
+    model = tiny()
+    src, tgt = padded_batch()
+    ones = {k: torch.ones(2, 4) for k in ("encoder", "decoder", "cross")}
+    torch.testing.assert_close(model(src, tgt, ones), model(src, tgt))
+    off = {"cross": torch.zeros(2, 4)}
+    other_src = torch.tensor([[20, 21, 22, 23, EOS], [24, 25, EOS, PAD, PAD]])
+    # every cross-attention head off: the decoder can no longer see the source at all
+    torch.testing.assert_close(model(src, tgt, off), model(other_src, tgt, off))
+
+
+def test_parameter_counts_match_table_3():
+    with torch.device("meta"):
+        n_base = parameter_count(Transformer(base()))
+        n_big = parameter_count(Transformer(big()))
+    assert 60e6 < n_base < 66e6   # Table 3: 65M
+    assert 205e6 < n_big < 215e6  # Table 3: 213M
+
+
+def test_positional_encoding_is_the_sinusoid_of_sec_3_5():
+    table = sinusoid_table(50, 16)
+    assert torch.allclose(table[:, 0], torch.sin(torch.arange(50.0)))
+    assert torch.allclose(table[:, 1], torch.cos(torch.arange(50.0)))
+    assert torch.allclose(table[7, 14], torch.sin(torch.tensor(7 / 10000 ** (14 / 16))))
+
+
+def test_config_errors_say_what_to_do():
+    with pytest.raises(ValueError, match="divisible"):
+        TransformerConfig(d_model=30, n_heads=4)
+    with pytest.raises(ValueError, match="shared vocabulary"):
+        TransformerConfig(src_vocab=10, tgt_vocab=20)
+    with pytest.raises(ConfigError, match="corpus"):
+        TranslationConfig(corpus="wmt")
+
+
+@pytest.fixture(scope="module")
+def tokenizer(tmp_path_factory):
+    """A shared English-German-Chinese BPE vocabulary, saved and loaded back."""
+    pairs = load_corpus("tatoeba-en-zh").splits["train"][:3000] + \
+        load_corpus("multi30k-en-de", offline=True).splits["val"]
+    tok = train_tokenizer([s for pair in pairs for s in pair], 2000)
+    return load_tokenizer(save_tokenizer(tok, tmp_path_factory.mktemp("tok") / "tok.json"))
+
+
+@pytest.mark.parametrize("sentence", ["Two young, White males are outside near many bushes.",
+                                      "Zwei junge weiße Männer sind im Freien in der Nähe vieler Büsche.",
+                                      "我们明天去北京，好吗？", "Tom说：“I don't know.”"])
+def test_tokenizer_round_trip(sentence, tokenizer):
+    ids = tokenizer.encode(sentence).ids
+    assert tokenizer.decode(ids) == sentence
+    assert tokenizer.token_to_id("<unk>") not in ids
+    pieces = tokenizer.encode("我们明天去北京").tokens
+    assert all(len(p.lstrip("▁")) <= 1 for p in pieces)   # Chinese: one character per token, never merged
+
+
+def test_sacrebleu_on_known_pairs():
+    # all n-gram precisions 1, brevity penalty exp(1 - 7/6): BLEU = 84.65
+    bleu = corpus_bleu(["the cat sat on the mat"], ["the cat sat on the mat today"], "en")
+    assert bleu == pytest.approx(84.65, abs=0.01)
+    assert corpus_bleu(["我爱北京天安门"], ["我爱北京天安门"], "zh") == pytest.approx(100)
+    # without the zh tokenizer a Chinese sentence is one "word": a one-character error would score 0
+    assert corpus_bleu(["我爱北京天安门。"], ["我爱北京天安门！"], "zh") > 50
+    assert corpus_bleu(["我爱北京天安门。"], ["我爱北京天安门！"], "de") == 0
+
+
+def test_token_batches_respect_the_token_budget():
+    rng = random.Random(0)
+    lengths = [(rng.randint(1, 30), rng.randint(1, 30)) for _ in range(500)]
+    batches = token_batches(lengths, 120)
+    assert sorted(i for b in batches for i in b) == list(range(500))
+    for b in batches:
+        assert len(b) * max(max(lengths[i]) for i in b) <= 120
+
+
+def copy_corpus(n: int, seed: int) -> list[tuple[str, str]]:
+    rng = random.Random(seed)
+    words = "red green blue black white pink gray gold".split()
+    out = []
+    for _ in range(n):
+        sentence = " ".join(rng.choice(words) for _ in range(rng.randint(3, 6)))
+        out.append((sentence, sentence))
+    return out
+
+
+def test_a_tiny_transformer_learns_to_copy(tmp_path):
+    """Real training (sec. 5 recipe: Adam 0.9/0.98/1e-9, eq. 3 warmup, label smoothing) through the Trainer."""
+    torch.manual_seed(0)
+    corpus = ParallelCorpus("copy", "en", "en", {"train": copy_corpus(2000, 0), "val": copy_corpus(50, 1),
+                                                 "test": copy_corpus(50, 2)}, "generated")
+    cfg = TranslationConfig(n_layers=1, d_model=64, d_ff=128, n_heads=4, dropout=0.0, vocab_size=100, steps=250,
+                            batch_size=400, warmup_steps=50, lr=0.5, log_every=50, eval_every=250,
+                            checkpoint_every=250, eval_size=50, max_sentence_tokens=20)
+    task = TranslationTask(cfg, torch.device("cpu"), corpus=corpus)
+    trainer = Trainer(task, cfg, torch.device("cpu"), checkpoint_dir=tmp_path / "ckpt", d_model=task.d_model)
+    assert trainer.fit() == "done"
+    result = task.evaluate(task.model)
+    assert result["bleu"] > 90, result
+    translator = Translator(task.model, task.tokenizer, {"corpus": "copy", "tgt_lang": "en"})
+    assert translator.translate("blue gold red pink", beam=4).text == "blue gold red pink"
+    # export as fp16 and load back: the same translation
+    loaded = load_bundle(export_bundle(translator, tmp_path / "bundle", steps=250))
+    assert loaded.translate("gray white black").text == translator.translate("gray white black").text
+    task.save_files(tmp_path / "run")
+    assert (tmp_path / "run" / "tokenizer.json").exists()

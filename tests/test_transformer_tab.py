@@ -1,0 +1,97 @@
+"""The Transformer lab's views and handlers, on a small model made in the test (no bundled model needed)."""
+from __future__ import annotations
+
+import gradio as gr
+import numpy as np
+import pytest
+import torch
+
+from explorer import attention_views as views
+from explorer import transformer_tab as tab
+from models.transformer import Transformer, small
+from train.text_data import load_corpus, train_tokenizer
+from train.translation_task import Translator, export_bundle
+
+
+def no_progress(*args, **kwargs):
+    return None
+
+
+@pytest.fixture(scope="module")
+def models_dir(tmp_path_factory):
+    """An untrained en-de model folder, laid out as assets/models/transformer-* (weights random, vocabulary real)."""
+    pairs = load_corpus("multi30k-en-de", offline=True).splits["val"]
+    tok = train_tokenizer([s for pair in pairs for s in pair], 800)
+    torch.manual_seed(0)
+    model = Transformer(small(src_vocab=tok.get_vocab_size(), tgt_vocab=tok.get_vocab_size(), n_layers=2, d_model=32,
+                              d_ff=64, max_len=256))
+    folder = tmp_path_factory.mktemp("models")
+    export_bundle(Translator(model, tok, {"corpus": "multi30k-en-de", "src_lang": "en", "tgt_lang": "de"}),
+                  folder / "transformer-test", steps=0)
+    return folder
+
+
+@pytest.fixture
+def lab(models_dir, monkeypatch, home):
+    monkeypatch.setattr(tab, "MODELS_DIR", models_dir)
+    tab._load.cache_clear()
+    return tab
+
+
+def test_models_are_listed_and_missing_ones_say_so(lab, monkeypatch, tmp_path):
+    assert lab.model_choices() == [("transformer-test (bundled)", "bundle:transformer-test")]
+    with pytest.raises(gr.Error):
+        lab.get_translator(None, "en")
+    monkeypatch.setattr(tab, "MODELS_DIR", tmp_path)
+    assert lab.model_choices() == []
+
+
+def test_translate_keeps_every_map_and_handles_bad_input(lab):
+    out = lab.translate("bundle:transformer-test", "A dog runs on the beach.", 1, None, no_progress)
+    state = out[1]
+    n_src, n_out = len(state["src"]), len(state["out"])
+    assert state["maps"]["encoder"].shape == (2, 4, n_src, n_src)
+    assert state["maps"]["cross"].shape == (2, 4, n_out, n_src)
+    assert state["maps"]["decoder"].shape == (2, 4, n_out, n_out)
+    np.testing.assert_allclose(state["maps"]["cross"].sum(-1), 1, atol=1e-5)
+    with pytest.raises(gr.Error):
+        lab.translate("bundle:transformer-test", "   \n ", 1, None, no_progress)
+    with pytest.warns(UserWarning, match="cut"):
+        long = lab.translate("bundle:transformer-test", "a dog " * 900, 4, None, no_progress)  # 5,400 characters
+    assert len(long[1]["src"]) <= 129
+    with pytest.warns(UserWarning, match="vocabulary"):
+        odd = lab.translate("bundle:transformer-test", "<script>alert(1)</script> 🐶 Собака", 1, None, no_progress)
+    assert all("<script" not in tok for tok in odd[1]["src"])
+    # every view draws from the state without a model pass
+    assert lab.show_step(state, 1, 1, -1, None)[0] is not None
+    assert lab.show_grid(state, "decoder", None) is not None
+    assert lab.show_head_view(state, "cross", 0, 2, None) is not None
+
+
+def test_heads_under_the_knife_and_attribution(lab):
+    state = lab.translate("bundle:transformer-test", "Two men are playing football.", 1, None, no_progress)[1]
+    new_text, message = lab.knife(state, "Two men are playing football.", [], [],
+                                  views.head_labels("cross", 2, 4), None, no_progress)
+    assert isinstance(new_text, str) and "BLEU" in message
+    fig = lab.attribute(state, 1, None, no_progress)
+    assert len(fig.data) == 2
+
+
+def test_views_are_pure_and_escape_tokens():
+    assert views.display_tokens(["▁<b>hi</b>", "▁"]) == ["&lt;b&gt;hi&lt;/b&gt;", "▁"]
+    weights = np.random.default_rng(0).dirichlet(np.ones(5), size=(2, 3, 5))   # (N, H, T, T)
+    masked = views.causal_view(weights[0, 0])
+    assert np.isnan(masked[0, 1]) and not np.isnan(masked[1, 0])
+    np.testing.assert_allclose(views.head_or_mean(weights, 1, None), weights[1].mean(0))
+    gates = views.head_gates(["cross L2 H3"], 2, 3)
+    assert gates["cross"][1, 2] == 0 and gates["cross"].sum() == 5 and gates["encoder"].sum() == 6
+    fig = views.make_head_view_figure(weights[0], list("abcde"), list("vwxyz"), "t")
+    assert len(fig.data) <= 3 * 5 + 3 + 2     # traces grouped by head and opacity band, not one per line
+    steps, lrs = views.lr_curve(512, 4000, 1.0, 20000)
+    assert steps[int(lrs.argmax())] == pytest.approx(4000, rel=0.02)
+    assert lrs.max() == pytest.approx(512 ** -0.5 * 4000 ** -0.5, rel=0.01)
+
+
+def test_the_tab_builds(lab):
+    with gr.Blocks():
+        lab.build()
