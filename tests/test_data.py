@@ -30,6 +30,7 @@ def test_image_folder_converts_any_image_and_caches(home, tmp_path):
     assert images.train_x.shape[1:] == (32, 32, 3) and len(images.train_y) + len(images.test_y) == 10
     assert list((home / "data" / "folders").glob("*.npz"))
     assert load_images(str(root)).train_x.tolist() == images.train_x.tolist()  # served from the cache
+    assert set(images.train_y[:4].tolist()) == {0, 1}  # shuffled: a prefix holds both classes
 
 
 def test_cifar10_offline_says_what_to_do(home, monkeypatch):

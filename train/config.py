@@ -10,6 +10,7 @@ from typing import Any, Self
 OPTIMIZERS = ("sgd", "adam")
 SCHEDULES = ("constant", "step", "cosine", "inverse_sqrt")
 DEVICES = ("auto", "cpu", "cuda", "mps")
+COMPILE_MODES = ("auto", "off", "default", "reduce-overhead", "max-autotune")
 
 
 class ConfigError(ValueError):
@@ -39,7 +40,7 @@ class TrainConfig:
     snapshot_every: int = 50
     device: str = "auto"            # auto | cpu | cuda | mps
     amp: bool = True                # bf16 autocast on CUDA; ignored elsewhere
-    compile: bool = False           # torch.compile the model (falls back when unavailable)
+    compile: str = "auto"           # auto (CUDA graphs on GPUs, off on CPUs) | off | default | reduce-overhead | max-autotune
 
     def __post_init__(self) -> None:
         self.milestones = tuple(int(m) for m in self.milestones)
@@ -61,6 +62,7 @@ class TrainConfig:
         choose(self.optimizer, OPTIMIZERS, "optimizer")
         choose(self.schedule, SCHEDULES, "schedule")
         choose(self.device, DEVICES, "device")
+        choose(self.compile, COMPILE_MODES, "compile")
 
     def to_dict(self) -> dict[str, Any]:
         return dataclasses.asdict(self)

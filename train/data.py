@@ -5,6 +5,7 @@ binary release has, so the trainer can hold a whole data set on the device and a
 """
 from __future__ import annotations
 
+import functools
 import hashlib
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -146,11 +147,13 @@ def load_image_folder(root: Path, *, size: int = 32,
         # train_size, val_size and eval_size take a sample of every class
         order = np.random.default_rng(0).permutation(len(xs))
         arrays.append((xs[order], np.asarray(folder.targets, np.int64)[order]))
+    # Shuffle once with a fixed seed: folders list images class by class, and a prefix
+    # (train_size, eval_size) must still hold every class.
+    arrays = [(x[order], y[order]) for x, y in arrays for order in [np.random.default_rng(0).permutation(len(y))]]
     if len(arrays) == 1:
         x, y = arrays[0]
-        order = np.random.default_rng(0).permutation(len(y))
         cut = len(y) // 10
-        arrays = [(x[order[cut:]], y[order[cut:]]), (x[order[:cut]], y[order[:cut]])]
+        arrays = [(x[cut:], y[cut:]), (x[:cut], y[:cut])]
     (train_x, train_y), (test_x, test_y) = arrays
     classes = np.asarray(folders[0].classes)
     cache.parent.mkdir(parents=True, exist_ok=True)
@@ -171,12 +174,17 @@ def _read_rgb(path: str, size: int) -> np.ndarray:
 
 
 # -- on-device batches ------------------------------------------------------------------------
-def normalize(x: torch.Tensor, mean=CIFAR10_MEAN, std=CIFAR10_STD) -> torch.Tensor:
+@functools.cache
+def channel_stats(device: torch.device) -> tuple[torch.Tensor, torch.Tensor]:
+    """CIFAR-10 mean and std as (1, 3, 1, 1) tensors, copied to each device once."""
+    return (torch.tensor(CIFAR10_MEAN, device=device).view(1, 3, 1, 1),
+            torch.tensor(CIFAR10_STD, device=device).view(1, 3, 1, 1))
+
+
+def normalize(x: torch.Tensor) -> torch.Tensor:
     """uint8 (N, H, W, 3) -> float (N, 3, H, W), channel-normalised."""
-    x = x.permute(0, 3, 1, 2).float().div_(255)
-    m = torch.tensor(mean, device=x.device).view(1, 3, 1, 1)
-    s = torch.tensor(std, device=x.device).view(1, 3, 1, 1)
-    return (x - m) / s
+    mean, std = channel_stats(x.device)
+    return (x.permute(0, 3, 1, 2).float().div_(255) - mean) / std
 
 
 def random_crop_flip(x: torch.Tensor, generator: torch.Generator, pad: int = 4, flip: bool = True) -> torch.Tensor:
@@ -211,11 +219,10 @@ def pca_color(x: torch.Tensor, basis: tuple[torch.Tensor, torch.Tensor], generat
 
     x: float (N, 3, H, W) normalised images; the shift is divided by the channel std to match.
     """
-    values, vectors = (t.to(x.device) for t in basis)
+    values, vectors = basis  # on x's device
     alpha = torch.randn(x.shape[0], 3, generator=generator, device=x.device) * sigma
     shift = (alpha * values) @ vectors.T  # (N, 3) RGB shift on the 0..1 scale
-    std = torch.tensor(CIFAR10_STD, device=x.device)
-    return x + (shift / std).view(-1, 3, 1, 1)
+    return x + shift.view(-1, 3, 1, 1) / channel_stats(x.device)[1]
 
 
 def step_generator(seed: int, step: int, device: torch.device) -> torch.Generator:

@@ -69,7 +69,7 @@ class ImageClassificationTask:
         self.eval_sets = {"test": (data.test_x[:limit], data.test_y[:limit])}
         if len(val_y):
             self.eval_sets["val"] = (val_x[:limit], val_y[:limit])
-        self.pca = pca_basis(train_x) if cfg.augment == "crop_flip_pca" else None
+        self.pca = tuple(t.to(device) for t in pca_basis(train_x)) if cfg.augment == "crop_flip_pca" else None
         self.model = model.to(memory_format=torch.channels_last) if cfg.channels_last else model
         self.snapshot_fns = snapshot_fns or {}
 
@@ -86,12 +86,12 @@ class ImageClassificationTask:
         n, batch = len(self.train_y), self.cfg.batch_size
         per_epoch = n // batch  # the last partial batch of each epoch is dropped
         local = batch // self.ranks.world_size
-        step = start_step
+        step, order_epoch, order = start_step, -1, None
         while True:
             epoch, i = divmod(step, per_epoch)
-            order = epoch_order(n, self.cfg.seed, epoch)
+            if epoch != order_epoch:  # one shuffle per epoch, moved to the device once
+                order, order_epoch = epoch_order(n, self.cfg.seed, epoch).to(self.device), epoch
             idx = order[i * batch:(i + 1) * batch][self.ranks.rank * local:(self.ranks.rank + 1) * local]
-            idx = idx.to(self.device)
             generator = step_generator(self.cfg.seed + 7 * self.ranks.rank, step, self.device)
             yield self.prepare(self.train_x[idx], generator), self.train_y[idx]
             step += 1
@@ -101,7 +101,7 @@ class ImageClassificationTask:
         logits = model(x)
         loss = F.cross_entropy(logits, y)
         correct = (logits.argmax(1) == y).sum().float()
-        return loss, {"correct": correct, "count": torch.tensor(float(len(y)), device=x.device)}
+        return loss, {"correct": correct, "count": float(len(y))}
 
     def train_metrics(self, sums: dict[str, float]) -> dict[str, float]:
         # Training error as the papers plot it: on augmented batches, in training mode.

@@ -32,6 +32,10 @@ ISOLATED = r"[\p{Han}\p{Hiragana}\p{Katakana}\p{Hangul}\p{P}]"
 Progress = Callable[[float, str], None]
 
 
+def print_progress(fraction: float, desc: str) -> None:
+    print(f"{desc} ({fraction:.0%})", flush=True)
+
+
 @dataclass
 class ParallelCorpus:
     name: str
@@ -47,9 +51,9 @@ def fetch_multi30k(folder: Path, progress: Progress | None = None, timeout: floa
     names = [f"{split}.{lang}" for split in MULTI30K_SPLITS.values() for lang in ("en", "de")]
     for i, name in enumerate(names):
         path = folder / f"{name}.gz"
-        if progress:
-            progress(i / len(names), f"Multi30k {name}")
         if not path.exists():
+            if progress:
+                progress(i / len(names), f"downloading Multi30k {name}")
             with urllib.request.urlopen(MULTI30K_URL.format(name=name), timeout=timeout) as response:
                 data = response.read()
             atomic_write(path, lambda p: p.write_bytes(data))  # noqa: B023 (called at once)

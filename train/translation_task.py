@@ -34,6 +34,7 @@ from train.text_data import (
     encode,
     load_corpus,
     load_tokenizer,
+    print_progress,
     save_tokenizer,
 )
 
@@ -133,7 +134,7 @@ class TranslationTask:
     def __init__(self, cfg: TranslationConfig, device: torch.device, ranks: Dist = Dist(),
                  corpus: ParallelCorpus | None = None):
         self.cfg, self.device, self.ranks = cfg, device, ranks
-        corpus = corpus or load_corpus(cfg.corpus, offline=cfg.offline)
+        corpus = corpus or load_corpus(cfg.corpus, print_progress, offline=cfg.offline)
         self.corpus, self.data_name = corpus, f"{corpus.name} ({corpus.origin})"
         self.tokenizer = corpus_tokenizer(corpus, cfg.vocab_size)
         limit = cfg.max_sentence_tokens

@@ -1,0 +1,105 @@
+"""AlexNet recipes (Krizhevsky et al. 2012): the CIFAR-10 AlexNet, Fig. 1's four-layer net, the paper's ablations."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+from torch import nn
+
+from models.alexnet import ACTIVATIONS, INITS, cifar_alexnet, four_layer_net
+from train.config import ConfigError, choose
+from train.image_task import ImageClassificationTask, ImageTrainConfig
+from train.recipes import Experiment, Recipe, register
+
+ARCHS = ("alexnet", "four_layer")
+
+
+@dataclass
+class AlexNetRunConfig(ImageTrainConfig):
+    """Sec. 5: SGD, batch 128, momentum 0.9, weight decay 5e-4, lr 0.01 divided by 10 on plateaus (here: at steps)."""
+
+    arch: str = "alexnet"               # alexnet (CIFAR-sized, see models.alexnet.cifar_alexnet) | four_layer (Fig. 1)
+    activation: str = "relu"            # relu | tanh (sec. 3.1, Fig. 1)
+    towers: int = 1                     # 2: the two-GPU layout of sec. 3.2
+    lrn: bool = True                    # sec. 3.3
+    overlap: bool = True                # sec. 3.4: 3x3 pooling windows with stride 2; False: 2x2
+    dropout: float = 0.5                # sec. 4.2
+    init: str = "pytorch"               # paper: N(0, 0.01) with biases 1 (sec. 5); pytorch: its defaults
+    augment: str = "crop_flip_pca"      # sec. 4.1: crops, flips and PCA colour shifts
+    steps: int = 30_000
+    batch_size: int = 128
+    lr: float = 0.01
+    momentum: float = 0.9
+    weight_decay: float = 5e-4
+    schedule: str = "step"
+    milestones: tuple[int, ...] = (15_000, 25_000)
+    eval_every: int = 1000
+    checkpoint_every: int = 2000
+
+    def __post_init__(self) -> None:
+        super().__post_init__()
+        choose(self.arch, ARCHS, "arch")
+        choose(self.activation, ACTIVATIONS, "activation")
+        choose(self.init, INITS, "init")
+        if self.towers not in (1, 2):
+            raise ConfigError(f"towers must be 1 or 2, got {self.towers}")
+        if not 0 <= self.dropout < 1:
+            raise ConfigError(f"dropout must be in [0, 1), got {self.dropout}")
+
+
+def build_model(cfg: AlexNetRunConfig) -> nn.Module:
+    """The network a run trains, from its config (the app rebuilds it the same way to load a checkpoint)."""
+    if cfg.arch == "four_layer":
+        return four_layer_net(cfg.activation)
+    return cifar_alexnet(towers=cfg.towers, activation=cfg.activation, lrn=cfg.lrn,
+                         pool_kernel=3 if cfg.overlap else 2, dropout=cfg.dropout, init=cfg.init)
+
+
+def conv1_weights(model: nn.Module) -> np.ndarray:
+    """The first layer's kernels, (K, 3, k, k): what Fig. 3 shows."""
+    return model.features[0].weight.detach().float().cpu().numpy()
+
+
+def build_task(cfg: AlexNetRunConfig, device, ranks) -> ImageClassificationTask:
+    return ImageClassificationTask(cfg, device, ranks, build_model(cfg), snapshot_fns={"conv1": conv1_weights})
+
+
+# Lecture presets, sized for a 2-core CPU. WATCH: the conv1 kernels visibly organise into edges and
+# colour blobs within a few hundred steps; a snapshot every 4 steps (about every 4 s) animates it.
+WATCH = {"train_size": 10_000, "eval_size": 500, "steps": 600, "batch_size": 32, "lr": 0.02, "milestones": (),
+         "log_every": 4, "eval_every": 100, "snapshot_every": 4, "checkpoint_every": 100}
+# ABLATE: each variant a few minutes; differences in the train/test gap and speed of learning show early.
+ABLATE = {"train_size": 5000, "eval_size": 1000, "steps": 400, "batch_size": 64, "lr": 0.02, "milestones": (),
+          "log_every": 10, "eval_every": 50, "snapshot_every": 100, "checkpoint_every": 200}
+# FIG1: the four-layer net, no regularisation or augmentation; per-network learning rates as in Fig. 1.
+FIG1 = {"arch": "four_layer", "augment": "none", "weight_decay": 0.0, "train_size": 5000, "eval_size": 1000,
+        "steps": 800, "batch_size": 64, "milestones": (), "log_every": 10, "eval_every": 100,
+        "snapshot_every": 100, "checkpoint_every": 400}
+
+register(Recipe(
+    name="alexnet",
+    summary="a CIFAR-10 AlexNet (5 conv + 3 FC, LRN, overlapping pooling, dropout) or Fig. 1's four-layer net",
+    config_cls=AlexNetRunConfig,
+    build_task=build_task,
+    presets={"lecture": WATCH, "ablation": ABLATE},
+))
+
+
+def ablation(name: str, summary: str, figure: str, variants: dict[str, dict], preset: dict = ABLATE) -> None:
+    register(Experiment(name=name, summary=summary, recipe="alexnet", figure=figure,
+                        variants=tuple(variants.items()), presets={"lecture": preset}))
+
+
+ablation("relu-vs-tanh", "the four-layer net with ReLU or tanh units: epochs to reach 0.25 training error", "Fig. 1",
+         {"ReLU": {"activation": "relu", "lr": 0.05}, "tanh": {"activation": "tanh", "lr": 0.05}}, FIG1)
+ablation("alexnet-dropout", "dropout 0.5 in FC6 and FC7, or none: the gap between train and test error",
+         "sec. 4.2", {"dropout 0.5": {"dropout": 0.5}, "no dropout": {"dropout": 0.0}})
+ablation("alexnet-augment", "no augmentation, crops and flips, crops, flips and PCA colour shifts", "sec. 4.1",
+         {"none": {"augment": "none"}, "crops + flips": {"augment": "crop_flip"},
+          "crops + flips + PCA colour": {"augment": "crop_flip_pca"}})
+ablation("alexnet-lrn", "local response normalisation after conv1 and conv2, or none", "sec. 3.3",
+         {"LRN": {"lrn": True}, "no LRN": {"lrn": False}})
+ablation("alexnet-pooling", "overlapping 3x3 stride-2 pooling against non-overlapping 2x2", "sec. 3.4",
+         {"overlapping (z=3, s=2)": {"overlap": True}, "non-overlapping (z=s=2)": {"overlap": False}})
+ablation("alexnet-towers", "one tower against the paper's two-GPU layout (groups of 2 in conv2, conv4, conv5)",
+         "sec. 3.2, Fig. 2", {"one tower": {"towers": 1}, "two towers": {"towers": 2}})
