@@ -15,7 +15,10 @@ def store() -> RunStore:
 
 @functools.cache
 def launcher() -> Launcher:
-    """One training process at a time on this machine, at most 8 waiting (see train/launcher.py)."""
-    run = Launcher(store(), max_running=int(os.environ.get("PAPERLAB_MAX_RUNNING", "1")))
+    """Training processes at a time: one on a CPU (it uses every core), four on a GPU; at most 8 waiting."""
+    import torch
+
+    default = 4 if torch.cuda.is_available() else 1
+    run = Launcher(store(), max_running=int(os.environ.get("PAPERLAB_MAX_RUNNING", default)))
     run.start()
     return run

@@ -11,8 +11,11 @@ from __future__ import annotations
 import argparse
 import dataclasses
 import sys
+import time
 import typing
 from typing import Any
+
+import torch
 
 from train.config import ConfigError, TrainConfig
 from train.recipes import EXPERIMENTS, RECIPES, experiment_configs, get_recipe
@@ -86,6 +89,9 @@ def build_parser() -> argparse.ArgumentParser:
         p = sub.add_parser(name, help=item.summary, description=item.summary)
         p.add_argument("--preset", choices=sorted(item.presets), help="named settings, e.g. lecture")
         p.add_argument("--label", default="", help="a name shown in the app")
+        if name in EXPERIMENTS:
+            p.add_argument("--parallel", type=int, default=0,
+                           help="train this many runs at once, each in its own process (default: 4 on a GPU, 1 on a CPU)")
         add_common_options(p, argparse.SUPPRESS)
         add_config_options(p, recipe.config_cls)
     return parser
@@ -106,7 +112,7 @@ def main(argv: list[str] | None = None) -> int:
         parser.print_help()
         return 2
     overrides = {k: tuple(v) if isinstance(v, list) else v for k, v in vars(args).items()
-                 if v is not None and k not in ("resume", "list", "home", "quiet", "name", "preset", "label")}
+                 if v is not None and k not in ("resume", "list", "home", "quiet", "name", "preset", "label", "parallel")}
     try:
         if args.name in EXPERIMENTS:
             runs = experiment_configs(args.name, args.preset, **overrides)
@@ -118,6 +124,9 @@ def main(argv: list[str] | None = None) -> int:
         parser.error(str(exc))
     ranks = init_distributed(runs[0][1].device)
     ids = create_runs(store, recipe, runs, group=args.name if args.name in EXPERIMENTS else None, main=ranks.main)
+    parallel = getattr(args, "parallel", 0) or (4 if torch.cuda.is_available() else 1)
+    if parallel > 1 and len(ids) > 1 and not ranks.active:
+        return run_parallel(store, ids, parallel, quiet=args.quiet)
     return run_all(store, ids, quiet=args.quiet or not ranks.main)
 
 
@@ -134,6 +143,27 @@ def create_runs(store: RunStore, recipe: str, runs: list[tuple[str, TrainConfig]
         dist.broadcast_object_list(box, src=0)
         ids = box[0]
     return ids
+
+
+def run_parallel(store: RunStore, ids: list[str], parallel: int, *, quiet: bool) -> int:
+    """Small runs fill one GPU better side by side than one after another (each alone is launch-bound)."""
+    from train.launcher import spawn
+
+    waiting, running, failed = list(ids), {}, 0
+    while waiting or running:
+        while waiting and len(running) < parallel:
+            run_id = waiting.pop(0)
+            running[run_id] = spawn(store, run_id)
+            store.claim(run_id, running[run_id].pid)
+        time.sleep(2)
+        for run_id, proc in list(running.items()):
+            if proc.poll() is not None:
+                del running[run_id]
+                failed += proc.returncode != 0
+        if not quiet:
+            runs = [store.get(i) for i in ids]
+            print(" | ".join(f"{r.title} {r.step}/{r.total_steps} {r.status}" for r in runs), flush=True)
+    return 1 if failed else 0
 
 
 def run_all(store: RunStore, ids: list[str], *, quiet: bool) -> int:

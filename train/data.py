@@ -52,9 +52,11 @@ def data_home() -> Path:
 
 def load_images(source: str = "cifar10", *, download: bool = True,
                 progress: Callable[[int, int], None] | None = None) -> ImageData:
-    """source: 'cifar10', 'sample' (bundled), or the path of an ImageFolder root."""
+    """source: 'cifar10', 'sample' (bundled), 'synthetic' (random, for benchmarks) or an ImageFolder root."""
     if source == "sample":
         return load_sample()
+    if source == "synthetic":
+        return synthetic_images()
     if source == "cifar10":
         return load_cifar10(download=download, progress=progress)
     path = Path(source).expanduser()
@@ -68,6 +70,14 @@ def load_sample() -> ImageData:
     with np.load(SAMPLE) as f:
         return ImageData(f["train_x"], f["train_y"].astype(np.int64), f["test_x"], f["test_y"].astype(np.int64),
                          tuple(str(c) for c in f["classes"]), "CIFAR-10 sample (bundled, JPEG mirror)")
+
+
+def synthetic_images(n: int = 10_000) -> ImageData:
+    """Random CIFAR-shaped images and labels (seed 0): for throughput benchmarks, nothing to learn."""
+    rng = np.random.default_rng(0)
+    x = rng.integers(0, 256, (n + 1000, 32, 32, 3), dtype=np.uint8)
+    y = rng.integers(0, 10, n + 1000).astype(np.int64)
+    return ImageData(x[:n], y[:n], x[n:], y[n:], CIFAR10_CLASSES, "synthetic (random pixels)")
 
 
 def cifar10_cached(root: Path | None = None) -> bool:

@@ -6,6 +6,7 @@ label smoothing 0.1. BLEU is sacrebleu's (its `zh` tokenizer for Chinese), on gr
 """
 from __future__ import annotations
 
+import copy
 import json
 import random
 from collections.abc import Iterator, Sequence
@@ -17,10 +18,11 @@ import numpy as np
 import sacrebleu
 import torch
 import torch.nn.functional as F
+from safetensors.torch import load_model, save_model
 from tokenizers import Tokenizer
 
 from models.transformer import NORMS, Transformer, TransformerConfig, beam_search, greedy_decode
-from train.checkpoint import export_weights, load_weights, newest_good_checkpoint
+from train.checkpoint import newest_good_checkpoint
 from train.config import ConfigError, TrainConfig, choose
 from train.runtime import Dist
 from train.store import RunStore, atomic_write
@@ -273,7 +275,7 @@ def load_bundle(folder: Path) -> Translator:
     folder = Path(folder)
     meta = json.loads((folder / "config.json").read_text())
     model = Transformer(TransformerConfig(**meta["model"]))
-    model.load_state_dict(load_weights(folder / "model.safetensors"))
+    load_model(model, folder / "model.safetensors")  # fp16 on disk, cast into the fp32 parameters
     return Translator(model.eval(), load_tokenizer(folder / TOKENIZER_FILE), {**meta, "source": str(folder)})
 
 
@@ -300,7 +302,9 @@ def load_run(store: RunStore, run_id: str) -> Translator:
 def export_bundle(translator: Translator, folder: Path, **info: Any) -> Path:
     """Write a model folder load_bundle reads: fp16 safetensors, the tokenizer and config.json with info."""
     folder = Path(folder)
-    export_weights(folder / "model.safetensors", translator.model, half=True)
+    # save_model stores a tied matrix once (the embeddings and the output layer share it, sec. 3.4)
+    half = copy.deepcopy(translator.model).half()
+    atomic_write(folder / "model.safetensors", lambda p: save_model(half, str(p)))
     save_tokenizer(translator.tokenizer, folder / TOKENIZER_FILE)
     meta = {**{k: v for k, v in translator.info.items() if k != "source"}, **info,
             "model": asdict(translator.model.cfg)}

@@ -1,0 +1,108 @@
+"""Training throughput, ours beside the textbook loop, measured in one run on one machine.
+
+    python -m train.bench                    # CIFAR AlexNet, ResNet-20/56 (batch 128), Transformer
+    python -m train.bench --data DIR         # an ImageFolder root (train/<class>/...) for both loops
+    python -m train.bench --steps 40 --only resnet20
+
+The textbook loop is ../shared/bench/naive_cifar_baseline.py (PIL transforms in a DataLoader, fp32),
+run as a subprocess on the same images; the ratio is ours / textbook. Each of our numbers is the
+median over timed windows of `--steps` steps after one untimed warm-up window (compilation, caches).
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import statistics
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+import torch
+
+from train.recipes import get_recipe
+from train.runtime import Dist, pick_device, seed_everything
+from train.trainer import Listener, Trainer
+
+ROOT = Path(__file__).resolve().parent.parent
+BASELINE = ROOT.parent / "shared" / "bench" / "naive_cifar_baseline.py"
+IMAGE_MODELS = {  # name: (recipe, overrides, textbook model or None)
+    "alexnet": ("alexnet", {}, None),
+    "resnet20": ("resnet", {"depth": 20}, "resnet20"),
+    "resnet56": ("resnet", {"depth": 56}, "resnet56"),
+}
+
+
+class Throughput(Listener):
+    def __init__(self, name: str):
+        self.name, self.values = name, []
+
+    def on_metrics(self, step: int, values: dict[str, float]) -> None:
+        if self.name in values:
+            self.values.append(values[self.name])
+
+
+def measure(recipe_name: str, overrides: dict, *, steps: int, windows: int, device: str) -> float:
+    """Median items/s of our trainer over `windows` timed windows of `steps` steps."""
+    recipe = get_recipe(recipe_name)
+    cfg = recipe.config(None, **{"steps": steps * (windows + 1), "log_every": steps, "eval_every": 10**9,
+                                 "checkpoint_every": 10**9, "snapshot_every": 10**9, "device": device, **overrides})
+    seed_everything(0)
+    dev = pick_device(cfg.device)
+    task = recipe.build_task(cfg, dev, Dist())
+    meter = Throughput(task.throughput_name)
+    with tempfile.TemporaryDirectory() as tmp:
+        Trainer(task, cfg, dev, checkpoint_dir=Path(tmp), listeners=[meter], d_model=getattr(task, "d_model", None)).fit()
+    return statistics.median(meter.values[1:])
+
+
+def textbook(model: str, *, data: str | None, steps: int, device: str) -> float | None:
+    if not BASELINE.exists():
+        return None
+    source = ["--data", data] if data else ["--synthetic", "10000"]
+    workers = str(min(8, os.cpu_count() or 1))
+    out = subprocess.run([sys.executable, str(BASELINE), *source, "--model", model, "--steps", str(steps),
+                          "--warmup", str(max(5, steps // 4)), "--workers", workers, "--device", device],
+                         capture_output=True, text=True, check=True)
+    return json.loads(out.stdout.strip().splitlines()[-1])["images_per_s"]
+
+
+def machine(device: torch.device) -> str:
+    if device.type == "cuda":
+        return f"{torch.cuda.get_device_name(device)}, torch {torch.__version__}"
+    return f"{platform.processor() or platform.machine()} CPU, {torch.get_num_threads()} threads, torch {torch.__version__}"
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--data", help="ImageFolder root for both loops (default: synthetic images)")
+    parser.add_argument("--steps", type=int, default=0, help="steps per timed window (default: 50 on GPU, 8 on CPU)")
+    parser.add_argument("--windows", type=int, default=3)
+    parser.add_argument("--device", default="auto")
+    parser.add_argument("--only", nargs="*", choices=[*IMAGE_MODELS, "transformer"], help="measure only these")
+    args = parser.parse_args(argv)
+    device = pick_device(args.device)
+    steps = args.steps or (50 if device.type == "cuda" else 8)
+    print(f"# {machine(device)}; batch 128; {steps} steps x {args.windows} timed windows")
+    print(f"{'model':12} {'ours':>12} {'textbook':>12} {'ratio':>7}")
+    for name in args.only or [*IMAGE_MODELS, "transformer"]:
+        if name == "transformer":
+            # The paper's base model on a GPU; the lecture-sized model on a CPU.
+            sizes = {} if device.type == "cuda" else dict(get_recipe("translate").presets["lecture"])
+            rate = measure("translate", {**sizes, "offline": True}, steps=steps, windows=args.windows, device=args.device)
+            print(f"{name:12} {rate:>8.0f} tok/s {'-':>12} {'-':>7}  ({'base' if not sizes else 'lecture'} model)",
+                  flush=True)
+            continue
+        recipe, overrides, baseline_model = IMAGE_MODELS[name]
+        ours = measure(recipe, {"data": args.data or "synthetic", "batch_size": 128, "val_size": 0, **overrides},
+                       steps=steps, windows=args.windows, device=args.device)
+        theirs = textbook(baseline_model, data=args.data, steps=steps * args.windows,
+                          device=device.type) if baseline_model else None
+        ratio = f"{ours / theirs:6.2f}x" if theirs else "-"
+        print(f"{name:12} {ours:>8.0f} im/s {theirs or 0:>8.0f} im/s {ratio:>7}", flush=True)
+
+
+if __name__ == "__main__":
+    main()
