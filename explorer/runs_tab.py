@@ -5,6 +5,7 @@ import json
 import shutil
 import tempfile
 import time
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -231,31 +232,22 @@ def _selected_run(run_id: str | None, lang: str) -> str:
         raise gr.Error(text("msg.unknown_run", lang)) from None
 
 
-def cancel(run_id, request: gr.Request):
-    lang = language(request)
-    run_id = _selected_run(run_id, lang)
-    launcher().cancel(run_id)
-    return text("msg.cancelled", lang, run_id=run_id)
+def run_action(action: Callable[[str], None], done: str) -> Callable:
+    """A handler that applies action to the selected run and reports `done`; refusals become messages."""
+    def handler(run_id, request: gr.Request):
+        lang = language(request)
+        run_id = _selected_run(run_id, lang)
+        try:
+            action(run_id)
+        except (ValueError, RuntimeError) as exc:  # e.g. resuming a finished run, deleting a running one
+            raise gr.Error(str(exc)) from None
+        return text(done, lang, run_id=run_id)
+    return handler
 
 
-def resume(run_id, request: gr.Request):
-    lang = language(request)
-    run_id = _selected_run(run_id, lang)
-    try:
-        launcher().resume(run_id)
-    except (ValueError, QueueFull) as exc:
-        raise gr.Error(str(exc)) from None
-    return text("msg.resumed", lang, run_id=run_id)
-
-
-def delete(run_id, request: gr.Request):
-    lang = language(request)
-    run_id = _selected_run(run_id, lang)
-    try:
-        store().delete(run_id)
-    except RuntimeError as exc:
-        raise gr.Error(str(exc)) from None
-    return text("msg.deleted", lang, run_id=run_id), gr.Button(visible=False)
+cancel = run_action(lambda run_id: launcher().cancel(run_id), "msg.cancelled")
+resume = run_action(lambda run_id: launcher().resume(run_id), "msg.resumed")
+delete = run_action(lambda run_id: store().delete(run_id), "msg.deleted")
 
 
 def metrics_file(run_id, request: gr.Request) -> str:
@@ -307,11 +299,12 @@ def build() -> None:
         status = gr.Markdown(elem_id="runs-status")
     table = gr.Dataframe(headers=HEADERS, label=t("runs.all"), interactive=False, elem_id="runs-table")
     with gr.Row():
-        selected = gr.Dropdown([], multiselect=True, label=t("runs.compare"), elem_id="runs-compare")
+        # allow_custom_value: the choices change per session; handlers validate run ids themselves.
+        selected = gr.Dropdown([], multiselect=True, label=t("runs.compare"), elem_id="runs-compare", allow_custom_value=True)
         names = gr.Dropdown([], multiselect=True, label=t("runs.metrics"))
     plot = gr.Plot(elem_id="runs-plot")
     with gr.Row():
-        current = gr.Dropdown([], label=t("runs.selected"), elem_id="runs-current")
+        current = gr.Dropdown([], label=t("runs.selected"), elem_id="runs-current", allow_custom_value=True)
         cancel_btn = gr.Button(t("runs.cancel"))
         resume_btn = gr.Button(t("runs.resume"))
         delete_btn = gr.Button(t("runs.delete"), variant="stop")
@@ -333,9 +326,9 @@ def build() -> None:
                show_progress="hidden")
     gr.on([selected.input, names.input], redraw, [selected, names], [names, plot], show_progress="hidden")
     current.change(details, current, info, show_progress="hidden")
-    cancel_btn.click(cancel, current, status)
-    resume_btn.click(resume, current, status)
+    cancel_btn.click(cancel, current, status, api_name="cancel")
+    resume_btn.click(resume, current, status, api_name="resume")
     delete_btn.click(lambda: gr.Button(visible=True), None, confirm)
-    confirm.click(delete, current, [status, confirm])
+    confirm.click(delete, current, status, api_name="delete").then(lambda: gr.Button(visible=False), None, confirm)
     csv_btn.click(metrics_file, current, download)
     ckpt_btn.click(checkpoint_file, current, download)

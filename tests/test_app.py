@@ -31,6 +31,12 @@ def test_app_answers_and_launches_a_background_run(server, home):
         assert time.time() < deadline
         time.sleep(0.5)
     assert store.metrics(run.id)["loss"][0] == [2, 4, 6]
+    with pytest.raises(Exception, match="only interrupted, cancelled or failed runs resume"):
+        client.predict(run.id, api_name="/resume")
+    with pytest.raises(Exception, match="Choose a run first"):
+        client.predict(None, api_name="/delete")
+    assert "deleted" in client.predict(run.id, api_name="/delete")
+    assert store.list_runs() == []
 
 
 def test_bad_launch_options_get_a_clear_error(server):
