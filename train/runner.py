@@ -1,18 +1,22 @@
 """Execute one stored run: build its task, resume from its newest good checkpoint, record everything."""
 from __future__ import annotations
 
+import json
 import os
+import platform
 import signal
 import threading
+import time
 from collections.abc import Sequence
 from pathlib import Path
 
 import numpy as np
+import torch
 
 from train.checkpoint import newest_good_checkpoint
 from train.recipes import get_recipe
 from train.runtime import Dist, pick_device, seed_everything
-from train.store import RunStore
+from train.store import RunStore, atomic_write
 from train.trainer import Listener, Trainer
 
 
@@ -50,6 +54,7 @@ def execute(store: RunStore, run_id: str, listeners: Sequence[Listener] = (), ra
         found = newest_good_checkpoint(store.checkpoints(run_id))
         state = found[1] if found else None
         if ranks.main:
+            record_environment(store, run_id, device, ranks)
             store.truncate_metrics(run_id, state["step"] if state else 0)
             resumed = f"resumed at step {state['step']}" if state else "started"
             store.update(run_id, message=f"{resumed} on {device.type}, data: {getattr(task, 'data_name', '')}")
@@ -66,6 +71,16 @@ def execute(store: RunStore, run_id: str, listeners: Sequence[Listener] = (), ra
     if ranks.main:
         store.update(run_id, status=status, pid=None, message=f"{status} at step {trainer.step}")
     return status
+
+
+def record_environment(store: RunStore, run_id: str, device: torch.device, ranks: Dist) -> None:
+    """Where this run trained (appended at every start or resume), for model cards."""
+    device_name = torch.cuda.get_device_name(device) if device.type == "cuda" else platform.processor() or "CPU"
+    entry = {"time": time.time(), "device": device.type, "device_name": device_name, "processes": ranks.world_size,
+             "cpu_threads": torch.get_num_threads(), "torch": torch.__version__, "host": platform.node()}
+    path = store.run_dir(run_id) / "environment.json"
+    entries = json.loads(path.read_text()) if path.exists() else []
+    atomic_write(path, lambda p: p.write_text(json.dumps([*entries, entry], indent=1)))
 
 
 def _on_sigterm(handler):

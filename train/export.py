@@ -1,0 +1,81 @@
+"""Bundle a finished run into assets/models/NAME: what the app loads offline, with its model card.
+
+    python -m train.export RUN_ID NAME [--home DIR] [--full-precision]
+
+Writes model.safetensors (fp16 unless --full-precision), config.json (recipe, label, config),
+metrics.csv (every logged step, so curves draw at once), any extra files the run saved beside
+its config (e.g. tokenizer.json), and README.md: the model card (data, recipe, steps, hardware,
+wall time, final numbers, the command that reproduces it).
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import shutil
+from pathlib import Path
+
+from train.checkpoint import load_weights
+from train.data import ASSETS
+from train.store import RunStore, atomic_write
+
+RUN_FILES = ("config.json", "environment.json", "log.txt")  # kept in the run folder, not shipped as extras
+
+
+def export_run(store: RunStore, run_id: str, name: str, *, half: bool = True, root: Path = ASSETS / "models") -> Path:
+    run = store.get(run_id)
+    checkpoints = store.checkpoints(run_id)
+    if run.status != "done" or not checkpoints:
+        raise SystemExit(f"run {run_id} is {run.status} with {len(checkpoints)} checkpoints: only finished runs are bundled")
+    out = root / name
+    out.mkdir(parents=True, exist_ok=True)
+    from safetensors.torch import save_file
+
+    state = {k: (v.half() if half and v.is_floating_point() else v).contiguous()
+             for k, v in load_weights(checkpoints[-1]).items()}
+    atomic_write(out / "model.safetensors", lambda p: save_file(state, str(p)))
+    shutil.copyfile(store.run_dir(run_id) / "config.json", out / "config.json")
+    (out / "metrics.csv").write_text(store.metrics_csv(run_id))
+    for extra in store.run_dir(run_id).glob("*.json"):
+        if extra.name not in RUN_FILES:
+            shutil.copyfile(extra, out / extra.name)
+    (out / "README.md").write_text(model_card(store, run_id, name, half))
+    return out
+
+
+def model_card(store: RunStore, run_id: str, name: str, half: bool) -> str:
+    run = store.get(run_id)
+    metrics = store.metrics(run_id)
+    final = {k: v[1][-1] for k, v in sorted(metrics.items()) if v[1] and k not in ("lr",)}
+    env_path = store.run_dir(run_id) / "environment.json"
+    env = json.loads(env_path.read_text()) if env_path.exists() else []
+    hardware = "; ".join(sorted({f"{e['device_name']} ({e['device']}, {e['processes']} process(es), "
+                                 f"{e['cpu_threads']} CPU threads, torch {e['torch']})" for e in env})) or "unknown"
+    options = " ".join(f"--{k.replace('_', '-')} {' '.join(map(str, v)) if isinstance(v, list) else v}"
+                       for k, v in sorted(run.config.items()) if not isinstance(v, bool) and v != [])
+    flags = " ".join(f"--{'' if v else 'no-'}{k.replace('_', '-')}" for k, v in sorted(run.config.items())
+                     if isinstance(v, bool))
+    lines = [f"# {name}", "", f"{run.title}: recipe `{run.recipe}`, trained by Paper Lab's own CLI.", "",
+             f"- data: `{run.config.get('data') or run.config.get('corpus')}`",
+             f"- steps: {run.step} of batch {run.config.get('batch_size')}",
+             f"- hardware: {hardware}",
+             f"- wall time: {(run.updated - run.created) / 60:.1f} minutes",
+             f"- weights: {'fp16' if half else 'fp32'} safetensors",
+             "- final numbers (last logged value of each metric):", ""]
+    lines += [f"  - {k}: {v:.4g}" for k, v in final.items()]
+    lines += ["", "Reproduce:", "", "```bash", f"python -m train {run.recipe} {options} {flags}",
+              f"python -m train.export RUN_ID {name}", "```", ""]
+    return "\n".join(lines)
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("run_id")
+    parser.add_argument("name")
+    parser.add_argument("--home")
+    parser.add_argument("--full-precision", action="store_true")
+    args = parser.parse_args(argv)
+    print(export_run(RunStore(args.home), args.run_id, args.name, half=not args.full_precision))
+
+
+if __name__ == "__main__":
+    main()
