@@ -157,9 +157,6 @@ def load_image_folder(root: Path, *, size: int = 32,
         # train_size, val_size and eval_size take a sample of every class
         order = np.random.default_rng(0).permutation(len(xs))
         arrays.append((xs[order], np.asarray(folder.targets, np.int64)[order]))
-    # Shuffle once with a fixed seed: folders list images class by class, and a prefix
-    # (train_size, eval_size) must still hold every class.
-    arrays = [(x[order], y[order]) for x, y in arrays for order in [np.random.default_rng(0).permutation(len(y))]]
     if len(arrays) == 1:
         x, y = arrays[0]
         cut = len(y) // 10

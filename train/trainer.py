@@ -89,7 +89,7 @@ class Trainer:
             eager = self._wrap_eager()
             if eager is self.train_model:
                 raise
-            warnings.warn(f"torch.compile failed ({type(exc).__name__}: {str(exc)[:200]}); training eagerly")
+            warnings.warn(f"torch.compile failed ({type(exc).__name__}: {str(exc)[:200]}); training eagerly", stacklevel=2)
             self.train_model = eager
             return self.task.train_loss(self.train_model, batch)
 

@@ -1,0 +1,453 @@
+"""The ResNet lab: the degradation problem (Fig. 6), shortcut options, layer responses (Fig. 7), gradients, bottlenecks.
+
+Pure computations live in explorer/resnet_views.py; this module holds the figure builders, then the layout
+and its event wiring. Training runs go through the launcher into the run store; timers redraw from the store.
+"""
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+import gradio as gr
+import numpy as np
+import plotly.graph_objects as go
+from plotly.subplots import make_subplots
+
+from explorer import resnet_views as views
+from explorer.i18n import language, t, text
+from explorer.plots import FONT, PALETTE, base_layout
+from explorer.services import launcher, store
+from models.resnet import CIFAR_DEPTHS, SHORTCUTS
+from train.config import ConfigError
+from train.data import cifar10_cached
+from train.launcher import QueueFull
+from train.recipes import get_recipe
+from train.recipes.resnet import plain_vs_residual_variants, shortcut_variants
+from train.store import RunRecord, new_run_id
+
+STRINGS = {
+    "resnet.intro": (
+        ("**Deep Residual Learning for Image Recognition** (He, Zhang, Ren, Sun 2015). A deeper *plain* network "
+        "should do at least as well as a shallower one (it could copy it and make the extra layers identities), yet "
+        "its **training** error is higher: the *degradation problem*. Residual blocks learn F(x) and output "
+        "F(x) + x, so an identity is easy to reach. Train both kinds here and watch it happen."),
+        ("**深度残差学习用于图像识别**（He、Zhang、Ren、Sun，"
+         "2015）。更深的*普通*网络本应不比浅层网络差（它可以复制浅层网络，"
+        "再让多出的层做恒等映射），但它的**训练**误差反而更高，这就是*退化问题*。残差块学习 F(x)，输出 F(x) + x，"
+        "因此恒等映射很容易得到。在这里训练两种网络，亲眼看看这一现象。")),
+    "resnet.fig6": ("Plain vs residual (Fig. 6)", "普通网络与残差网络（图 6）"),
+    "resnet.fig6_help": (
+        ("Plain and residual CIFAR-10 networks of sec. 4.2 (6n+2 layers) train one after another. Dashed lines are "
+        "training error, solid lines test error, as in Fig. 6. Faint lines are full-length reference runs, when "
+        "they are bundled. The **lecture** preset is scaled down for a laptop CPU: 4,000 training images, batch 64, "
+        "300 iterations (lr 0.1, divided by 10 at 240). The **paper** recipe is batch 128, lr 0.1, momentum 0.9, "
+        "weight decay 1e-4, lr divided by 10 at 32k and 48k, 64k iterations, a 45k/5k train/validation split, "
+        "4-pixel padding, random crops and flips: hours on a GPU."),
+        ("按第 4.2 节的结构（6n+2 层）依次训练 CIFAR-10 上的普通网络和残差网络。"
+        "与图 6 一样，虚线是训练误差，实线是测试误差；"
+        "若附带了完整训练的参考曲线，它们以浅色显示。**课堂**预设为笔记本 CPU 缩小了规模：4,000 张训练图像、批大小 64、"
+        "300 次迭代（学习率 0.1，第 240 次迭代时除以 10）。"
+        "**论文**配方为批大小 128、学习率 0.1、动量 0.9、权重衰减 1e-4，"
+        "在 32k 和 48k 次迭代时学习率除以 10，共 64k 次迭代，"
+        "训练集/验证集按 45k/5k 划分，四周补 4 像素后随机裁剪并水平翻转："
+        "在 GPU 上也要数小时。")),
+    "resnet.depths": ("Depths (6n+2)", "深度（6n+2）"),
+    "resnet.preset": ("Settings", "设置"),
+    "resnet.preset_lecture": ("lecture (minutes on a CPU)", "课堂（CPU 上几分钟）"),
+    "resnet.preset_paper": ("paper (sec. 4.2, 64k iterations)", "论文（第 4.2 节，64k 次迭代）"),
+    "resnet.data": ("Data", "数据"),
+    "resnet.data_info": (("cifar10 downloads 170 MB once; sample is the bundled 1,000-image subset; or the path of an "
+                         "ImageFolder folder"),
+                         ("cifar10 首次使用时下载 170 MB；"
+                          "sample 是附带的 1,000 张图像子集；也可以填写 ImageFolder 文件夹的路径")),
+    "resnet.train": ("Train", "开始训练"),
+    "resnet.stop": ("Stop these runs", "停止这些训练"),
+    "resnet.group": ("Runs shown", "显示的训练"),
+    "resnet.no_runs": (("No runs yet: press **Train**. Runs started from the command line "
+                       "(`python -m train {experiment} --preset lecture`) appear here too."),
+                       ("还没有训练：请点击**开始训练**。"
+                        "在命令行中启动的训练（`python -m train {experiment} --preset lecture`）"
+                       "也会显示在这里。")),
+    "resnet.run_line": ("**{label}**: step {step:,} of {total:,} · {status}",
+                        "**{label}**：第 {step:,} / {total:,} 步 · {status}"),
+    "resnet.pick_depth": ("Pick at least one depth.", "请至少选择一个深度。"),
+    "resnet.too_many": ("Pick at most 3 depths (6 runs): the queue holds 8 runs.",
+                        "最多选择 3 个深度（6 次训练）：队列最多容纳 8 次训练。"),
+    "resnet.bad_data": ("{data!r} is not cifar10, sample or an existing folder.",
+                        "{data!r} 既不是 cifar10、sample，也不是已存在的文件夹。"),
+    "resnet.downloading": ("CIFAR-10 is not cached yet: the first run downloads it (170 MB) before training.",
+                           "CIFAR-10 尚未缓存：第一次训练会先下载它（170 MB）。"),
+    "resnet.queued": ("{count} runs queued; they train one after another.", "已排队 {count} 次训练，将依次进行。"),
+    "resnet.stopping": ("Stopping {count} runs; each saves a checkpoint and can be resumed in the Runs tab.",
+                        "正在停止 {count} 次训练；每次训练都会保存检查点，可在“训练记录”页继续。"),
+    "resnet.nothing_to_stop": ("None of these runs is queued or running.", "这些训练都没有在排队或运行。"),
+    "resnet.curves_title": ("Training error (dashed) and test error (solid)", "训练误差（虚线）与测试误差（实线）"),
+    "resnet.train_error": ("train", "训练"),
+    "resnet.test_error": ("test", "测试"),
+    "resnet.reference": ("reference", "参考"),
+    "resnet.shortcuts": ("Shortcuts A / B / C", "捷径连接 A / B / C"),
+    "resnet.shortcuts_help": (
+        ("Sec. 3.3: when a block changes the number of channels, the shortcut is either **A** the identity with the "
+        "new channels zero-padded (no parameters), **B** a 1x1 projection only there, or **C** a projection in every "
+        "block. Table 3 finds C > B > A by small margins on ImageNet and concludes projections are not essential. "
+        "The table counts the parameters of each option; train them to compare."),
+        ("第 3.3 节：当残差块改变通道数时，"
+        "捷径连接可以是 **A** 恒等映射并对新增通道补零（无参数），**B** 仅在此处使用 1x1 投影，"
+        "或 **C** 每个块都使用投影。表 3 在 ImageNet 上发现 C > B > A，但差距很小，并得出投影并非必需的结论。"
+        "下表列出了每种方案的参数量；训练它们来比较。")),
+    "resnet.depth": ("Depth", "深度"),
+    "resnet.option": ("shortcut", "捷径连接"),
+    "resnet.params": ("parameters", "参数量"),
+    "resnet.extra": ("more than plain", "比普通网络多"),
+    "resnet.responses": ("Layer responses (Fig. 7)", "层响应（图 7）"),
+    "resnet.responses_help": (
+        ("Fig. 7: the standard deviation of each 3x3 layer's response (after batch norm, before the ReLU or the "
+        "addition), measured on 256 test images of the bundled sample. Residual functions are generally closer "
+        "to zero than plain layers' outputs, so their responses are smaller; the deeper the ResNet, the smaller. "
+        "Pick checkpoints of plain and residual runs of the same depth."),
+        ("图 7：每个 3x3 层响应（批归一化之后、ReLU 或相加之前）的标准差，在附带样本的 256 张测试图像上测量。"
+        "残差函数通常比普通网络各层的输出更接近零，因此响应更小；"
+        "残差网络越深，响应越小。请选择同样深度的普通网络和残差网络的检查点。")),
+    "resnet.checkpoints": ("Checkpoints", "检查点"),
+    "resnet.refresh": ("Refresh list", "刷新列表"),
+    "resnet.show": ("Show", "显示"),
+    "resnet.pick_checkpoint": ("Pick at least one checkpoint (train in the first tab to make some).",
+                               "请至少选择一个检查点（可在第一个子页训练以生成检查点）。"),
+    "resnet.missing_checkpoint": (("The checkpoint {name} is gone (only the newest 3 of a run are kept): refresh the "
+                                  "list."), "检查点 {name} 已不存在（每次训练只保留最新的 3 个）：请刷新列表。"),
+    "resnet.measuring": ("Measuring layer responses", "正在测量各层响应"),
+    "resnet.layer_index": ("layer index (original)", "层序号（原始顺序）"),
+    "resnet.layer_sorted": ("layer index (sorted by magnitude)", "层序号（按大小排序）"),
+    "resnet.std": ("std", "标准差"),
+    "resnet.responses_title": ("Standard deviation of layer responses", "各层响应的标准差"),
+    "resnet.gradients": ("Gradients", "梯度"),
+    "resnet.gradients_help": (
+        ("The norm of the loss gradient with respect to each 3x3 layer's weights, input layer first, on a fixed "
+        "batch of training images. Sec. 4.1 notes that with batch norm the plain nets' gradients keep healthy "
+        "norms: their difficulty is not vanishing gradients. The shortcuts carry the gradient straight back to "
+        "early layers. Above: fresh networks. Below: runs, at any logged iteration."),
+        ("损失对每个 3x3 层权重的梯度范数（从输入层开始），在一批固定的训练图像上计算。第 4.1 节指出，有了批归一化，"
+        "普通网络的梯度范数依然正常：它们的困难并非梯度消失。捷径连接把梯度直接传回浅层。上图：刚初始化的网络；"
+        "下图：训练中的网络，可选任意已记录的迭代。")),
+    "resnet.init_title": ("Gradient norm per layer at initialisation", "初始化时各层的梯度范数"),
+    "resnet.train_title": ("Gradient norm per layer at iteration {step:,}", "第 {step:,} 次迭代时各层的梯度范数"),
+    "resnet.grad_norm": ("gradient norm", "梯度范数"),
+    "resnet.layer": ("3x3 layer (input to output)", "3x3 层（从输入到输出）"),
+    "resnet.runs": ("Runs", "训练"),
+    "resnet.step": ("Iteration", "迭代次数"),
+    "resnet.pick_run": ("Pick at least one run that has logged gradient norms.",
+                        "请至少选择一个已记录梯度范数的训练。"),
+    "resnet.bottleneck": ("Bottleneck vs basic block", "瓶颈块与基本块"),
+    "resnet.bottleneck_help": (
+        ("Fig. 5: the basic block (left) stacks two 3x3 convolutions; the bottleneck block (right) reduces the width "
+        "with a 1x1, applies the 3x3 at the reduced width and restores it with a 1x1. At a stage's width, the "
+        "bottleneck works on a 4x wider signal for a similar cost, which is what makes ResNet-50/101/152 "
+        "affordable. Numbers beside the boxes are weights; costs are measured by torch's flop counter on the "
+        "stage's 224x224 map size, as multiply-adds (the paper's \"FLOPs\")."),
+        ("图 5：基本块（左）堆叠两个 3x3 卷积；瓶颈块（右）先用 1x1 卷积降低通道数，"
+        "在较窄处做 3x3 卷积，再用 1x1 卷积恢复。"
+        "在同一阶段的宽度下，瓶颈块处理宽 4 倍的信号，代价却相近，这使得 ResNet-50/101/152 的计算量可以承受。"
+        "方框旁的数字是权重数；计算量由 torch 的 FLOP 计数器在该阶段对应 224x224 输入的特征图尺寸上测得，"
+        "以乘加次数表示（即论文中的“FLOPs”）。")),
+    "resnet.planes": ("Stage width (planes)", "阶段宽度（通道数）"),
+    "resnet.block": ("block", "模块"),
+    "resnet.input": ("input width", "输入宽度"),
+    "resnet.mult_adds": ("multiply-adds", "乘加次数"),
+    "resnet.imagenet_title": ("ImageNet networks (Table 1): our measurement beside the paper's",
+                              "ImageNet 网络（表 1）：我们的测量与论文数值对照"),
+    "resnet.network": ("network", "网络"),
+    "resnet.stages": ("blocks per stage", "各阶段块数"),
+    "resnet.params_m": ("parameters (M)", "参数量（百万）"),
+    "resnet.measured": ("measured multiply-adds (1e9)", "实测乘加（1e9）"),
+    "resnet.paper": ("paper's FLOPs (1e9)", "论文 FLOPs（1e9）"),
+    "resnet.difference": ("difference", "差异"),
+}
+
+REFRESH_S = 2.0  # how often the timers look at the run store
+
+
+# -- figures ------------------------------------------------------------------------------------------------
+
+def make_error_figure(live: Sequence[tuple[str, views.Curves]], reference: dict[str, views.Curves],
+                      lang: str = "en") -> go.Figure:
+    """Fig. 6: per run label one colour; training error dashed, test error solid; reference runs faint."""
+    labels = list(dict.fromkeys([*(label for label, _ in live), *reference]))
+    fig = go.Figure()
+    tag = {"train_error": text("resnet.train_error", lang), "test_error": text("resnet.test_error", lang)}
+    dash = {"train_error": "dash", "test_error": "solid"}
+    for faint, series in ((True, list(reference.items())), (False, list(live))):
+        for label, curves in series:
+            color = PALETTE[labels.index(label) % len(PALETTE)]
+            for name in ("train_error", "test_error"):
+                if name not in curves:
+                    continue
+                steps, values = curves[name]
+                suffix = f" ({text('resnet.reference', lang)})" if faint else ""
+                fig.add_trace(go.Scatter(x=steps, y=[100 * v for v in values], mode="lines",
+                                         name=f"{label} {tag[name]}{suffix}", opacity=0.35 if faint else 1.0,
+                                         line={"color": color, "dash": dash[name], "width": 1.2 if faint else 2.2}))
+    return base_layout(fig, text("resnet.curves_title", lang), text("common.iteration", lang),
+                       text("common.error_pct", lang) + " (%)")
+
+
+def make_layer_figure(profiles: dict[str, np.ndarray], title: str, y_title: str, lang: str = "en", *,
+                      sorted_panel: bool = False, log_y: bool = False) -> go.Figure:
+    """One line per network over its 3x3 layers; with sorted_panel a second panel sorted descending (Fig. 7)."""
+    rows = 2 if sorted_panel else 1
+    fig = make_subplots(rows=rows, cols=1, vertical_spacing=0.14)
+    for i, (label, values) in enumerate(profiles.items()):
+        color = PALETTE[i % len(PALETTE)]
+        panels = (values, np.sort(values)[::-1]) if sorted_panel else (values,)
+        for row, ys in enumerate(panels, start=1):
+            fig.add_trace(go.Scatter(x=np.arange(1, len(ys) + 1), y=ys, mode="lines+markers", name=label,
+                                     legendgroup=label, showlegend=row == 1,
+                                     line={"color": color}, marker={"size": 4}), row=row, col=1)
+    base_layout(fig, title, "", y_title, height=320 * rows + 80)
+    fig.update_xaxes(title_text=text("resnet.layer_index" if sorted_panel else "resnet.layer", lang), row=1, col=1)
+    if sorted_panel:
+        fig.update_xaxes(title_text=text("resnet.layer_sorted", lang), row=2, col=1)
+    fig.update_yaxes(title_text=y_title, type="log" if log_y else "linear")
+    fig.update_layout(font=FONT)
+    return fig
+
+
+# -- run store helpers --------------------------------------------------------------------------------------
+
+def experiment_groups(experiment: str) -> list[tuple[str, str]]:
+    """(shown text, group id) of this experiment's run groups in the store, newest first."""
+    groups: dict[str, list[RunRecord]] = {}
+    for run in store().list_runs():
+        if run.group_id and run.group_id.startswith(f"{experiment}-"):
+            groups.setdefault(run.group_id, []).append(run)
+    return [(f"{gid.removeprefix(experiment + '-')} · {', '.join(r.label for r in reversed(runs))}", gid)
+            for gid, runs in groups.items()]
+
+
+def group_runs(group_id: str | None) -> list[RunRecord]:
+    return sorted(store().list_runs(group_id=group_id), key=lambda r: r.created) if group_id else []
+
+
+def resnet_runs() -> list[RunRecord]:
+    return [r for r in store().list_runs() if r.recipe == "resnet"]
+
+
+def checkpoint_choices() -> list[tuple[str, str]]:
+    """(shown text, "run_id:step") for every checkpoint of every ResNet run, newest run first."""
+    out = []
+    for run in resnet_runs():
+        for path in reversed(store().checkpoints(run.id)):
+            step = int(path.stem.removeprefix("step-"))
+            out.append((f"{run.title} · step {step:,} · {run.id}", f"{run.id}:{step}"))
+    return out
+
+
+def check_data(data: str, lang: str) -> str:
+    data = (data or "").strip()
+    if data not in ("cifar10", "sample") and not Path(data).expanduser().is_dir():
+        raise gr.Error(text("resnet.bad_data", lang, data=data))
+    if data == "cifar10" and not cifar10_cached():
+        gr.Warning(text("resnet.downloading", lang))
+    return data
+
+
+# -- layout and wiring --------------------------------------------------------------------------------------
+
+def experiment_panel(experiment: str, setting: gr.components.Component,
+                     variants: Callable[..., Sequence[tuple[str, dict]]]) -> None:
+    """Train-and-watch controls for one experiment: variants(setting's value, lang=) gives (label, overrides) per run."""
+    with gr.Row():
+        preset = gr.Radio([(t("resnet.preset_lecture"), "lecture"), (t("resnet.preset_paper"), "paper")],
+                          value="lecture", label=t("resnet.preset"))
+        data = gr.Dropdown(["cifar10", "sample"], value="cifar10", allow_custom_value=True, label=t("resnet.data"),
+                           info=t("resnet.data_info"))
+    with gr.Row():
+        train = gr.Button(t("resnet.train"), variant="primary")
+        stop = gr.Button(t("resnet.stop"), variant="stop")
+    group = gr.Dropdown([], label=t("resnet.group"), interactive=True)
+    status = gr.Markdown()
+    plot = gr.Plot()
+    seen = gr.State("")
+    reference = views.load_reference_curves(views.REFERENCE_DIR / experiment)
+
+    def refresh(group_id: str | None, key: str, request: gr.Request):
+        lang = language(request)
+        groups = experiment_groups(experiment)
+        ids = [gid for _, gid in groups]
+        group_id = group_id if group_id in ids else (ids[0] if ids else None)
+        runs = group_runs(group_id)
+        steps = {r.id: store().last_step(r.id) for r in runs}
+        new_key = json.dumps([ids, group_id, [(r.id, r.status, steps[r.id]) for r in runs], lang])
+        if new_key == key:
+            return gr.skip(), gr.skip(), gr.skip(), key
+        lines = [text("resnet.run_line", lang, label=r.title, step=steps[r.id], total=r.total_steps, status=r.status)
+                 + (f" · {r.message}" if r.status == "failed" else "") for r in runs]
+        message = "\n\n".join(lines) or text("resnet.no_runs", lang, experiment=experiment)
+        figure = make_error_figure([(r.title, store().metrics(r.id)) for r in runs], reference, lang)
+        return gr.update(choices=groups, value=group_id), message, figure, new_key
+
+    def start(preset_name: str, data_name: str, value, request: gr.Request):
+        lang = language(request)
+        data_name = check_data(data_name, lang)
+        runs = variants(value, lang=lang)
+        recipe = get_recipe("resnet")
+        try:
+            configs = [(label, recipe.config(None if preset_name == "paper" else preset_name,
+                                             **{"data": data_name, **overrides})) for label, overrides in runs]
+            group_id = f"{experiment}-{new_run_id()}"
+            for label, cfg in configs:
+                launcher().submit("resnet", cfg.to_dict(), label=label, group_id=group_id)
+        except (ConfigError, QueueFull) as exc:
+            raise gr.Error(str(exc)) from exc
+        gr.Info(text("resnet.queued", lang, count=len(configs)))
+        return gr.update(choices=experiment_groups(experiment), value=group_id), ""
+
+    def halt(group_id: str | None, request: gr.Request):
+        active = [r for r in group_runs(group_id) if r.active]
+        for run in active:
+            launcher().cancel(run.id)
+        lang = language(request)
+        gr.Info(text("resnet.stopping", lang, count=len(active)) if active else text("resnet.nothing_to_stop", lang))
+
+    outputs = [group, status, plot, seen]
+    train.click(start, [preset, data, setting], [group, seen]).then(refresh, [group, seen], outputs)
+    stop.click(halt, [group])
+    group.input(refresh, [group, seen], outputs)
+    gr.Timer(REFRESH_S).tick(refresh, [group, seen], outputs, show_progress="hidden")
+
+
+def fig6_variants(depths: list[int], *, lang: str):
+    if not depths:
+        raise gr.Error(text("resnet.pick_depth", lang))
+    if len(depths) > 3:
+        raise gr.Error(text("resnet.too_many", lang))
+    return plain_vs_residual_variants(sorted(depths))
+
+
+def shortcut_table(depth: int, request: gr.Request) -> dict:
+    lang = language(request)
+    counts = views.shortcut_params(int(depth))
+    rows = [[option, f"{n:,}", f"{n - counts['plain']:,}"] for option, n in counts.items()]
+    return {"data": rows, "headers": [text(k, lang) for k in ("resnet.option", "resnet.params", "resnet.extra")]}
+
+
+def show_responses(keys: list[str], request: gr.Request, progress=gr.Progress()):
+    lang = language(request)
+    if not keys:
+        raise gr.Error(text("resnet.pick_checkpoint", lang))
+    profiles = {}
+    for key in progress.tqdm(keys, desc=text("resnet.measuring", lang)):
+        run_id, step = key.rsplit(":", 1)
+        run = store().get(run_id)
+        path = next((p for p in store().checkpoints(run_id) if p.stem == f"step-{int(step):09d}"), None)
+        if path is None:
+            raise gr.Error(text("resnet.missing_checkpoint", lang, name=f"{run.title} · step {step}"))
+        cfg = run.config
+        profiles[f"{run.title} · {int(step):,}"] = views.checkpoint_response_std(
+            path, cfg.get("depth", 20), cfg.get("plain", False), cfg.get("shortcut", "A"))
+    return make_layer_figure(profiles, text("resnet.responses_title", lang), text("resnet.std", lang), lang,
+                             sorted_panel=True)
+
+
+def refresh_checkpoints():
+    choices = checkpoint_choices()
+    newest = list(dict.fromkeys(key.split(":")[0] for _, key in choices))[:4]
+    value = [next(key for _, key in choices if key.startswith(run_id)) for run_id in newest]
+    return gr.update(choices=choices, value=value)
+
+
+def init_gradients(depth: int, request: gr.Request):
+    lang = language(request)
+    profiles = {f"{'plain' if plain else 'ResNet'}-{depth}": views.initial_gradient_norms(int(depth), plain)
+                for plain in (True, False)}
+    return make_layer_figure(profiles, text("resnet.init_title", lang), text("resnet.grad_norm", lang), lang,
+                             log_y=True)
+
+
+def refresh_gradient_runs():
+    runs = [r for r in resnet_runs() if store().snapshot_steps(r.id, "grad_norm")]
+    choices = [(f"{r.title} · {r.id}", r.id) for r in runs]
+    top = max((r.total_steps for r in runs), default=0)
+    return gr.update(choices=choices, value=[r.id for r in runs[:4]]), gr.update(maximum=max(top, 1))
+
+
+def training_gradients(run_ids: list[str], step: int, request: gr.Request):
+    lang = language(request)
+    profiles = {}
+    for run_id in run_ids or []:
+        steps = store().snapshot_steps(run_id, "grad_norm")
+        if steps:
+            found = store().load_snapshot(run_id, "grad_norm", views.snapshot_at(steps, int(step)))
+            profiles[f"{store().get(run_id).title} · {found[0]:,}"] = found[1]
+    if not profiles:
+        raise gr.Error(text("resnet.pick_run", lang))
+    return make_layer_figure(profiles, text("resnet.train_title", lang, step=int(step)), text("resnet.grad_norm", lang),
+                             lang, log_y=True)
+
+
+def training_gradients_if_any(run_ids: list[str], step: int, request: gr.Request):
+    """After the run list refreshes: draw when there are runs, stay quiet when there are none."""
+    return training_gradients(run_ids, step, request) if run_ids else gr.skip()
+
+
+def block_view(planes: int, request: gr.Request):
+    lang = language(request)
+    costs = views.block_costs(int(planes))
+    rows = [[name, c["in"], f"{c['params']:,}", f"{c['mult_adds'] / 1e6:,.1f}M"] for name, c in costs.items()]
+    headers = [text(k, lang) for k in ("resnet.block", "resnet.input", "resnet.params", "resnet.mult_adds")]
+    table = [text(k, lang) for k in ("resnet.network", "resnet.stages", "resnet.params_m", "resnet.measured",
+                                     "resnet.paper", "resnet.difference")]
+    return (views.block_diagram_svg(int(planes)), {"data": rows, "headers": headers},
+            {"data": views.imagenet_table(), "headers": table})
+
+
+def build() -> None:
+    gr.Markdown(t("resnet.intro"))
+    with gr.Tabs():
+        with gr.Tab(t("resnet.fig6")):
+            gr.Markdown(t("resnet.fig6_help"))
+            depths = gr.CheckboxGroup(list(CIFAR_DEPTHS), value=[20, 56], label=t("resnet.depths"))
+            experiment_panel("plain-vs-residual", depths, fig6_variants)
+
+        with gr.Tab(t("resnet.shortcuts")):
+            gr.Markdown(t("resnet.shortcuts_help"))
+            depth = gr.Dropdown(list(CIFAR_DEPTHS), value=20, label=t("resnet.depth"))
+            params = gr.Dataframe(interactive=False)
+            gr.on(None, shortcut_table, [depth], [params])
+            experiment_panel("shortcuts", depth, lambda d, lang: tuple(
+                (label, {**overrides, "depth": int(d)}) for label, overrides in shortcut_variants(SHORTCUTS)))
+
+        with gr.Tab(t("resnet.responses")):
+            gr.Markdown(t("resnet.responses_help"))
+            with gr.Row():
+                checkpoints = gr.Dropdown([], multiselect=True, label=t("resnet.checkpoints"), scale=4)
+                refresh = gr.Button(t("resnet.refresh"), scale=1)
+            show = gr.Button(t("resnet.show"), variant="primary")
+            responses = gr.Plot()
+            gr.on([refresh.click], refresh_checkpoints, None, [checkpoints])
+            gr.on(None, refresh_checkpoints, None, [checkpoints])
+            show.click(show_responses, [checkpoints], [responses])
+
+        with gr.Tab(t("resnet.gradients")):
+            gr.Markdown(t("resnet.gradients_help"))
+            grad_depth = gr.Dropdown(list(CIFAR_DEPTHS), value=56, label=t("resnet.depth"))
+            init_plot = gr.Plot()
+            gr.on(None, init_gradients, [grad_depth], [init_plot])
+            with gr.Row():
+                grad_runs = gr.Dropdown([], multiselect=True, label=t("resnet.runs"), scale=4)
+                grad_refresh = gr.Button(t("resnet.refresh"), scale=1)
+            grad_step = gr.Slider(0, 1, value=0, step=1, label=t("resnet.step"))
+            train_plot = gr.Plot()
+            for listing in (gr.on(None, refresh_gradient_runs, None, [grad_runs, grad_step]),
+                            grad_refresh.click(refresh_gradient_runs, None, [grad_runs, grad_step])):
+                listing.then(training_gradients_if_any, [grad_runs, grad_step], [train_plot])
+            gr.on([grad_runs.input, grad_step.release], training_gradients, [grad_runs, grad_step], [train_plot])
+
+        with gr.Tab(t("resnet.bottleneck")):
+            gr.Markdown(t("resnet.bottleneck_help"))
+            planes = gr.Radio([64, 128, 256, 512], value=64, label=t("resnet.planes"))
+            diagram = gr.HTML()
+            costs = gr.Dataframe(interactive=False)
+            gr.Markdown(t("resnet.imagenet_title"))
+            imagenet = gr.Dataframe(interactive=False)
+            gr.on(None, block_view, [planes], [diagram, costs, imagenet])
