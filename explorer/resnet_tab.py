@@ -259,7 +259,7 @@ def experiment_panel(experiment: str, setting: gr.components.Component,
     with gr.Row():
         preset = gr.Radio([(t("resnet.preset_lecture"), "lecture"), (t("resnet.preset_paper"), "paper")],
                           value="lecture", label=t("resnet.preset"))
-        data = gr.Dropdown(["cifar10", "sample"], value="cifar10", allow_custom_value=True, label=t("resnet.data"),
+        data = gr.Dropdown(["cifar10", "sample"], value="cifar10" if cifar10_cached() else "sample", allow_custom_value=True, label=t("resnet.data"),
                            info=t("resnet.data_info"))
     with gr.Row():
         train = gr.Button(t("resnet.train"), variant="primary")
