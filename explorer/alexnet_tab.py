@@ -12,6 +12,7 @@ from PIL import Image
 from plotly.subplots import make_subplots
 
 from explorer import alexnet_views as views
+from explorer import deployment
 from explorer.i18n import language, t, text
 from explorer.plots import PALETTE, base_layout, curves_figure
 from explorer.services import launcher, store
@@ -19,7 +20,6 @@ from models.alexnet import WeightsUnavailable
 from train.checkpoint import CheckpointError
 from train.config import ConfigError
 from train.data import cifar10_cached
-from train.launcher import QueueFull
 from train.recipes import EXPERIMENTS, experiment_configs, get_recipe
 from train.recipes.alexnet import conv1_weights
 from train.store import new_run_id
@@ -100,6 +100,7 @@ STRINGS = {
     "alexnet.msg_image": ("Cannot use this image: {why}", "无法使用这张图像：{why}"),
     "alexnet.msg_no_query": ("Pick a gallery image or upload one first.", "请先选择图库图像或上传一张图像。"),
     "alexnet.msg_cannot_start": ("Cannot start: {why}", "无法开始：{why}"),
+    "alexnet.msg_choose": ("Choose one of the listed options.", "请从列表中选择一项。"),
     "alexnet.status": ("**{title}**: {status}, step {step} of {total}. {message}",
                        "**{title}**：{status}，第 {step} / {total} 步。{message}"),
     "alexnet.indexing": ("computing gallery features", "正在计算图库特征"),
@@ -126,6 +127,7 @@ WATCH_EVERY_S = 2.5
 TRACK_PROGRESS = gr.Progress(track_tqdm=True)  # Gradio injects a live tracker where a handler defaults to one
 GALLERY_DISPLAY = 96  # neighbour thumbnails are enlarged to this many pixels
 TRAIN_IMAGES = {"cifar10": 50_000, "sample": 1000}
+DATA_CHOICES = ("cifar10", "sample")
 
 
 # -- pure helpers ---------------------------------------------------------------------------------
@@ -260,19 +262,25 @@ def default_data() -> str:
 # -- event handlers ----------------------------------------------------------------------------------
 def start_watch_run(data: str, towers: str, activation: str, request: gr.Request):
     lang = language(request)
+    if data not in DATA_CHOICES or towers not in ("1", "2"):
+        raise gr.Error(text("alexnet.msg_choose", lang))
     try:
         cfg = get_recipe("alexnet").config("lecture", data=data, towers=int(towers), activation=activation)
-        run_id = launcher().submit("alexnet", cfg.to_dict(), label=f"AlexNet {towers} tower {activation} (watch)")
-    except (ConfigError, QueueFull, OSError) as exc:
+    except ConfigError as exc:
         raise gr.Error(text("alexnet.msg_cannot_start", lang, why=exc)) from exc
+    label = f"AlexNet {towers} tower {activation} (watch)"
+    [run_id] = deployment.submit(request, "alexnet", "lecture", [(label, cfg.to_dict())])
     gr.Info(text("alexnet.msg_started", lang, run=run_id))
     return gr.Dropdown(choices=alexnet_runs(), value=run_id), None
 
 
 def stop_run(run_id: str | None, request: gr.Request) -> None:
-    if not run_id:
-        raise gr.Error(text("alexnet.msg_no_run", language(request)))
-    launcher().cancel(run_id)
+    try:
+        run = store().get(run_id)
+    except KeyError:
+        raise gr.Error(text("alexnet.msg_no_run", language(request))) from None
+    deployment.check_may_control(run, request)
+    launcher().cancel(run.id)
 
 
 def watch_tick(run_id: str | None, seen: tuple | None, request: gr.Request):
@@ -324,7 +332,7 @@ def show_filters(source: str, request: gr.Request, progress=TRACK_PROGRESS):
 
 def pick_gallery(index: float):
     gallery = views.load_gallery()
-    i = int(np.clip(index or 0, 0, len(gallery.images) - 1))
+    i = int(np.clip(np.nan_to_num(float(index or 0)), 0, len(gallery.images) - 1))
     return {"image": gallery.images[i], "index": i}, views.enlarge(gallery.images[i])
 
 
@@ -359,7 +367,7 @@ def search(source: str, query: dict | None, k: float, request: gr.Request, progr
     index = views.feature_index(vm, gallery, lambda done, total: progress((done, total),
                                                                           desc=text("alexnet.indexing", lang)))
     features, pixels = views.query_vectors(vm, image, gallery)
-    k = int(k)
+    k = int(np.clip(np.nan_to_num(float(k or 1)), 1, 16))  # the slider's range, whatever the API sends
 
     def shown(found: tuple[np.ndarray, np.ndarray]) -> list[tuple[np.ndarray, str]]:
         return [(views.enlarge(gallery.images[i], GALLERY_DISPLAY),
@@ -374,6 +382,8 @@ def search(source: str, query: dict | None, k: float, request: gr.Request, progr
 def explain(source: str, query: dict | None, cls: str | None, method: str, request: gr.Request):
     """The query with a Captum attribution of the chosen class (default: the top prediction) over it."""
     lang = language(request)
+    if method not in views.ATTRIBUTIONS:
+        raise gr.Error(text("alexnet.msg_choose", lang))
     vm, image = model_and_query(source, query, lang)
     target = vm.classes.index(cls if cls in vm.classes else next(iter(views.top_k(vm, image, 1))))
     return views.enlarge(views.overlay(image, views.attribute(vm, image, target, method)))
@@ -381,18 +391,20 @@ def explain(source: str, query: dict | None, cls: str | None, method: str, reque
 
 def launch_experiment(experiment: str, data: str, request: gr.Request):
     lang = language(request)
+    if experiment not in EXPERIMENTS or data not in DATA_CHOICES:
+        raise gr.Error(text("alexnet.msg_choose", lang))
     group_id = f"{experiment}-{new_run_id()}"
     try:
-        for label, cfg in experiment_configs(experiment, "lecture", data=data):
-            launcher().submit(EXPERIMENTS[experiment].recipe, cfg.to_dict(), label=label, group_id=group_id)
-    except (ConfigError, QueueFull, OSError) as exc:
+        runs = [(label, cfg.to_dict()) for label, cfg in experiment_configs(experiment, "lecture", data=data)]
+    except ConfigError as exc:
         raise gr.Error(text("alexnet.msg_cannot_start", lang, why=exc)) from exc
+    deployment.submit(request, EXPERIMENTS[experiment].recipe, "lecture", runs, group_id)
     gr.Info(text("alexnet.msg_group", lang, n=len(EXPERIMENTS[experiment].variants), name=experiment))
     return gr.Dropdown(choices=experiment_groups(experiment), value=group_id), None
 
 
 def group_tick(experiment: str, group_id: str | None, seen: tuple | None, request: gr.Request):
-    if not group_id:
+    if not group_id or experiment not in EXPERIMENTS:
         return gr.skip(), seen
     runs = sorted(store().list_runs(group_id=group_id), key=lambda r: r.created)
     now = (group_id, tuple(store().last_step(r.id) for r in runs))
@@ -420,7 +432,7 @@ def build() -> None:
         with gr.Tab(t("alexnet.watch")):
             gr.Markdown(t("alexnet.watch_intro"))
             with gr.Row():
-                data = gr.Dropdown(["cifar10", "sample"], value=default_data(), label=t("alexnet.data"),
+                data = gr.Dropdown(list(DATA_CHOICES), value=default_data(), label=t("alexnet.data"),
                                    info=t("alexnet.data_info"))
                 towers = gr.Radio(["1", "2"], value="2", label=t("alexnet.towers"))
                 activation = gr.Radio(["relu", "tanh"], value="relu", label=t("alexnet.activation"))
@@ -471,7 +483,7 @@ def build() -> None:
             with gr.Row():
                 experiment = gr.Dropdown([(f"{n}: {EXPERIMENTS[n].figure}", n) for n in names], value=names[0],
                                          label=t("alexnet.experiment"), scale=2)
-                group_data = gr.Dropdown(["cifar10", "sample"], value=default_data(), label=t("alexnet.data"))
+                group_data = gr.Dropdown(list(DATA_CHOICES), value=default_data(), label=t("alexnet.data"))
                 launch_button = gr.Button(t("alexnet.launch"), variant="primary")
             groups = experiment_groups(names[0])
             group = gr.Dropdown(groups, value=groups[0] if groups else None, label=t("alexnet.group"))

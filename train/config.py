@@ -62,6 +62,8 @@ class TrainConfig:
         choose(self.optimizer, OPTIMIZERS, "optimizer")
         choose(self.schedule, SCHEDULES, "schedule")
         choose(self.device, DEVICES, "device")
+        if isinstance(self.compile, bool):  # records written before compile took a mode
+            self.compile = "auto" if self.compile else "off"
         choose(self.compile, COMPILE_MODES, "compile")
 
     def to_dict(self) -> dict[str, Any]:

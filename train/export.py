@@ -3,9 +3,9 @@
     python -m train.export RUN_ID NAME [--home DIR] [--full-precision]
 
 Writes model.safetensors (fp16 unless --full-precision), config.json (recipe, label, config),
-metrics.csv (every logged step, so curves draw at once), any extra files the run saved beside
-its config (e.g. tokenizer.json), and README.md: the model card (data, recipe, steps, hardware,
-wall time, final numbers, the command that reproduces it).
+metrics.csv (every logged step, so curves draw at once) and README.md: the model card (data,
+recipe, steps, hardware, wall time, final numbers, the command that reproduces it). Translation
+runs are written by train.translation_task.export_bundle (tied weights stored once, the tokenizer).
 """
 from __future__ import annotations
 
@@ -18,9 +18,6 @@ from train.checkpoint import load_weights
 from train.data import ASSETS
 from train.store import RunStore, atomic_write
 
-RUN_FILES = ("config.json", "environment.json", "log.txt")  # kept in the run folder, not shipped as extras
-
-
 def export_run(store: RunStore, run_id: str, name: str, *, half: bool = True, root: Path = ASSETS / "models") -> Path:
     run = store.get(run_id)
     checkpoints = store.checkpoints(run_id)
@@ -28,16 +25,18 @@ def export_run(store: RunStore, run_id: str, name: str, *, half: bool = True, ro
         raise SystemExit(f"run {run_id} is {run.status} with {len(checkpoints)} checkpoints: only finished runs are bundled")
     out = root / name
     out.mkdir(parents=True, exist_ok=True)
-    from safetensors.torch import save_file
+    if run.recipe == "translate":
+        from train.translation_task import export_bundle, load_run
 
-    state = {k: (v.half() if half and v.is_floating_point() else v).contiguous()
-             for k, v in load_weights(checkpoints[-1]).items()}
-    atomic_write(out / "model.safetensors", lambda p: save_file(state, str(p)))
-    shutil.copyfile(store.run_dir(run_id) / "config.json", out / "config.json")
+        export_bundle(load_run(store, run_id), out, steps=run.step)
+    else:
+        from safetensors.torch import save_file
+
+        state = {k: (v.half() if half and v.is_floating_point() else v).contiguous()
+                 for k, v in load_weights(checkpoints[-1]).items()}
+        atomic_write(out / "model.safetensors", lambda p: save_file(state, str(p)))
+        shutil.copyfile(store.run_dir(run_id) / "config.json", out / "config.json")
     (out / "metrics.csv").write_text(store.metrics_csv(run_id))
-    for extra in store.run_dir(run_id).glob("*.json"):
-        if extra.name not in RUN_FILES:
-            shutil.copyfile(extra, out / extra.name)
     (out / "README.md").write_text(model_card(store, run_id, name, half))
     return out
 
