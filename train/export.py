@@ -18,6 +18,7 @@ from train.checkpoint import load_weights
 from train.data import ASSETS
 from train.store import RunStore, atomic_write
 
+
 def export_run(store: RunStore, run_id: str, name: str, *, half: bool = True, root: Path = ASSETS / "models") -> Path:
     run = store.get(run_id)
     checkpoints = store.checkpoints(run_id)
