@@ -179,9 +179,9 @@ def test_a_tiny_transformer_learns_to_copy(tmp_path):
     torch.manual_seed(0)
     corpus = ParallelCorpus("copy", "en", "en", {"train": copy_corpus(2000, 0), "val": copy_corpus(50, 1),
                                                  "test": copy_corpus(50, 2)}, "generated")
-    cfg = TranslationConfig(n_layers=1, d_model=64, d_ff=128, n_heads=4, dropout=0.0, vocab_size=100, steps=250,
-                            batch_size=400, warmup_steps=50, lr=0.5, log_every=50, eval_every=250,
-                            checkpoint_every=250, eval_size=50, max_sentence_tokens=20)
+    cfg = TranslationConfig(n_layers=1, d_model=64, d_ff=128, n_heads=4, dropout=0.0, vocab_size=100, steps=400,
+                            batch_size=400, warmup_steps=50, lr=0.5, log_every=50, eval_every=400,
+                            checkpoint_every=400, eval_size=50, max_sentence_tokens=20)
     task = TranslationTask(cfg, torch.device("cpu"), corpus=corpus)
     trainer = Trainer(task, cfg, torch.device("cpu"), checkpoint_dir=tmp_path / "ckpt", d_model=task.d_model)
     assert trainer.fit() == "done"

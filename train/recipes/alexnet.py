@@ -24,7 +24,7 @@ class AlexNetRunConfig(ImageTrainConfig):
     lrn: bool = True                    # sec. 3.3
     overlap: bool = True                # sec. 3.4: 3x3 pooling windows with stride 2; False: 2x2
     dropout: float = 0.5                # sec. 4.2
-    init: str = "pytorch"               # paper: N(0, 0.01) with biases 1 (sec. 5); pytorch: its defaults
+    init: str = "he"                    # paper: N(0, 0.01) with biases 1 (sec. 5); pytorch: its defaults; he
     augment: str = "crop_flip_pca"      # sec. 4.1: crops, flips and PCA colour shifts
     steps: int = 30_000
     batch_size: int = 128
