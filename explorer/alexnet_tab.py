@@ -156,6 +156,11 @@ def first_below(xs: list[float], ys: list[float], level: float) -> float | None:
     return None
 
 
+def chosen(value, options) -> bool:
+    """value is one of the options (an API client may send a list or a number where a name belongs)."""
+    return isinstance(value, str) and value in options
+
+
 def png_bytes(image: np.ndarray) -> bytes:
     buf = io.BytesIO()
     Image.fromarray(image).save(buf, format="PNG")
@@ -294,7 +299,7 @@ def default_data() -> str:
 # -- event handlers ----------------------------------------------------------------------------------
 def start_watch_run(data: str, towers: str, activation: str, request: gr.Request):
     lang = language(request)
-    if data not in DATA_CHOICES or towers not in ("1", "2"):
+    if not chosen(data, DATA_CHOICES) or not chosen(towers, ("1", "2")):
         raise gr.Error(text("alexnet.msg_choose", lang))
     try:
         cfg = get_recipe("alexnet").config("lecture", data=data, towers=int(towers), activation=activation)
@@ -345,7 +350,7 @@ def refresh_lists():
 
 
 def load_model(source: str | None, lang: str, progress: gr.Progress | None = None) -> views.ViewModel:
-    if not source:
+    if not source or not isinstance(source, str):
         raise gr.Error(text("alexnet.msg_pick_model", lang))
     if progress is not None:
         progress(0, desc=text("alexnet.loading", lang))
@@ -414,7 +419,7 @@ def search(source: str, query: dict | None, k: float, request: gr.Request, progr
 def explain(source: str, query: dict | None, cls: str | None, method: str, request: gr.Request):
     """The query with a Captum attribution of the chosen class (default: the top prediction) over it."""
     lang = language(request)
-    if method not in views.ATTRIBUTIONS:
+    if not chosen(method, views.ATTRIBUTIONS):
         raise gr.Error(text("alexnet.msg_choose", lang))
     vm, image = model_and_query(source, query, lang)
     target = vm.classes.index(cls if cls in vm.classes else next(iter(views.top_k(vm, image, 1))))
@@ -423,7 +428,7 @@ def explain(source: str, query: dict | None, cls: str | None, method: str, reque
 
 def launch_experiment(experiment: str, data: str, request: gr.Request):
     lang = language(request)
-    if experiment not in EXPERIMENTS or data not in DATA_CHOICES:
+    if not chosen(experiment, EXPERIMENTS) or not chosen(data, DATA_CHOICES):
         raise gr.Error(text("alexnet.msg_choose", lang))
     group_id = f"{experiment}-{new_run_id()}"
     try:
@@ -436,7 +441,7 @@ def launch_experiment(experiment: str, data: str, request: gr.Request):
 
 
 def group_tick(experiment: str, group_id: str | None, seen: tuple | None, request: gr.Request):
-    if not group_id or experiment not in EXPERIMENTS:
+    if not group_id or not chosen(experiment, EXPERIMENTS):
         return gr.skip(), seen
     runs = sorted(store().list_runs(group_id=group_id), key=lambda r: r.created)
     now = (group_id, tuple(store().last_step(r.id) for r in runs))

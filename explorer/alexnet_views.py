@@ -246,14 +246,14 @@ def _imagenet_view_model() -> ViewModel:
 # -- hidden features, predictions, neighbours (Fig. 4) --------------------------------------------
 @torch.no_grad()
 def hidden_and_logits(model: nn.Module, x: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
-    """(last hidden layer's activations (N, D), logits (N, C)): the input of classifier[-1] and its output."""
-    seen = []
-    handle = model.classifier[-1].register_forward_pre_hook(lambda _m, args: seen.append(args[0]))
-    try:
-        logits = model(x)
-    finally:
-        handle.remove()
-    return seen[0].flatten(1).float(), logits.float()
+    """(last hidden layer's activations (N, D), logits (N, C)): the input of classifier[-1] and its output.
+
+    Computed layer group by layer group (features, torchvision's avgpool if any, classifier) rather than with a
+    forward hook: the model is shared by every user, and a hook would also catch other threads' forward passes.
+    """
+    x = torch.flatten(getattr(model, "avgpool", nn.Identity())(model.features(x)), 1)
+    hidden = model.classifier[:-1](x)
+    return hidden.float(), model.classifier[-1](hidden).float()
 
 
 def top_k(vm: ViewModel, image: np.ndarray, k: int = 5) -> dict[str, float]:
@@ -305,16 +305,32 @@ class NeighbourIndex:
 
 _INDEXES: OrderedDict[tuple[str, str], NeighbourIndex] = OrderedDict()
 _INDEX_LOCK = threading.Lock()
+# One index is built at a time: when a class asks for neighbours at once, the first request builds it and the others
+# wait for it instead of each building the same index (measured with `python -m explorer.loadtest`).
+_BUILD_LOCK = threading.Lock()
+
+
+def _cached_index(key: tuple[str, str]) -> NeighbourIndex | None:
+    with _INDEX_LOCK:
+        if key in _INDEXES:
+            _INDEXES.move_to_end(key)
+            return _INDEXES[key]
+    return None
 
 
 def feature_index(vm: ViewModel, gallery: Gallery, progress: Progress | None = None,
                   batch: int = 250) -> NeighbourIndex:
     """Last-hidden-layer features of every gallery image, computed once per (weights, gallery) and cached."""
     key = (vm.key, gallery.name)
-    with _INDEX_LOCK:
-        if key in _INDEXES:
-            _INDEXES.move_to_end(key)
-            return _INDEXES[key]
+    found = _cached_index(key)
+    if found is not None:
+        return found
+    with _BUILD_LOCK:
+        return _cached_index(key) or _build_index(key, vm, gallery, progress, batch)
+
+
+def _build_index(key: tuple[str, str], vm: ViewModel, gallery: Gallery, progress: Progress | None,
+                 batch: int) -> NeighbourIndex:
     n = len(gallery.images)
     batch = batch if vm.image_size <= 64 else 25
     parts = []

@@ -13,7 +13,6 @@ from dataclasses import asdict
 import numpy as np
 import plotly.graph_objects as go
 import torch
-from captum.attr import LayerIntegratedGradients
 from plotly.subplots import make_subplots
 
 from explorer.plots import FONT, PALETTE, base_layout
@@ -71,6 +70,8 @@ def attribution(model: Transformer, source_ids: Sequence[int], output_ids: Seque
     def log_prob(src_batch: torch.Tensor) -> torch.Tensor:
         logits = model(src_batch, tgt.expand(src_batch.size(0), -1))
         return logits[:, -1].float().log_softmax(-1)[:, target]
+
+    from captum.attr import LayerIntegratedGradients  # lazy: captum pulls in matplotlib, ~1 s of app start-up
 
     ig = LayerIntegratedGradients(log_prob, model.src_embed)
     with torch.enable_grad():

@@ -3,6 +3,11 @@
 STRINGS = {
     "app.title": ("## Paper Lab: read AlexNet, ResNet and the Transformer by re-running them",
                   "## Paper Lab：通过重新运行来阅读 AlexNet、ResNet 和 Transformer"),
+    "app.presenter": ("Presenter mode", "演示模式"),
+    "app.language": ("Language", "语言"),
+    "app.lang_code": ("en", "zh"),  # read by explorer/shell.js: the language the page shows
+    "app.download_png": ("Download as PNG", "下载 PNG 图片"),  # plot toolbar tips, set by explorer/shell.js
+    "app.download_svg": ("Download as SVG", "下载 SVG 矢量图"),
     "tab.alexnet": ("AlexNet (2012)", "AlexNet (2012)"),
     "tab.resnet": ("ResNet (2015)", "ResNet (2015)"),
     "tab.transformer": ("Transformer (2017)", "Transformer (2017)"),

@@ -3,17 +3,23 @@
 Each tab module keeps its own STRINGS table, {key: (english, chinese)}; this module merges
 them into Gradio's I18n (labels are translated in the browser from its language) and
 translates server-side text (messages, plot titles) for the language a request asks for.
+
+Which language: the browser's, until the user picks one with the header switch or Gradio's
+Settings panel; the page (explorer/shell.js) then keeps the choice in the cookie COOKIE, which
+every request carries, so gr.Error messages and plot titles follow the labels.
 """
 from __future__ import annotations
 
 import functools
 import importlib
 from collections.abc import Mapping
+from http.cookies import CookieError, SimpleCookie
 
 import gradio as gr
 from gradio.i18n import I18nData
 
 LANGUAGES = ("en", "zh")
+COOKIE = "paperlab-lang"
 TAB_MODULES = ("explorer.common_strings", "explorer.runs_tab", "explorer.reading_tab", "explorer.alexnet_tab",
                "explorer.resnet_tab", "explorer.transformer_tab")
 
@@ -41,9 +47,16 @@ def build_i18n() -> gr.I18n:
 
 
 def language(request: gr.Request | None) -> str:
-    """'zh' when the browser prefers Chinese, else 'en'."""
-    header = "" if request is None else (request.headers.get("accept-language") or "")
-    first = header.split(",")[0].strip().lower()
+    """The page's language: the user's choice (cookie), else 'zh' when the browser prefers Chinese, else 'en'."""
+    if request is None:
+        return "en"
+    try:
+        chosen = SimpleCookie(request.headers.get("cookie") or "").get(COOKIE)
+    except CookieError:
+        chosen = None
+    if chosen is not None and chosen.value in LANGUAGES:
+        return chosen.value
+    first = (request.headers.get("accept-language") or "").split(",")[0].strip().lower()
     return "zh" if first.startswith("zh") else "en"
 
 
@@ -52,4 +65,5 @@ def text(key: str, lang: str = "en", **values: object) -> str:
     pair = all_strings().get(key)
     if pair is None:
         return key
-    return pair[LANGUAGES.index(lang) if lang in LANGUAGES else 0].format(**values)
+    template = pair[LANGUAGES.index(lang) if lang in LANGUAGES else 0]
+    return template.format(**values) if values else template  # labels may hold literal braces (JSON examples)

@@ -1,4 +1,8 @@
-"""Figure builders shared by the tabs: plotly figures from plain numbers."""
+"""Figure builders shared by the tabs: plotly figures from plain numbers.
+
+Every gr.Plot gets PNG and SVG download buttons and, in presenter mode, projector-sized text in the
+browser (explorer/shell.js), so figure builders here and in the tabs need not do anything for either.
+"""
 from __future__ import annotations
 
 from collections.abc import Sequence

@@ -14,14 +14,15 @@ import numpy as np
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
+from explorer import deployment
 from explorer import resnet_views as views
 from explorer.i18n import language, t, text
 from explorer.plots import FONT, PALETTE, base_layout
 from explorer.services import launcher, store
 from models.resnet import CIFAR_DEPTHS, SHORTCUTS
+from train.checkpoint import CheckpointError
 from train.config import ConfigError
 from train.data import cifar10_cached
-from train.launcher import QueueFull
 from train.recipes import get_recipe
 from train.recipes.resnet import plain_vs_residual_variants, shortcut_variants
 from train.store import RunRecord, new_run_id
@@ -116,6 +117,10 @@ STRINGS = {
                                "请至少选择一个检查点（可在第一个子页训练以生成检查点）。"),
     "resnet.missing_checkpoint": (("The checkpoint {name} is gone (only the newest 3 of a run are kept): refresh the "
                                   "list."), "检查点 {name} 已不存在（每次训练只保留最新的 3 个）：请刷新列表。"),
+    "resnet.choose": ("Choose one of the listed options.", "请从列表中选择一项。"),
+    "resnet.cannot_start": ("Cannot start: {why}", "无法开始：{why}"),
+    "resnet.cannot_read": ("Cannot read the checkpoint {name} ({why}); the other checkpoints are not affected.",
+                           "无法读取检查点 {name}（{why}）；其他检查点不受影响。"),
     "resnet.measuring": ("Measuring layer responses", "正在测量各层响应"),
     "resnet.layer_index": ("layer index (original)", "层序号（原始顺序）"),
     "resnet.layer_sorted": ("layer index (sorted by magnitude)", "层序号（按大小排序）"),
@@ -165,6 +170,7 @@ STRINGS = {
 }
 
 REFRESH_S = 2.0  # how often the timers look at the run store
+PLANES = (64, 128, 256, 512)  # stage widths of Table 1
 
 
 # -- figures ------------------------------------------------------------------------------------------------
@@ -242,10 +248,24 @@ def checkpoint_choices() -> list[tuple[str, str]]:
     return out
 
 
+def check_choice(value, choices: Sequence, lang: str) -> None:
+    """Refuse a value the component does not offer (an API client can send anything)."""
+    if not any(value == choice and type(value) is type(choice) for choice in choices):
+        raise gr.Error(text("resnet.choose", lang))
+
+
+def is_folder(path: str) -> bool:
+    try:
+        return Path(path).expanduser().is_dir()
+    except (OSError, ValueError):  # a name too long for the filesystem, a NUL byte
+        return False
+
+
 def check_data(data: str, lang: str) -> str:
-    data = (data or "").strip()
-    if data not in ("cifar10", "sample") and not Path(data).expanduser().is_dir():
-        raise gr.Error(text("resnet.bad_data", lang, data=data))
+    data = (data or "").strip() if isinstance(data, str) else ""
+    # a folder of one's own images works locally; on a public demo user text never touches the filesystem
+    if data not in ("cifar10", "sample") and (deployment.public_mode() or not is_folder(data)):
+        raise gr.Error(text("resnet.bad_data", lang, data=data[:80]))
     if data == "cifar10" and not cifar10_cached():
         gr.Warning(text("resnet.downloading", lang))
     return data
@@ -259,8 +279,8 @@ def experiment_panel(experiment: str, setting: gr.components.Component,
     with gr.Row():
         preset = gr.Radio([(t("resnet.preset_lecture"), "lecture"), (t("resnet.preset_paper"), "paper")],
                           value="lecture", label=t("resnet.preset"))
-        data = gr.Dropdown(["cifar10", "sample"], value="cifar10" if cifar10_cached() else "sample", allow_custom_value=True, label=t("resnet.data"),
-                           info=t("resnet.data_info"))
+        data = gr.Dropdown(["cifar10", "sample"], value="cifar10" if cifar10_cached() else "sample",
+                           allow_custom_value=True, label=t("resnet.data"), info=t("resnet.data_info"))
     with gr.Row():
         train = gr.Button(t("resnet.train"), variant="primary")
         stop = gr.Button(t("resnet.stop"), variant="stop")
@@ -288,22 +308,24 @@ def experiment_panel(experiment: str, setting: gr.components.Component,
 
     def start(preset_name: str, data_name: str, value, request: gr.Request):
         lang = language(request)
+        check_choice(preset_name, ("lecture", "paper"), lang)
         data_name = check_data(data_name, lang)
         runs = variants(value, lang=lang)
         recipe = get_recipe("resnet")
         try:
             configs = [(label, recipe.config(None if preset_name == "paper" else preset_name,
-                                             **{"data": data_name, **overrides})) for label, overrides in runs]
-            group_id = f"{experiment}-{new_run_id()}"
-            for label, cfg in configs:
-                launcher().submit("resnet", cfg.to_dict(), label=label, group_id=group_id)
-        except (ConfigError, QueueFull) as exc:
-            raise gr.Error(str(exc)) from exc
+                                             **{"data": data_name, **overrides}).to_dict()) for label, overrides in runs]
+        except ConfigError as exc:
+            raise gr.Error(text("resnet.cannot_start", lang, why=exc)) from exc
+        group_id = f"{experiment}-{new_run_id()}"
+        deployment.submit(request, "resnet", preset_name, configs, group_id)
         gr.Info(text("resnet.queued", lang, count=len(configs)))
         return gr.update(choices=experiment_groups(experiment), value=group_id), ""
 
     def halt(group_id: str | None, request: gr.Request):
         active = [r for r in group_runs(group_id) if r.active]
+        for run in active:
+            deployment.check_may_control(run, request)
         for run in active:
             launcher().cancel(run.id)
         lang = language(request)
@@ -321,12 +343,20 @@ def fig6_variants(depths: list[int], *, lang: str):
         raise gr.Error(text("resnet.pick_depth", lang))
     if len(depths) > 3:
         raise gr.Error(text("resnet.too_many", lang))
+    for depth in depths:
+        check_choice(depth, CIFAR_DEPTHS, lang)
     return plain_vs_residual_variants(sorted(depths))
+
+
+def shortcut_variants_at(depth: int, *, lang: str):
+    check_choice(depth, CIFAR_DEPTHS, lang)
+    return tuple((label, {**overrides, "depth": depth}) for label, overrides in shortcut_variants(SHORTCUTS))
 
 
 def shortcut_table(depth: int, request: gr.Request) -> dict:
     lang = language(request)
-    counts = views.shortcut_params(int(depth))
+    check_choice(depth, CIFAR_DEPTHS, lang)
+    counts = views.shortcut_params(depth)
     rows = [[option, f"{n:,}", f"{n - counts['plain']:,}"] for option, n in counts.items()]
     return {"data": rows, "headers": [text(k, lang) for k in ("resnet.option", "resnet.params", "resnet.extra")]}
 
@@ -337,14 +367,18 @@ def show_responses(keys: list[str], request: gr.Request, progress=gr.Progress())
         raise gr.Error(text("resnet.pick_checkpoint", lang))
     profiles = {}
     for key in progress.tqdm(keys, desc=text("resnet.measuring", lang)):
-        run_id, step = key.rsplit(":", 1)
-        run = store().get(run_id)
-        path = next((p for p in store().checkpoints(run_id) if p.stem == f"step-{int(step):09d}"), None)
-        if path is None:
-            raise gr.Error(text("resnet.missing_checkpoint", lang, name=f"{run.title} · step {step}"))
+        run_id, _, step = str(key).rpartition(":")
+        try:
+            run, step = store().get(run_id), int(step)
+            path = next(p for p in store().checkpoints(run_id) if p.stem == f"step-{step:09d}")
+        except (KeyError, ValueError, StopIteration):  # not a run's checkpoint, or since deleted
+            raise gr.Error(text("resnet.missing_checkpoint", lang, name=str(key)[:80])) from None
         cfg = run.config
-        profiles[f"{run.title} · {int(step):,}"] = views.checkpoint_response_std(
-            path, cfg.get("depth", 20), cfg.get("plain", False), cfg.get("shortcut", "A"))
+        try:
+            profiles[f"{run.title} · {step:,}"] = views.checkpoint_response_std(
+                path, cfg.get("depth", 20), cfg.get("plain", False), cfg.get("shortcut", "A"))
+        except (CheckpointError, RuntimeError) as exc:  # corrupt, truncated or another architecture's weights
+            raise gr.Error(text("resnet.cannot_read", lang, name=f"{run.title} · step {step}", why=exc)) from exc
     return make_layer_figure(profiles, text("resnet.responses_title", lang), text("resnet.std", lang), lang,
                              sorted_panel=True)
 
@@ -358,6 +392,7 @@ def refresh_checkpoints():
 
 def init_gradients(depth: int, request: gr.Request):
     lang = language(request)
+    check_choice(depth, CIFAR_DEPTHS, lang)
     profiles = {f"{'plain' if plain else 'ResNet'}-{depth}": views.initial_gradient_norms(int(depth), plain)
                 for plain in (True, False)}
     return make_layer_figure(profiles, text("resnet.init_title", lang), text("resnet.grad_norm", lang), lang,
@@ -373,15 +408,19 @@ def refresh_gradient_runs():
 
 def training_gradients(run_ids: list[str], step: int, request: gr.Request):
     lang = language(request)
+    step = int(np.clip(np.nan_to_num(float(step or 0)), 0, 2**62))
     profiles = {}
-    for run_id in run_ids or []:
-        steps = store().snapshot_steps(run_id, "grad_norm")
+    for run_id in run_ids if isinstance(run_ids, list) else []:
+        try:
+            steps = store().snapshot_steps(run_id, "grad_norm")
+        except KeyError:  # not a run id
+            continue
         if steps:
-            found = store().load_snapshot(run_id, "grad_norm", views.snapshot_at(steps, int(step)))
+            found = store().load_snapshot(run_id, "grad_norm", views.snapshot_at(steps, step))
             profiles[f"{store().get(run_id).title} · {found[0]:,}"] = found[1]
     if not profiles:
         raise gr.Error(text("resnet.pick_run", lang))
-    return make_layer_figure(profiles, text("resnet.train_title", lang, step=int(step)), text("resnet.grad_norm", lang),
+    return make_layer_figure(profiles, text("resnet.train_title", lang, step=step), text("resnet.grad_norm", lang),
                              lang, log_y=True)
 
 
@@ -392,12 +431,13 @@ def training_gradients_if_any(run_ids: list[str], step: int, request: gr.Request
 
 def block_view(planes: int, request: gr.Request):
     lang = language(request)
-    costs = views.block_costs(int(planes))
+    check_choice(planes, PLANES, lang)
+    costs = views.block_costs(planes)
     rows = [[name, c["in"], f"{c['params']:,}", f"{c['mult_adds'] / 1e6:,.1f}M"] for name, c in costs.items()]
     headers = [text(k, lang) for k in ("resnet.block", "resnet.input", "resnet.params", "resnet.mult_adds")]
     table = [text(k, lang) for k in ("resnet.network", "resnet.stages", "resnet.params_m", "resnet.measured",
                                      "resnet.paper", "resnet.difference")]
-    return (views.block_diagram_svg(int(planes)), {"data": rows, "headers": headers},
+    return (views.block_diagram_svg(planes), {"data": rows, "headers": headers},
             {"data": views.imagenet_table(), "headers": table})
 
 
@@ -414,8 +454,7 @@ def build() -> None:
             depth = gr.Dropdown(list(CIFAR_DEPTHS), value=20, label=t("resnet.depth"))
             params = gr.Dataframe(interactive=False)
             gr.on(None, shortcut_table, [depth], [params])
-            experiment_panel("shortcuts", depth, lambda d, lang: tuple(
-                (label, {**overrides, "depth": int(d)}) for label, overrides in shortcut_variants(SHORTCUTS)))
+            experiment_panel("shortcuts", depth, shortcut_variants_at)
 
         with gr.Tab(t("resnet.responses")):
             gr.Markdown(t("resnet.responses_help"))
@@ -445,7 +484,7 @@ def build() -> None:
 
         with gr.Tab(t("resnet.bottleneck")):
             gr.Markdown(t("resnet.bottleneck_help"))
-            planes = gr.Radio([64, 128, 256, 512], value=64, label=t("resnet.planes"))
+            planes = gr.Radio(list(PLANES), value=64, label=t("resnet.planes"))
             diagram = gr.HTML()
             costs = gr.Dataframe(interactive=False)
             gr.Markdown(t("resnet.imagenet_title"))

@@ -13,7 +13,6 @@ from pathlib import Path
 import numpy as np
 import torch
 from torch import nn
-from torch.utils.flop_counter import FlopCounterMode
 
 from models.resnet import (
     IMAGENET_LAYERS,
@@ -107,6 +106,8 @@ def count_mult_adds(build: Callable[[], nn.Module], input_shape: tuple[int, ...]
     The model is built on the meta device, so nothing is computed or allocated; torch counts a
     multiply-add as 2 FLOPs, hence the halving.
     """
+    from torch.utils.flop_counter import FlopCounterMode  # lazy: it imports triton, slow at app start-up
+
     with torch.device("meta"):
         model, x = build(), torch.empty(input_shape)
         with FlopCounterMode(display=False) as counter:

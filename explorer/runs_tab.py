@@ -12,12 +12,12 @@ from typing import Any
 import gradio as gr
 import plotly.graph_objects as go
 
+from explorer import deployment
 from explorer.i18n import language, t, text
 from explorer.plots import curves_figure
 from explorer.services import launcher, store
 from train.config import ConfigError
 from train.data import DataUnavailable, cifar10_cached, load_cifar10
-from train.launcher import QueueFull
 from train.recipes import RECIPES, get_recipe
 from train.store import RunRecord, check_run_id
 
@@ -58,8 +58,12 @@ STRINGS = {
     "msg.deleted": ("Run {run_id} was deleted.", "训练 {run_id} 已删除。"),
     "msg.no_checkpoint": ("This run has no checkpoint yet.", "该训练还没有检查点。"),
     "msg.cifar_ready": ("CIFAR-10 is ready ({where}).", "CIFAR-10 已就绪（{where}）。"),
-    "msg.queue_full": ("Too many runs are waiting: try again when one has finished.", "排队的训练太多，请稍后再试。"),
+    "msg.refused": ("Cannot do that: {why}", "无法执行：{why}"),
+    "msg.cifar_failed": ("Cannot get CIFAR-10: {why}", "无法获取 CIFAR-10：{why}"),
+    "msg.file_failed": ("Cannot prepare the file ({why}): the server's disk may be full.",
+                        "无法准备文件（{why}）：服务器磁盘可能已满。"),
     "plot.runs": ("Training curves", "训练曲线"),
+    **deployment.STRINGS,
 }
 HEADERS = ["id", "label", "recipe", "status", "step", "updated", "message"]
 DATA_CHOICES = ("sample", "cifar10")
@@ -79,10 +83,10 @@ def run_choices(runs: list[RunRecord]) -> list[tuple[str, str]]:
 def build_config(recipe_name: str, preset: str | None, data: str, steps: Any, batch_size: Any, lr: Any,
                  options: str) -> dict[str, Any]:
     """Validated config dict for a launch; raises ConfigError or ValueError with a readable message."""
-    if recipe_name not in RECIPES:
+    if not _known(recipe_name, RECIPES):
         raise ConfigError(f"unknown recipe {str(recipe_name)[:40]!r}")
     recipe = get_recipe(recipe_name)
-    if preset and preset not in recipe.presets:
+    if preset and not _known(preset, recipe.presets):
         raise ConfigError(f"unknown preset {str(preset)[:40]!r}")
     if data not in DATA_CHOICES:
         raise ConfigError(f"data must be one of {', '.join(DATA_CHOICES)}")
@@ -148,10 +152,7 @@ def launch(recipe_name, preset, data, steps, batch_size, lr, label, options, req
         raise gr.Error(text("msg.bad_json", lang, error=exc.msg)) from None
     except (ConfigError, ValueError, TypeError, OverflowError) as exc:
         raise gr.Error(text("msg.bad_options", lang, error=str(exc)[:300])) from None
-    try:
-        run_id = launcher().submit(recipe_name, config, label=str(label or "")[:100])
-    except QueueFull:
-        raise gr.Error(text("msg.queue_full", lang)) from None
+    [run_id] = deployment.submit(request, recipe_name, preset or None, [(str(label or "")[:100], config)])
     choices = run_choices(store().list_runs())
     return (text("msg.launched", lang, run_id=run_id), gr.Dropdown(choices=choices, value=[run_id]),
             gr.Dropdown(choices=choices, value=run_id))
@@ -159,7 +160,7 @@ def launch(recipe_name, preset, data, steps, batch_size, lr, label, options, req
 
 def preset_choices(recipe_name: str) -> tuple[list[str], str]:
     """The presets of a recipe ("" = the paper's defaults) and the one to preselect."""
-    presets = sorted(RECIPES[recipe_name].presets) if recipe_name in RECIPES else []
+    presets = sorted(RECIPES[recipe_name].presets) if _known(recipe_name, RECIPES) else []
     return [""] + presets, "lecture" if "lecture" in presets else ""
 
 
@@ -170,10 +171,10 @@ def presets_for(recipe_name: str):
 
 def defaults_for(recipe_name: str, preset: str | None) -> tuple[int, int, float]:
     """The steps, batch size and lr a launch would use, shown in the form."""
-    if recipe_name not in RECIPES:
+    if not _known(recipe_name, RECIPES):
         return gr.skip(), gr.skip(), gr.skip()
     recipe = RECIPES[recipe_name]
-    cfg = recipe.config(preset if preset in recipe.presets else None)
+    cfg = recipe.config(preset if _known(preset, recipe.presets) else None)
     return cfg.steps, cfg.batch_size, cfg.lr
 
 
@@ -183,7 +184,7 @@ def download_cifar(request: gr.Request, progress=gr.Progress()):
     try:
         load_cifar10(progress=lambda done, total: progress(done / total, desc="CIFAR-10", unit="bytes"))
     except DataUnavailable as exc:
-        raise gr.Error(str(exc)) from None
+        raise gr.Error(text("msg.cifar_failed", lang, why=exc)) from None
     from train.data import data_home
     return text("msg.cifar_ready", lang, where=str(data_home()))
 
@@ -196,11 +197,11 @@ def refresh(selected: list[str] | None, names: list[str] | None, current: str | 
     if signature == seen:
         return gr.skip(), gr.skip(), gr.skip(), gr.skip(), gr.skip(), seen
     ids = {r.id for r in runs}
-    selected = [s for s in (selected or []) if s in ids] or [r.id for r in runs[:1]]
+    selected = [s for s in (selected or []) if _valid(s) and s in ids] or [r.id for r in runs[:1]]
     available = metric_names(selected)
     names = [n for n in (names or []) if n in available] or [n for n in ("train_error", "test_error") if n in available]
     choices = run_choices(runs)
-    current = current if current in ids else (runs[0].id if runs else None)
+    current = current if _valid(current) and current in ids else (runs[0].id if runs else None)
     return (run_rows(runs), gr.Dropdown(choices=choices, value=selected), gr.Dropdown(choices=available, value=names),
             overlay_figure(selected, names, language(request)), gr.Dropdown(choices=choices, value=current), signature)
 
@@ -232,29 +233,33 @@ def _selected_run(run_id: str | None, lang: str) -> str:
         raise gr.Error(text("msg.unknown_run", lang)) from None
 
 
-def run_action(action: Callable[[str], None], done: str) -> Callable:
-    """A handler that applies action to the selected run and reports `done`; refusals become messages."""
-    def handler(run_id, request: gr.Request):
+def run_action(action: Callable[[str], None], done: str, allowed: Callable[..., None]) -> Callable:
+    """A handler that applies action to the selected run and reports `done`; refusals become messages.
+
+    allowed(run, request, admin_token) raises gr.Error when the asker may not (explorer/deployment.py).
+    """
+    def handler(run_id, admin_token, request: gr.Request):
         lang = language(request)
         run_id = _selected_run(run_id, lang)
+        allowed(store().get(run_id), request, admin_token)
         try:
             action(run_id)
         except (ValueError, RuntimeError) as exc:  # e.g. resuming a finished run, deleting a running one
-            raise gr.Error(str(exc)) from None
+            raise gr.Error(text("msg.refused", lang, why=exc)) from None
         return text(done, lang, run_id=run_id)
     return handler
 
 
-cancel = run_action(lambda run_id: launcher().cancel(run_id), "msg.cancelled")
-resume = run_action(lambda run_id: launcher().resume(run_id), "msg.resumed")
-delete = run_action(lambda run_id: store().delete(run_id), "msg.deleted")
+cancel = run_action(lambda run_id: launcher().cancel(run_id), "msg.cancelled", deployment.check_may_control)
+resume = run_action(lambda run_id: launcher().resume(run_id), "msg.resumed", deployment.check_may_control)
+delete = run_action(lambda run_id: store().delete(run_id), "msg.deleted",
+                    lambda _run, request, token: deployment.check_may_delete(request, token))
 
 
 def metrics_file(run_id, request: gr.Request) -> str:
-    run_id = _selected_run(run_id, language(request))
-    path = Path(tempfile.mkdtemp(prefix="paperlab-")) / f"{run_id}-metrics.csv"
-    path.write_text(store().metrics_csv(run_id))
-    return str(path)
+    lang = language(request)
+    run_id = _selected_run(run_id, lang)
+    return _download(f"{run_id}-metrics.csv", lambda path: path.write_text(store().metrics_csv(run_id)), lang)
 
 
 def checkpoint_file(run_id, request: gr.Request) -> str:
@@ -263,9 +268,23 @@ def checkpoint_file(run_id, request: gr.Request) -> str:
     checkpoints = store().checkpoints(run_id)
     if not checkpoints:
         raise gr.Error(text("msg.no_checkpoint", lang))
-    path = Path(tempfile.mkdtemp(prefix="paperlab-")) / f"{run_id}-{checkpoints[-1].name}"
-    shutil.copyfile(checkpoints[-1], path)  # a copy: Gradio serves files from its temp folders only
+    # a copy: Gradio serves files from its temp folders only
+    return _download(f"{run_id}-{checkpoints[-1].name}", lambda path: shutil.copyfile(checkpoints[-1], path), lang)
+
+
+def _download(name: str, write: Callable[[Path], object], lang: str) -> str:
+    """A file for the download box, written by write(path) in a fresh temporary folder."""
+    try:
+        path = Path(tempfile.mkdtemp(prefix="paperlab-")) / name
+        write(path)
+    except OSError as exc:  # e.g. disk full
+        raise gr.Error(text("msg.file_failed", lang, why=exc.strerror or exc)) from exc
     return str(path)
+
+
+def _known(name: Any, table: dict) -> bool:
+    """name is a key of table (an API client may send a list or a number where a name belongs)."""
+    return isinstance(name, str) and name in table
 
 
 def _valid(run_id: Any) -> bool:
@@ -278,6 +297,7 @@ def _valid(run_id: Any) -> bool:
 
 # -- layout ------------------------------------------------------------------------------------
 def build() -> None:
+    deployment.remember_browser()
     recipes = sorted(RECIPES)
     preset_list, first_preset = preset_choices(recipes[0])
     first_steps, first_batch, first_lr = defaults_for(recipes[0], first_preset)
@@ -309,6 +329,8 @@ def build() -> None:
         resume_btn = gr.Button(t("runs.resume"))
         delete_btn = gr.Button(t("runs.delete"), variant="stop")
         confirm = gr.Button(t("runs.confirm_delete"), variant="stop", visible=False)
+    admin = gr.Textbox("", type="password", label=t("deploy.admin_token"), max_length=200,
+                       visible=deployment.public_mode())
     with gr.Row():
         csv_btn = gr.Button(t("runs.csv"))
         ckpt_btn = gr.Button(t("runs.checkpoint"))
@@ -326,9 +348,9 @@ def build() -> None:
                show_progress="hidden")
     gr.on([selected.input, names.input], redraw, [selected, names], [names, plot], show_progress="hidden")
     current.change(details, current, info, show_progress="hidden")
-    cancel_btn.click(cancel, current, status, api_name="cancel")
-    resume_btn.click(resume, current, status, api_name="resume")
+    cancel_btn.click(cancel, [current, admin], status, api_name="cancel")
+    resume_btn.click(resume, [current, admin], status, api_name="resume")
     delete_btn.click(lambda: gr.Button(visible=True), None, confirm)
-    confirm.click(delete, current, status, api_name="delete").then(lambda: gr.Button(visible=False), None, confirm)
+    confirm.click(delete, [current, admin], status, api_name="delete").then(lambda: gr.Button(visible=False), None, confirm)
     csv_btn.click(metrics_file, current, download)
     ckpt_btn.click(checkpoint_file, current, download)

@@ -1,11 +1,13 @@
 """Shared fixtures: a fresh run store folder per test, and the app served from it."""
 from __future__ import annotations
 
+import contextlib
 import os
 import socket
 import subprocess
 import sys
 import time
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -32,8 +34,9 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-@pytest.fixture
-def server(home):
+@contextlib.contextmanager
+def serve(home: Path) -> Iterator[str]:
+    """`python app.py` on a free port with its run store in `home`; yields the URL once it answers."""
     port = free_port()
     env = {**os.environ, "PAPERLAB_HOME": str(home), "PAPERLAB_PORT": str(port), "OMP_NUM_THREADS": "1"}
     proc = subprocess.Popen([sys.executable, "app.py"], cwd=ROOT, env=env, stdout=subprocess.PIPE,
@@ -48,6 +51,22 @@ def server(home):
             assert proc.poll() is None, proc.stdout.read()
             assert time.time() < deadline, "the app did not start within 90 s"
             time.sleep(0.3)
-    yield url
-    proc.terminate()
-    proc.wait(timeout=30)
+    try:
+        yield url
+    finally:
+        proc.terminate()
+        proc.wait(timeout=30)
+
+
+@pytest.fixture
+def server(home):
+    with serve(home) as url:
+        yield url
+
+
+@pytest.fixture(scope="module")
+def module_server(tmp_path_factory):
+    """One app for all the tests of a module (the browser journeys): (URL, its PAPERLAB_HOME)."""
+    home = tmp_path_factory.mktemp("home")
+    with serve(home) as url:
+        yield url, home

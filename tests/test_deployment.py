@@ -1,0 +1,113 @@
+"""Public-demo mode: lecture-sized launches, a few runs per person, owners, the admin token; queue limits."""
+from __future__ import annotations
+
+import gradio as gr
+import pytest
+
+import app
+from explorer import alexnet_tab, deployment, resnet_tab, runs_tab, services
+from train.recipes import get_recipe
+
+ALICE, BOB = "a1" * 16, "b2" * 16
+LAUNCH = ("resnet", "lecture", "sample", None, None, None, "")
+
+
+def browser(owner: str | None, lang: str = "en") -> gr.Request:
+    cookie = f"paperlab-lang={lang}" + (f"; {deployment.OWNER_COOKIE}={owner}" if owner else "")
+    return gr.Request(headers={"cookie": cookie}, session_hash=f"page-of-{owner}")
+
+
+def launch(request: gr.Request, options: str = "", preset: str = "lecture", **fields) -> str:
+    values = dict(zip(("recipe", "preset", "data", "steps", "batch_size", "lr", "label"), LAUNCH), preset=preset)
+    values.update(fields)
+    status, _, current = runs_tab.launch(*values.values(), options, request)
+    return current.value
+
+
+@pytest.fixture
+def public(home, monkeypatch):
+    monkeypatch.setenv("SPACE_ID", "paperlab/demo")
+    monkeypatch.setenv("PAPERLAB_ADMIN_TOKEN", "s3cret-token")
+    monkeypatch.setenv("PAPERLAB_MAX_RUNNING", "0")  # runs queue; none trains in this test
+    return home
+
+
+def test_public_mode_and_who_is_asking():
+    assert deployment.public_mode({"SPACE_ID": "x/y"}) and deployment.public_mode({"PAPERLAB_PUBLIC": "1"})
+    assert not deployment.public_mode({}) and not deployment.public_mode({"PAPERLAB_PUBLIC": "0"})
+    assert deployment.owner_id(browser(ALICE)) == ALICE
+    assert deployment.owner_id(browser("../../etc")) == "session-pageofetc"  # a forged cookie: the page session, sanitised
+    assert deployment.owner_id(None) == ""
+    assert not deployment.is_admin("", {}) and not deployment.is_admin("x", {})  # no token set: nobody is admin
+    assert deployment.is_admin("t0k", {"PAPERLAB_ADMIN_TOKEN": "t0k"})
+    assert not deployment.is_admin("t0", {"PAPERLAB_ADMIN_TOKEN": "t0k"}) and not deployment.is_admin(None, {"x": "y"})
+
+
+def test_queue_limits_are_set():
+    queue = deployment.configure(gr.Blocks())._queue
+    assert (queue.max_size, queue.default_concurrency_limit) == (64, 4)
+
+
+def test_public_launches_are_lecture_sized(public):
+    with pytest.raises(gr.Error, match="lecture presets only"):
+        launch(browser(ALICE), preset="")
+    with pytest.raises(gr.Error, match="steps may be at most 300"):
+        launch(browser(ALICE), steps=64_000)
+    with pytest.raises(gr.Error, match="train_size may be at most 4000 here .you asked for 0"):
+        launch(browser(ALICE), options='{"train_size": 0}')
+    with pytest.raises(gr.Error, match="eval_every must be at least 50 here .you asked for 1"):
+        launch(browser(ALICE), options='{"eval_every": 1}')  # evaluating 1,000 images every step
+    with pytest.raises(gr.Error, match="课堂规模"):
+        launch(browser(ALICE, "zh"), batch_size=4096)
+    run_id = launch(browser(ALICE), options='{"depth": 56}')
+    assert services.store().get(run_id).owner == ALICE
+    alexnet_tab.launch_experiment("relu-vs-tanh", "sample", browser(ALICE))  # longer than the recipe's lecture preset
+    recipe_lecture = get_recipe("alexnet").presets["lecture"]["steps"]
+    assert [r.config["steps"] > recipe_lecture for r in services.store().list_runs() if r.recipe == "alexnet"] == [True] * 2
+
+
+def test_each_person_has_a_share_of_the_queue(public):
+    for _ in range(deployment.RUNS_PER_PERSON):
+        launch(browser(ALICE))
+    with pytest.raises(gr.Error, match=f"each person may have {deployment.RUNS_PER_PERSON} at a time"):
+        launch(browser(ALICE))
+    launch(browser(BOB))  # someone else still gets in, until the queue is full for everyone
+    launch(browser(BOB))
+    with pytest.raises(gr.Error, match="The machine is busy: 8 runs are already waiting"):
+        launch(browser(BOB))
+
+
+def test_only_the_owner_stops_and_only_the_admin_deletes(public):
+    run_id = launch(browser(ALICE))
+    for handler in (runs_tab.cancel, runs_tab.resume):
+        with pytest.raises(gr.Error, match="Only the person who started this run"):
+            handler(run_id, "", browser(BOB))
+    with pytest.raises(gr.Error, match="只有启动该训练的人"):
+        runs_tab.cancel(run_id, "", browser(None, "zh"))
+    assert "Asked run" in runs_tab.cancel(run_id, "", browser(ALICE))
+    assert "will continue" in runs_tab.resume(run_id, "", browser(ALICE))
+    assert "Asked run" in runs_tab.cancel(run_id, "s3cret-token", browser(BOB))  # the admin may stop anyone's run
+    for token in ("", "wrong", None):
+        with pytest.raises(gr.Error, match="needs the admin token"):
+            runs_tab.delete(run_id, token, browser(ALICE))
+    assert "deleted" in runs_tab.delete(run_id, "s3cret-token", browser(BOB))
+
+
+def test_locally_anyone_may_stop_and_delete(home, monkeypatch):
+    monkeypatch.delenv("SPACE_ID", raising=False)
+    monkeypatch.delenv("PAPERLAB_PUBLIC", raising=False)
+    monkeypatch.setenv("PAPERLAB_MAX_RUNNING", "0")
+    run_id = launch(browser(ALICE), preset="", steps=64_000)
+    assert "Asked run" in runs_tab.cancel(run_id, "", browser(BOB))
+    assert "deleted" in runs_tab.delete(run_id, "", browser(BOB))
+
+
+def test_public_mode_never_reads_a_path_from_user_text(public, tmp_path):
+    assert resnet_tab.check_data("sample", "en") == "sample"
+    with pytest.raises(gr.Error, match="is not cifar10, sample or an existing folder"):
+        resnet_tab.check_data(str(tmp_path), "en")  # exists, but on a public demo it is not looked at
+
+
+def test_the_server_exposes_no_extra_folders():
+    options = app.launch_options("127.0.0.1", 7860)
+    assert not options.get("allowed_paths") and options["share"] is False and options["max_file_size"]
