@@ -13,9 +13,10 @@ import gradio as gr
 from gradio.context import Context
 
 from explorer import attention_views as views
+from explorer import deployment
 from explorer.i18n import language, t, text
 from explorer.plots import curves_figure
-from explorer.services import launcher, store
+from explorer.services import store
 from train.recipes.translation import LECTURE
 from train.text_data import CORPORA, UNK, load_corpus
 from train.translation_task import TOKENIZER_FILE, TranslationConfig, Translator, corpus_bleu, load_bundle, load_run
@@ -100,6 +101,7 @@ STRINGS = {
     "transformer.sizes": ("| model | parameters | fp32 size |\n|---|---|---|\n{rows}",
                           "| 模型 | 参数量 | fp32 大小 |\n|---|---|---|\n{rows}"),
     "transformer.curves_title": ("Training: loss and validation BLEU", "训练：损失与验证集 BLEU"),
+    "transformer.choose": ("Choose one of the listed options.", "请从列表中选择一项。"),
     "transformer.submitted": ("Run {run} queued: it appears in the model list when its first checkpoint is saved.",
                               "训练 {run} 已排队：保存第一个检查点后会出现在模型列表中。"),
 }
@@ -160,7 +162,7 @@ def translate(key, raw, beam, request: gr.Request, progress=gr.Progress()):
     progress(0.2, desc="loading model")
     translator = get_translator(key, lang)
     progress(0.5, desc="translating")
-    result = translator.translate(source, beam=int(beam))
+    result = translator.translate(source, beam=_clamp(beam, 1, 4))
     maps = translator.attention_maps(result.source_ids, result.output_ids)
     unknown = result.source_ids.count(UNK)
     if unknown:
@@ -189,6 +191,20 @@ def _need(state: dict | None, lang: str) -> dict:
     return state
 
 
+def _kind(kind, lang: str) -> str:
+    if not isinstance(kind, str) or kind not in KINDS:
+        raise gr.Error(text("transformer.choose", lang))
+    return kind
+
+
+def _clamp(value, low: int, high: int) -> int:
+    """A whole number in [low, high] from a slider or dropdown value; anything unreadable becomes low."""
+    try:
+        return min(max(int(value), low), high)
+    except (TypeError, ValueError, OverflowError):
+        return low
+
+
 def kind_name(kind: str, lang: str) -> str:
     return text(f"transformer.kind_{kind}", lang)
 
@@ -202,7 +218,8 @@ def show_step(state, step, layer, head, request: gr.Request):
     lang = language(request)
     if not state:
         return None, None, ""
-    step, layer, head = int(step) - 1, int(layer or 0), None if head in (None, -1) else int(head)
+    step, layer = _clamp(step, 1, len(state["out"])) - 1, _clamp(layer, 0, state["layers"] - 1)
+    head = None if head in (None, -1) else _clamp(head, 0, state["heads"] - 1)
     cross = state["maps"]["cross"]
     head_name = text("transformer.mean", lang) if head is None else f"H{head + 1}"
     token = state["out"][step]
@@ -220,7 +237,7 @@ def show_step(state, step, layer, head, request: gr.Request):
 def show_grid(state, kind, request: gr.Request):
     lang = language(request)
     state = _need(state, lang)
-    rows, cols = kind_axes(state, kind)
+    rows, cols = kind_axes(state, _kind(kind, lang))
     return views.make_grid_figure(state["maps"][kind], rows, cols,
                                   text("transformer.grid_title", lang, kind=kind_name(kind, lang)),
                                   causal=kind == "decoder")
@@ -229,9 +246,10 @@ def show_grid(state, kind, request: gr.Request):
 def show_head_view(state, kind, layer, focus, request: gr.Request):
     lang = language(request)
     state = _need(state, lang)
-    rows, cols = kind_axes(state, kind)
-    layer = min(int(layer or 0), state["layers"] - 1)
-    focus = None if focus in (None, -1) or int(focus) >= len(rows) else int(focus)
+    rows, cols = kind_axes(state, _kind(kind, lang))
+    layer = _clamp(layer, 0, state["layers"] - 1)
+    focus = _clamp(focus, -1, len(rows) - 1)
+    focus = None if focus < 0 else focus
     return views.make_head_view_figure(state["maps"][kind][layer], rows, cols,
                                        text("transformer.head_view_title", lang, kind=kind_name(kind, lang),
                                             layer=layer + 1), focus)
@@ -242,7 +260,9 @@ def knife(state, raw, off_enc, off_dec, off_cross, request: gr.Request, progress
     state = _need(state, lang)
     translator = get_translator(state["key"], lang)
     source, _ = clean_source(raw, lang)
-    off = [*off_enc, *off_dec, *off_cross]
+    labels = {label for kind in KINDS for label in views.head_labels(kind, state["layers"], state["heads"])}
+    off = [label for label in [*(off_enc or []), *(off_dec or []), *(off_cross or [])]
+           if isinstance(label, str) and label in labels]
     gates = views.head_gates(off, state["layers"], state["heads"])
     progress(0.1, desc="translating with heads off")
     new_text = translator.translate(source, gates=gates).text
@@ -261,7 +281,7 @@ def attribute(state, step, request: gr.Request, progress=gr.Progress()):
     lang = language(request)
     state = _need(state, lang)
     translator = get_translator(state["key"], lang)
-    step = int(step) - 1
+    step = _clamp(step, 1, len(state["out"])) - 1
     progress(0.2, desc="integrated gradients")
     scores = views.attribution(translator.model, state["source_ids"], state["output_ids"], step)
     attention = state["maps"]["cross"][:, :, step].mean((0, 1))
@@ -332,8 +352,10 @@ def refresh(key):
 
 def train_lecture(corpus, request: gr.Request):
     lang = language(request)
+    if not isinstance(corpus, str) or corpus not in CORPORA:
+        raise gr.Error(text("transformer.choose", lang))
     cfg = TranslationConfig(**LECTURE, corpus=corpus)
-    run_id = launcher().submit("translate", cfg.to_dict(), label=f"{corpus} lecture")
+    [run_id] = deployment.submit(request, "translate", "lecture", [(f"{corpus} lecture", cfg.to_dict())])
     gr.Info(text("transformer.submitted", lang, run=run_id))
 
 
