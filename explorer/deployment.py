@@ -17,12 +17,11 @@ import re
 import secrets
 import sqlite3
 from collections.abc import Mapping, Sequence
-from http.cookies import CookieError, SimpleCookie
 from typing import Any
 
 import gradio as gr
 
-from explorer.i18n import language, text
+from explorer.i18n import cookie, language, text
 from explorer.services import launcher, store
 from train.launcher import QueueFull
 from train.recipes import EXPERIMENTS, RECIPES
@@ -97,12 +96,9 @@ def owner_id(request: gr.Request | None) -> str:
     """Who is asking: the browser's owner cookie, else the page's session; '' without a request."""
     if request is None:
         return ""
-    try:
-        cookie = SimpleCookie(request.headers.get("cookie") or "").get(OWNER_COOKIE)
-    except CookieError:
-        cookie = None
-    if cookie is not None and OWNER_ID.match(cookie.value):
-        return cookie.value
+    browser = cookie(request, OWNER_COOKIE)
+    if browser is not None and OWNER_ID.match(browser):
+        return browser
     session = re.sub(r"[^A-Za-z0-9]", "", str(getattr(request, "session_hash", "") or ""))[:64]
     return f"session-{session}" if session else ""
 

@@ -46,16 +46,21 @@ def build_i18n() -> gr.I18n:
     return gr.I18n(**{lang: {k: pair[i] for k, pair in strings.items()} for i, lang in enumerate(LANGUAGES)})
 
 
+def cookie(request: gr.Request, name: str) -> str | None:
+    """The value of one cookie the page sent, or None (also for a malformed Cookie header)."""
+    try:
+        morsel = SimpleCookie(request.headers.get("cookie") or "").get(name)
+    except CookieError:
+        return None
+    return None if morsel is None else morsel.value
+
+
 def language(request: gr.Request | None) -> str:
     """The page's language: the user's choice (cookie), else 'zh' when the browser prefers Chinese, else 'en'."""
     if request is None:
         return "en"
-    try:
-        chosen = SimpleCookie(request.headers.get("cookie") or "").get(COOKIE)
-    except CookieError:
-        chosen = None
-    if chosen is not None and chosen.value in LANGUAGES:
-        return chosen.value
+    if cookie(request, COOKIE) in LANGUAGES:
+        return cookie(request, COOKIE)
     first = (request.headers.get("accept-language") or "").split(",")[0].strip().lower()
     return "zh" if first.startswith("zh") else "en"
 
