@@ -101,7 +101,8 @@ def main(argv: list[str] | None = None) -> None:
         theirs = textbook(baseline_model, data=args.data, steps=steps * args.windows,
                           device=device.type) if baseline_model else None
         ratio = f"{ours / theirs:6.2f}x" if theirs else "-"
-        print(f"{name:12} {ours:>8.0f} im/s {theirs or 0:>8.0f} im/s {ratio:>7}", flush=True)
+        textbook_rate = f"{theirs:>8.0f} im/s" if theirs else f"{'-':>13}"
+        print(f"{name:12} {ours:>8.0f} im/s {textbook_rate} {ratio:>7}", flush=True)
 
 
 if __name__ == "__main__":

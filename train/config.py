@@ -39,7 +39,7 @@ class TrainConfig:
     checkpoint_every: int = 500
     snapshot_every: int = 50
     device: str = "auto"            # auto | cpu | cuda | mps
-    amp: bool = True                # bf16 autocast on CUDA; ignored elsewhere
+    amp: bool = True                # bf16 autocast where the hardware has bf16 (CUDA, AVX512-BF16/AMX CPUs)
     compile: str = "auto"           # auto (CUDA graphs on GPUs, off on CPUs) | off | default | reduce-overhead | max-autotune
 
     def __post_init__(self) -> None:
