@@ -5,7 +5,7 @@ from pathlib import Path
 from typing import Any
 
 import torch
-from safetensors.torch import load_file, save_file
+from safetensors.torch import load_file
 
 from train.store import atomic_write
 
@@ -44,13 +44,6 @@ def newest_good_checkpoint(paths: list[Path]) -> tuple[Path, dict[str, Any]] | N
         except CheckpointError:
             continue
     return None
-
-
-def export_weights(path: Path, model: torch.nn.Module, *, half: bool = False) -> Path:
-    """Model weights alone as safetensors (what assets/ ships and views load)."""
-    state = {k: (v.half() if half and v.is_floating_point() else v).detach().cpu().contiguous()
-             for k, v in unwrap(model).state_dict().items()}
-    return atomic_write(path, lambda p: save_file(state, str(p)))
 
 
 def load_weights(path: Path) -> dict[str, torch.Tensor]:

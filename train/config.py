@@ -82,18 +82,10 @@ class TrainConfig:
     def from_json(cls, text: str) -> Self:
         return cls.from_dict(json.loads(text))
 
-    def replace(self, **changes: Any) -> Self:
-        return dataclasses.replace(self, **changes)
-
 
 def choose(value: str, allowed: tuple[str, ...], name: str) -> str:
     """Check that value is one of allowed, with a message listing them."""
     if value not in allowed:
         raise ConfigError(f"{name} must be one of {', '.join(allowed)}; got {value!r}")
     return value
-
-
-def config_fields(cls: type[TrainConfig]) -> list[dataclasses.Field]:
-    """The dataclass fields of a config class, in declaration order."""
-    return list(dataclasses.fields(cls))
 
