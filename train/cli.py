@@ -127,7 +127,14 @@ def main(argv: list[str] | None = None) -> int:
     parallel = getattr(args, "parallel", 0) or (4 if torch.cuda.is_available() else 1)
     if parallel > 1 and len(ids) > 1 and not ranks.active:
         return run_parallel(store, ids, parallel, quiet=args.quiet)
-    return run_all(store, ids, quiet=args.quiet or not ranks.main)
+    try:
+        return run_all(store, ids, quiet=args.quiet or not ranks.main)
+    finally:
+        if torch.distributed.is_initialized():
+            # leave together: a rank that exits while another still talks to it, or without destroying
+            # the group, aborts in gloo ("terminate called without an active exception")
+            torch.distributed.barrier()
+            torch.distributed.destroy_process_group()
 
 
 def create_runs(store: RunStore, recipe: str, runs: list[tuple[str, TrainConfig]], *, group: str | None,
