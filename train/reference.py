@@ -1,0 +1,236 @@
+"""Reference runs: train the bundled models and reference curves side by side within a time budget.
+
+    python -m train.reference --data /tmp/cifar --minutes 7 --out /tmp/reference
+
+Every run of the plan below is first timed for a few dozen steps, all of them at once (the same mix
+of processes as the real runs, so the timings include their contention for the GPU); each run's
+schedule is then shortened, if it must be, to fit the budget: steps and learning-rate milestones
+scaled by one factor, never lengthened past the recipe's (the paper's) schedule. Then all runs train
+side by side, each in its own `python -m train --resume` process, into the run store; at the deadline
+the unfinished ones stop with a checkpoint (`python -m train --resume RUN_ID` continues them).
+Finished runs are exported into OUT/models/<name> (train.export: fp16 safetensors, metrics, model
+card whose command reproduces that one model) and their curves into OUT/reference/<lab>/<experiment>/.
+Runs that share a name are candidates: the best by its score (test error, or validation BLEU) is kept.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import math
+import os
+import signal
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from train.recipes import get_recipe
+from train.recipes.alexnet import FIG1
+from train.recipes.resnet import variant_label
+from train.store import RunStore
+from train.trainer import Listener
+
+PROBE_WINDOW = 30  # steps per timed window while probing
+
+
+@dataclass(frozen=True)
+class Reference:
+    name: str                          # OUT/models/<name>, or the curve's file name
+    recipe: str
+    overrides: Mapping[str, Any] = field(default_factory=dict)
+    curves: str = ""                   # OUT/reference/<curves>/<label>.csv, e.g. "resnet/plain-vs-residual"
+    bundle: bool = True                # export the model (False: its curves only)
+
+    def config(self, **more: Any):
+        return get_recipe(self.recipe).config(None, **{**self.overrides, **more})
+
+
+def plan(data: str) -> list[Reference]:
+    """What the app bundles: Fig. 6's four CIFAR nets, the CIFAR AlexNets, Fig. 1's curves, two translators.
+
+    Names listed twice are candidates trained side by side; export_all keeps the better.
+    """
+    cifar = {"data": data, "val_size": 0, "eval_size": 0, "compile": "off"}  # all 50k to train, all 10k to test
+    resnets = [Reference(f"resnet{depth}-cifar{'-plain' if plain else ''}", "resnet",
+                         {**cifar, "depth": depth, "plain": plain}, curves="resnet/plain-vs-residual")
+               for plain in (True, False) for depth in (20, 56)]
+    alexnets = [Reference("alexnet-cifar", "alexnet", cifar),  # sec. 5's schedule, and one twice as long
+                Reference("alexnet-cifar", "alexnet", {**cifar, "steps": 60_000, "milestones": (30_000, 50_000)}),
+                Reference("alexnet-cifar-two-towers", "alexnet", {**cifar, "towers": 2})]
+    # Fig. 1 on all 50,000 images, as in the paper (about 40 epochs of batch 128; lr 0.01 for both)
+    fig1 = [Reference(label, "alexnet", {**cifar, **FIG1, "train_size": 0, "eval_size": 0, "batch_size": 128,
+                                         "steps": 16_000, "eval_every": 400, "log_every": 20, "activation": act},
+                      curves="alexnet/relu-vs-tanh", bundle=False)
+            for label, act in (("ReLU", "relu"), ("tanh", "tanh"))]
+    # Small Transformers (N=3, d_model=256, h=8): sized for assets/; two dropout rates compete for en-de
+    small = {"n_layers": 3, "d_model": 256, "d_ff": 1024, "n_heads": 8, "vocab_size": 8000, "batch_size": 6000,
+             "warmup_steps": 1500, "steps": 6000, "eval_size": 0, "eval_every": 500, "checkpoint_every": 1000,
+             "log_every": 50, "offline": True, "compile": "off"}
+    translators = [Reference("transformer-en-de", "translate", {**small, "dropout": dropout})
+                   for dropout in (0.1, 0.3)]
+    translators.append(Reference("transformer-en-zh", "translate", {**small, "corpus": "tatoeba-en-zh", "dropout": 0.2}))
+    return [*resnets, *alexnets, *fig1, *translators]
+
+
+def label(ref: Reference) -> str:
+    if ref.recipe == "resnet":
+        return variant_label(ref.overrides["depth"], ref.overrides["plain"])
+    return ref.name
+
+
+def scaled(ref: Reference, factor: float):
+    """The reference's config with its schedule shortened by `factor` (at most 1): steps and milestones."""
+    cfg = ref.config()
+    factor = min(1.0, factor)
+    steps = max(1, round(cfg.steps * factor))
+    milestones = tuple(max(1, round(m * factor)) for m in cfg.milestones)
+    return ref.config(steps=steps, milestones=milestones,
+                      eval_every=min(cfg.eval_every, steps), checkpoint_every=min(cfg.checkpoint_every, steps))
+
+
+# -- probing ------------------------------------------------------------------------------------------
+class Clock(Listener):
+    def __init__(self):
+        self.times: list[float] = []
+
+    def on_metrics(self, step: int, values: dict[str, float]) -> None:
+        self.times.append(time.perf_counter())
+
+
+def seconds_per_step(recipe: str, overrides: Mapping[str, Any], window: int = PROBE_WINDOW) -> float:
+    """Median seconds per training step over timed windows, after one untimed window."""
+    from train.runtime import Dist, pick_device, seed_everything
+    from train.trainer import Trainer
+
+    never = 10**9
+    cfg = get_recipe(recipe).config(None, **{**overrides, "steps": 4 * window, "log_every": window,
+                                             "eval_every": never, "checkpoint_every": never, "snapshot_every": never})
+    seed_everything(cfg.seed)
+    device = pick_device(cfg.device)
+    task = get_recipe(recipe).build_task(cfg, device, Dist())
+    clock = Clock()
+    with tempfile.TemporaryDirectory() as tmp:
+        Trainer(task, cfg, device, checkpoint_dir=Path(tmp), listeners=[clock],
+                d_model=getattr(task, "d_model", None)).fit()
+    gaps = [b - a for a, b in zip(clock.times, clock.times[1:])]
+    return statistics.median(gaps) / window
+
+
+def probe_all(refs: list[Reference], window: int = PROBE_WINDOW) -> list[float]:
+    """Seconds per step of every reference, all measured at once, each in its own process (NaN where it failed)."""
+    procs = [subprocess.Popen([sys.executable, "-m", "train.reference", "--probe", ref.recipe,
+                               json.dumps(dict(ref.overrides)), "--window", str(window)], stdout=subprocess.PIPE, text=True)
+             for ref in refs]
+    out = []
+    for proc in procs:
+        text, _ = proc.communicate()
+        out.append(float(text.strip().splitlines()[-1]) if proc.returncode == 0 else math.nan)
+    return out
+
+
+# -- training -----------------------------------------------------------------------------------------
+def train_all(store: RunStore, refs: list[Reference], budget_s: float, *, overhead: float = 1.2,
+              window: int = PROBE_WINDOW, log=print) -> list[tuple[Reference, str]]:
+    """Probe, scale, then train all references at once until done or `budget_s` from now; (reference, run id) pairs."""
+    from train.launcher import spawn
+
+    deadline = time.time() + budget_s
+    costs = probe_all(refs, window)
+    left = deadline - time.time() - 20  # process start, data loading, the final evaluation
+    runs, procs = [], {}
+    for ref, cost in zip(refs, costs):
+        if math.isnan(cost):
+            log(f"{ref.name:28} {label(ref):10} skipped: its probe failed (see the output above)")
+            continue
+        full = ref.config().steps
+        cfg = scaled(ref, left / (full * cost * overhead))
+        log(f"{ref.name:28} {label(ref):10} {cost * 1000:7.2f} ms/step  {cfg.steps:6}/{full} steps")
+        run_id = store.create_run(ref.recipe, cfg.to_dict(), label=label(ref), group_id="reference")
+        runs.append((ref, run_id))
+        procs[run_id] = spawn(store, run_id)
+        store.claim(run_id, procs[run_id].pid)
+    while any(p.poll() is None for p in procs.values()) and time.time() < deadline:
+        time.sleep(30)
+        log(" | ".join(f"{r.label} {r.step}/{r.total_steps}" for r in (store.get(i) for _, i in runs)))
+    for run_id, proc in procs.items():  # the deadline: stop with a checkpoint, resumable later
+        if proc.poll() is None:
+            store.request_stop(run_id)
+            proc.send_signal(signal.SIGTERM)
+    for proc in procs.values():
+        try:
+            proc.wait(timeout=60)
+        except subprocess.TimeoutExpired:
+            proc.kill()  # its newest checkpoint stays
+    store.reconcile()  # runs whose process died are marked interrupted
+    return runs
+
+
+# -- export ---------------------------------------------------------------------------------------
+def score(store: RunStore, run_id: str) -> float:
+    """Higher is better: validation BLEU for translators, test accuracy for image classifiers."""
+    metrics = store.metrics(run_id)
+    if "bleu" in metrics:
+        return metrics["bleu"][1][-1]
+    return 1 - metrics["test_error"][1][-1] if "test_error" in metrics else float("-inf")
+
+
+def export_all(store: RunStore, runs: list[tuple[Reference, str]], out: Path) -> dict[str, Any]:
+    """Per name, the best candidate (finished first, then by score): its model and its curves; returns a summary."""
+    from train.export import export_run
+
+    summary: dict[str, list[dict[str, Any]]] = {}
+    chosen: dict[str, tuple[Reference, dict[str, Any]]] = {}
+    for ref, run_id in runs:
+        run = store.get(run_id)
+        entry = {"run_id": run_id, "label": label(ref), "status": run.status, "step": run.step,
+                 "total_steps": run.total_steps, "score": score(store, run_id), "minutes": (run.updated - run.created) / 60}
+        summary.setdefault(ref.name, []).append(entry)
+        rank = (entry["status"] == "done", entry["score"])
+        if ref.name not in chosen or rank > (chosen[ref.name][1]["status"] == "done", chosen[ref.name][1]["score"]):
+            chosen[ref.name] = ref, entry
+    for ref, entry in chosen.values():
+        if ref.curves:
+            path = out / "reference" / ref.curves / f"{entry['label']}.csv"
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_text(store.metrics_csv(entry["run_id"]))
+        if ref.bundle and entry["status"] == "done":
+            entry["exported"] = str(export_run(store, entry["run_id"], ref.name, root=out / "models"))
+    (out / "summary.json").write_text(json.dumps(summary, indent=1))
+    return summary
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--data", default="cifar10", help="CIFAR-10: cifar10 (download) or an ImageFolder root")
+    parser.add_argument("--minutes", type=float, default=60, help="time budget for probing and training")
+    parser.add_argument("--out", default="reference-runs", help="folder for exported models, curves, summary")
+    parser.add_argument("--home", help="run store (default: $PAPERLAB_HOME or the user cache)")
+    parser.add_argument("--only", nargs="*", help="names of the references to train (default: all)")
+    parser.add_argument("--window", type=int, default=PROBE_WINDOW, help="steps per timed window while probing")
+    parser.add_argument("--probe", nargs=2, metavar=("RECIPE", "OVERRIDES"), help=argparse.SUPPRESS)
+    args = parser.parse_args(argv)
+    if args.probe:
+        print(seconds_per_step(args.probe[0], json.loads(args.probe[1]), args.window))
+        return
+    if args.home:  # the run processes and the data cache must use the same store
+        os.environ["PAPERLAB_HOME"] = args.home
+    os.environ.setdefault("OMP_NUM_THREADS", "1")  # many processes share the cores; the work is on the GPU
+    refs = [r for r in plan(args.data) if not args.only or r.name in args.only]
+    store, out = RunStore(args.home), Path(args.out)
+    from train.data import load_images
+    load_images(args.data)  # decode and cache once, before the processes that share it start
+    runs = train_all(store, refs, args.minutes * 60, window=args.window, log=lambda line: print(line, flush=True))
+    summary = export_all(store, runs, out)
+    for name, entries in summary.items():
+        for e in entries:
+            print(f"{name:28} {e['label']:10} {e['status']:9} {e['step']:6}/{e['total_steps']:<6} "
+                  f"score {e['score']:.4f}  {e['minutes']:.1f} min{'  exported' if 'exported' in e else ''}")
+
+
+if __name__ == "__main__":
+    main()
