@@ -466,12 +466,12 @@ def build() -> None:
         refresh = gr.Button(t("alexnet.refresh"), scale=1)
     no_model = gr.Markdown(t("alexnet.no_model"), visible=len(sources) == 1)
     with gr.Tabs():
-        with gr.Tab(t("alexnet.watch")):
+        with gr.Tab(t("alexnet.watch"), elem_id="alexnet-fig3"):
             gr.Markdown(t("alexnet.watch_intro"))
             with gr.Row():
                 data = gr.Dropdown(list(DATA_CHOICES), value=default_data(), label=t("alexnet.data"),
                                    info=t("alexnet.data_info"))
-                towers = gr.Radio(["1", "2"], value="2", label=t("alexnet.towers"))
+                towers = gr.Radio(["1", "2"], value="2", label=t("alexnet.towers"), elem_id="alexnet-fig2")
                 activation = gr.Radio(["relu", "tanh"], value="relu", label=t("alexnet.activation"))
             with gr.Row():
                 train_button = gr.Button(t("alexnet.train"), variant="primary")
@@ -482,7 +482,7 @@ def build() -> None:
             status = gr.Markdown()
             with gr.Row():
                 live_filters = gr.Plot(show_label=False)
-                live_curves = gr.Plot(show_label=False)
+                live_curves = gr.Plot(show_label=False, elem_id="alexnet-table1")
             watch_seen = gr.State(None)
             gr.Timer(WATCH_EVERY_S).tick(watch_tick, [watch_run, watch_seen],
                                          [status, live_filters, live_curves, watch_seen], show_progress="hidden")
@@ -492,7 +492,7 @@ def build() -> None:
             filters_button = gr.Button(t("alexnet.show_filters"), variant="primary")
             filters_plot = gr.Plot(show_label=False)
 
-        with gr.Tab(t("alexnet.neighbours")):
+        with gr.Tab(t("alexnet.neighbours"), elem_id="alexnet-fig4"):
             gallery_size = len(views.load_gallery().images)
             gr.Markdown(views.load_gallery().name)
             query = gr.State(None)
@@ -505,7 +505,7 @@ def build() -> None:
                     search_button = gr.Button(t("alexnet.search"), variant="primary")
                 with gr.Column(scale=1):
                     query_image = gr.Image(label=t("alexnet.query"), interactive=False, height=240)
-                    top5 = gr.Label(num_top_classes=5, label=t("alexnet.top5"))
+                    top5 = gr.Label(num_top_classes=5, label=t("alexnet.top5"), elem_id="alexnet-table2")
             by_features = gr.Gallery(label=t("alexnet.by_features"), columns=8, height="auto")
             by_pixels = gr.Gallery(label=t("alexnet.by_pixels"), columns=8, height="auto")
             with gr.Row():
@@ -514,7 +514,7 @@ def build() -> None:
                 explain_button = gr.Button(t("alexnet.explain"), variant="primary")
             attribution = gr.Image(label=t("alexnet.attribution"), interactive=False, height=260)
 
-        with gr.Tab(t("alexnet.ablations")):
+        with gr.Tab(t("alexnet.ablations"), elem_id="alexnet-fig1"):
             gr.Markdown(t("alexnet.ablation_intro"))
             names = [n for n, e in EXPERIMENTS.items() if e.recipe == "alexnet"]
             with gr.Row():

@@ -18,6 +18,8 @@ import torch
 from PIL import Image, ImageOps, UnidentifiedImageError
 from torch import nn
 
+from explorer.devices import device, on_device
+from explorer.gpu import gpu
 from models.alexnet import imagenet_alexnet
 from train.checkpoint import load_weights
 from train.data import ASSETS, CIFAR10_CLASSES, CIFAR10_MEAN, CIFAR10_STD, cifar10_cached, load_cifar10, load_sample
@@ -256,12 +258,20 @@ def hidden_and_logits(model: nn.Module, x: torch.Tensor) -> tuple[torch.Tensor, 
     return hidden.float(), model.classifier[-1](hidden).float()
 
 
+@gpu(duration=60)
+def hidden_and_probs(vm: ViewModel, images: np.ndarray, batch: int = 250) -> tuple[np.ndarray, np.ndarray]:
+    """(last hidden layer (N, D), class probabilities (N, C)) of uint8 (N, H, W, 3) images, on the GPU if any."""
+    model, batch = on_device(vm.model), batch if vm.image_size <= 64 else 25
+    parts = [hidden_and_logits(model, vm.prepare(images[i:i + batch]).to(device())) for i in range(0, len(images), batch)]
+    return (torch.cat([h for h, _ in parts]).cpu().numpy(),
+            torch.cat([logits for _, logits in parts]).softmax(1).cpu().numpy())
+
+
 def top_k(vm: ViewModel, image: np.ndarray, k: int = 5) -> dict[str, float]:
     """{class: probability} of the k most probable classes for one uint8 (H, W, 3) image (Fig. 4 left)."""
-    _, logits = hidden_and_logits(vm.model, vm.prepare(image[None]))
-    probs = logits.softmax(1)[0]
-    values, idx = probs.topk(min(k, len(probs)))
-    return {vm.classes[i]: float(v) for v, i in zip(values.tolist(), idx.tolist())}
+    probs = hidden_and_probs(vm, image[None])[1][0]
+    idx = np.argsort(-probs, kind="stable")[:k]
+    return {vm.classes[i]: float(probs[i]) for i in idx}
 
 
 @dataclass(frozen=True, eq=False)  # hashed by identity: the cached indexes key on it
@@ -319,25 +329,25 @@ def _cached_index(key: tuple[str, str]) -> NeighbourIndex | None:
 
 
 def feature_index(vm: ViewModel, gallery: Gallery, progress: Progress | None = None,
-                  batch: int = 250) -> NeighbourIndex:
+                  chunk: int = 2000) -> NeighbourIndex:
     """Last-hidden-layer features of every gallery image, computed once per (weights, gallery) and cached."""
     key = (vm.key, gallery.name)
     found = _cached_index(key)
     if found is not None:
         return found
     with _BUILD_LOCK:
-        return _cached_index(key) or _build_index(key, vm, gallery, progress, batch)
+        return _cached_index(key) or _build_index(key, vm, gallery, progress, chunk)
 
 
 def _build_index(key: tuple[str, str], vm: ViewModel, gallery: Gallery, progress: Progress | None,
-                 batch: int) -> NeighbourIndex:
+                 chunk: int) -> NeighbourIndex:
+    """Features in chunks of images, one (GPU) call each, reporting progress between chunks."""
     n = len(gallery.images)
-    batch = batch if vm.image_size <= 64 else 25
     parts = []
-    for start in range(0, n, batch):
-        parts.append(hidden_and_logits(vm.model, vm.prepare(gallery.images[start:start + batch]))[0].numpy())
+    for start in range(0, n, chunk):
+        parts.append(hidden_and_probs(vm, gallery.images[start:start + chunk])[0])
         if progress:
-            progress(min(start + batch, n), n)
+            progress(min(start + chunk, n), n)
     index = NeighbourIndex.of(np.concatenate(parts))
     with _INDEX_LOCK:
         _INDEXES[key] = index
@@ -354,7 +364,7 @@ def pixel_index(gallery: Gallery) -> NeighbourIndex:
 
 def query_vectors(vm: ViewModel, image: np.ndarray, gallery: Gallery) -> tuple[np.ndarray, np.ndarray]:
     """(feature vector, pixel vector) of a uint8 image, in the same spaces as the two indexes."""
-    features = hidden_and_logits(vm.model, vm.prepare(image[None]))[0][0].numpy()
+    features = hidden_and_probs(vm, image[None])[0][0]
     side = gallery.images.shape[1]
     pixels = image if image.shape[:2] == (side, side) else fit_square(image, side)
     return features, pixels.astype(np.float32).ravel()
@@ -364,6 +374,7 @@ def query_vectors(vm: ViewModel, image: np.ndarray, gallery: Gallery) -> tuple[n
 ATTRIBUTIONS = ("Integrated Gradients", "Occlusion", "Saliency")
 
 
+@gpu(duration=60)
 def attribute(vm: ViewModel, image: np.ndarray, target: int, method: str = "Integrated Gradients",
               steps: int = 32) -> np.ndarray:
     """Captum attribution of class `target` for one uint8 image: (3, S, S) float, S = vm.image_size.
@@ -373,19 +384,19 @@ def attribute(vm: ViewModel, image: np.ndarray, target: int, method: str = "Inte
     """
     from captum.attr import IntegratedGradients, Occlusion, Saliency
 
-    x = vm.prepare(image[None]).requires_grad_()
+    model, x = on_device(vm.model), vm.prepare(image[None]).to(device()).requires_grad_()
     if method == "Integrated Gradients":
-        attr = IntegratedGradients(vm.model).attribute(x, target=target, n_steps=steps, internal_batch_size=steps)
+        attr = IntegratedGradients(model).attribute(x, target=target, n_steps=steps, internal_batch_size=steps)
     elif method == "Occlusion":
         window = max(2, vm.image_size // 8)
-        attr = Occlusion(vm.model).attribute(x, sliding_window_shapes=(3, window, window),
-                                             strides=(3, window // 2, window // 2), target=target,
-                                             perturbations_per_eval=64 if vm.image_size <= 64 else 8)
+        attr = Occlusion(model).attribute(x, sliding_window_shapes=(3, window, window),
+                                          strides=(3, window // 2, window // 2), target=target,
+                                          perturbations_per_eval=64 if vm.image_size <= 64 else 8)
     elif method == "Saliency":
-        attr = Saliency(vm.model).attribute(x, target=target)
+        attr = Saliency(model).attribute(x, target=target)
     else:
         raise ValueError(f"method must be one of {', '.join(ATTRIBUTIONS)}; got {method!r}")
-    return attr[0].detach().numpy()
+    return attr[0].detach().cpu().numpy()
 
 
 def overlay(image: np.ndarray, attribution: np.ndarray, alpha: float = 0.6) -> np.ndarray:

@@ -1,4 +1,5 @@
-"""Attention views of the Transformer lab: pure functions on attention arrays, then plotly figure builders.
+"""Attention views of the Transformer lab: the model's runs (on the GPU if any), pure functions on attention
+arrays, then plotly figure builders.
 
 Arrays follow Translator.attention_maps: {kind: (N layers, H heads, T_query, T_key)}, rows summing to 1.
 Token labels are escaped before they reach plotly, which would otherwise read tags in them.
@@ -8,19 +9,44 @@ from __future__ import annotations
 import functools
 import html
 from collections.abc import Sequence
-from dataclasses import asdict
+from dataclasses import asdict, replace
 
 import numpy as np
 import plotly.graph_objects as go
 import torch
 from plotly.subplots import make_subplots
 
+from explorer.devices import device, on_device
+from explorer.gpu import gpu
 from explorer.plots import FONT, PALETTE, base_layout
 from models.transformer import Transformer, TransformerConfig, base, big, parameter_count, sinusoid_table
 from train.schedules import inverse_sqrt
 from train.text_data import BOS, EOS, PAD
+from train.translation_task import Translation, Translator
 
 KIND_AXES = {"encoder": ("source", "source"), "decoder": ("target", "target"), "cross": ("target", "source")}
+
+
+# -- runs of the model: one (GPU) call each, CPU data out ------------------------------------------------
+def _on_device(translator: Translator, gates: dict[str, torch.Tensor] | None) -> tuple[Translator, dict | None]:
+    """The translator with its model on device() (a copy, on a GPU), and the gates moved there too."""
+    moved = {kind: g.to(device()) for kind, g in gates.items()} if gates else None
+    return replace(translator, model=on_device(translator.model)), moved
+
+
+@gpu(duration=60)
+def translate_with_maps(translator: Translator, text: str, beam: int = 1) -> tuple[Translation, dict[str, np.ndarray]]:
+    """The translation of `text` and every attention map of its teacher-forced pass (Translator.attention_maps)."""
+    translator, _ = _on_device(translator, None)
+    result = translator.translate(text, beam=beam)
+    return result, translator.attention_maps(result.source_ids, result.output_ids)
+
+
+@gpu(duration=120)
+def translations(translator: Translator, texts: Sequence[str], gates: dict[str, torch.Tensor] | None = None) -> list[str]:
+    """Greedy translations of many sentences, with the heads that `gates` zeroes switched off."""
+    translator, gates = _on_device(translator, gates)
+    return translator.translate_many(texts, gates=gates)
 
 
 # -- pure functions -------------------------------------------------------------------------------------
@@ -56,15 +82,16 @@ def head_labels(kind: str, n_layers: int, n_heads: int) -> list[str]:
     return [f"{kind} L{layer + 1} H{head + 1}" for layer in range(n_layers) for head in range(n_heads)]
 
 
+@gpu(duration=60)
 def attribution(model: Transformer, source_ids: Sequence[int], output_ids: Sequence[int], step: int,
                 n_steps: int = 32) -> np.ndarray:
     """Integrated gradients (captum) of log p(output token `step`) w.r.t. each source token's embedding.
 
     The baseline is the <pad> embedding (zero); returns |attribution| per source token, normalised to sum 1.
     """
-    model.eval()
-    src = torch.tensor([list(source_ids)])
-    tgt = torch.tensor([[BOS, *output_ids][: step + 1]])
+    model = on_device(model).eval()
+    src = torch.tensor([list(source_ids)], device=device())
+    tgt = torch.tensor([[BOS, *output_ids][: step + 1]], device=device())
     target = [*output_ids, EOS][step]
 
     def log_prob(src_batch: torch.Tensor) -> torch.Tensor:
@@ -76,7 +103,7 @@ def attribution(model: Transformer, source_ids: Sequence[int], output_ids: Seque
     ig = LayerIntegratedGradients(log_prob, model.src_embed)
     with torch.enable_grad():
         attr = ig.attribute(src, baselines=torch.full_like(src, PAD), n_steps=n_steps)
-    scores = attr[0].sum(-1).abs().detach().numpy()
+    scores = attr[0].sum(-1).abs().detach().cpu().numpy()
     return scores / max(scores.sum(), 1e-12)
 
 

@@ -11,9 +11,9 @@ available there. So lab code keeps every GPU call short and returns CPU data:
         model = cached_model().to("cuda")                # load on the CPU once, move inside the call
         return {k: v.cpu() for k, v in run(model, sentence).items()}
 
-Training goes in resumable chunks: each decorated call resumes a run from its newest checkpoint,
-trains for a bounded number of steps and writes the checkpoint (a CPU state dict) back to the run
-store before returning, so the next chunk, or `python -m train --resume RUN_ID`, continues it.
+Training goes in resumable chunks (explorer/zerogpu.py): each decorated call resumes a run from its
+newest checkpoint, trains for a bounded time and writes a checkpoint back to the run store before
+returning, so the next chunk, or `python -m train --resume RUN_ID`, continues it.
 """
 from __future__ import annotations
 

@@ -4,8 +4,8 @@ Language: every text of the guide (explorer/reading_guide.py) becomes an I18n ke
 below, so the whole tab switches with the UI language in the browser like any other label, with no
 server round trip: Gradio translates I18nData given as a Markdown value or as a Checkbox, Button,
 Accordion or Tab label. A Markdown value translates one key, so each block of text is one key.
-Jumps (pass 2): a button selects its lab's tab client-side (Gradio renders tab buttons with
-`data-tab-id`) and scrolls to the lab's element `<lab>-<ref>` (e.g. "resnet-fig6") once it is shown.
+Jumps (pass 2): a button opens, client-side, the lab's element `<lab>-<ref>` (e.g. "resnet-fig6"): a
+sub-tab of the lab, or an element inside one; explorer/shell.js selects the tabs around it and scrolls to it.
 Ticks: kept in the browser's localStorage through gr.BrowserState, restored when this tab is first opened.
 """
 from __future__ import annotations
@@ -90,27 +90,9 @@ def ticks_from_store(ids: Sequence[str], stored: object) -> list[bool]:
     return [kept.get(tick) is True for tick in ids]
 
 
-_JUMP_JS = """() => {
-  const [lab, target] = %s;
-  document.querySelector(`#labs button[data-tab-id="${lab}"]`)?.click();
-  document.getElementById("labs")?.scrollIntoView({behavior: "smooth", block: "start"});
-  let tries = 0;
-  const reveal = () => {  // the lab tab renders its children when first selected
-    const section = document.getElementById(target);
-    if (section && section.offsetParent !== null) {
-      section.scrollIntoView({behavior: "smooth", block: "start"});
-      section.animate([{boxShadow: "0 0 0 4px var(--color-accent)"}, {boxShadow: "none"}], {duration: 1600});
-    } else if (++tries < 30) {
-      setTimeout(reveal, 100);
-    }
-  };
-  reveal();
-}"""
-
-
-def jump_js(lab: str, target: str) -> str:
-    """Browser code: select the lab's tab, then scroll to its element `target` when it is on screen."""
-    return _JUMP_JS % json.dumps([lab, target])
+def jump_js(target: str) -> str:
+    """Browser code: open the lab tab and sub-tab that hold the element `target`, and scroll to it (explorer/shell.js)."""
+    return f"() => window.paperlab.reveal({json.dumps(target)})"
 
 
 def _paper(guide: Guide) -> list[gr.Checkbox]:
@@ -127,7 +109,7 @@ def _paper(guide: Guide) -> list[gr.Checkbox]:
                     gr.Markdown(t(f"reading.{lab}.{ex.ref}"))
                 with gr.Column(scale=1, min_width=220):
                     button = gr.Button(t("reading.open"), size="sm", variant="primary")
-                    button.click(None, js=jump_js(lab, guide.target(ex)))
+                    button.click(None, js=jump_js(guide.target(ex)))
                     boxes.append(gr.Checkbox(label=t("reading.seen")))
     with gr.Accordion(t("reading.pass3")):
         for section in SECTIONS:

@@ -444,19 +444,20 @@ def block_view(planes: int, request: gr.Request):
 def build() -> None:
     gr.Markdown(t("resnet.intro"))
     with gr.Tabs():
-        with gr.Tab(t("resnet.fig6")):
+        with gr.Tab(t("resnet.fig6"), elem_id="resnet-fig6"):
             gr.Markdown(t("resnet.fig6_help"))
-            depths = gr.CheckboxGroup(list(CIFAR_DEPTHS), value=[20, 56], label=t("resnet.depths"))
+            depths = gr.CheckboxGroup(list(CIFAR_DEPTHS), value=[20, 56], label=t("resnet.depths"),
+                                      elem_id="resnet-fig1")
             experiment_panel("plain-vs-residual", depths, fig6_variants)
 
-        with gr.Tab(t("resnet.shortcuts")):
+        with gr.Tab(t("resnet.shortcuts"), elem_id="resnet-fig2"):
             gr.Markdown(t("resnet.shortcuts_help"))
             depth = gr.Dropdown(list(CIFAR_DEPTHS), value=20, label=t("resnet.depth"))
-            params = gr.Dataframe(interactive=False)
+            params = gr.Dataframe(interactive=False, elem_id="resnet-table6")
             gr.on(None, shortcut_table, [depth], [params])
             experiment_panel("shortcuts", depth, shortcut_variants_at)
 
-        with gr.Tab(t("resnet.responses")):
+        with gr.Tab(t("resnet.responses"), elem_id="resnet-fig7"):
             gr.Markdown(t("resnet.responses_help"))
             with gr.Row():
                 checkpoints = gr.Dropdown([], multiselect=True, label=t("resnet.checkpoints"), scale=4)
@@ -482,11 +483,11 @@ def build() -> None:
                 listing.then(training_gradients_if_any, [grad_runs, grad_step], [train_plot])
             gr.on([grad_runs.input, grad_step.release], training_gradients, [grad_runs, grad_step], [train_plot])
 
-        with gr.Tab(t("resnet.bottleneck")):
+        with gr.Tab(t("resnet.bottleneck"), elem_id="resnet-fig5"):
             gr.Markdown(t("resnet.bottleneck_help"))
             planes = gr.Radio(list(PLANES), value=64, label=t("resnet.planes"))
             diagram = gr.HTML()
             costs = gr.Dataframe(interactive=False)
             gr.Markdown(t("resnet.imagenet_title"))
-            imagenet = gr.Dataframe(interactive=False)
+            imagenet = gr.Dataframe(interactive=False, elem_id="resnet-table1")
             gr.on(None, block_view, [planes], [diagram, costs, imagenet])

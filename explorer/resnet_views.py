@@ -14,6 +14,8 @@ import numpy as np
 import torch
 from torch import nn
 
+from explorer.devices import device
+from explorer.gpu import gpu
 from models.resnet import (
     IMAGENET_LAYERS,
     IMAGENET_MULT_ADDS,
@@ -74,18 +76,20 @@ def model_from_weights(path: Path, config: dict) -> nn.Module:
 
 
 @functools.lru_cache(maxsize=64)
+@gpu(duration=30)
 def checkpoint_response_std(path: Path, depth: int, plain: bool, shortcut: str) -> np.ndarray:
-    """Fig. 7 for one checkpoint, on the bundled sample's test images; cached per checkpoint file."""
-    model = model_from_weights(path, {"depth": depth, "plain": plain, "shortcut": shortcut})
-    return response_std(model, probe_batch("test")[0])
+    """Fig. 7 for one checkpoint, on the bundled sample's test images (on the GPU if any); cached per checkpoint file."""
+    model = model_from_weights(path, {"depth": depth, "plain": plain, "shortcut": shortcut}).to(device())
+    return response_std(model, probe_batch("test")[0].to(device()))
 
 
 @functools.lru_cache(maxsize=16)
+@gpu(duration=30)
 def initial_gradient_norms(depth: int, plain: bool, seed: int = 0) -> np.ndarray:
     """Per-3x3-layer gradient norms of a freshly initialised network on a fixed batch of sample training images."""
-    torch.manual_seed(seed)
+    torch.manual_seed(seed)  # the weights are drawn on the CPU, then moved: the same network on any device
     x, y = probe_batch("train", 64)
-    return gradient_norms(cifar_resnet(depth, plain=plain), x, y)
+    return gradient_norms(cifar_resnet(depth, plain=plain).to(device()), x.to(device()), y.to(device()))
 
 
 def snapshot_at(steps: list[int], step: int) -> int:

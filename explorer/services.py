@@ -4,6 +4,7 @@ from __future__ import annotations
 import functools
 import os
 
+from explorer import gpu
 from train.launcher import Launcher
 from train.store import RunStore
 
@@ -15,10 +16,16 @@ def store() -> RunStore:
 
 @functools.cache
 def launcher() -> Launcher:
-    """Training processes at a time: one on a CPU (it uses every core), four on a GPU; at most 8 waiting."""
-    import torch
+    """Runs training at a time: one on a CPU (it uses every core), four on a GPU, and on a ZeroGPU Space one,
+    in chunks (explorer/zerogpu.py); at most 8 waiting."""
+    if gpu.ZERO_GPU:
+        from explorer.zerogpu import ChunkLauncher
 
-    default = 4 if torch.cuda.is_available() else 1
-    run = Launcher(store(), max_running=int(os.environ.get("PAPERLAB_MAX_RUNNING", default)))
+        kind, default = ChunkLauncher, 1
+    else:
+        import torch
+
+        kind, default = Launcher, 4 if torch.cuda.is_available() else 1
+    run = kind(store(), max_running=int(os.environ.get("PAPERLAB_MAX_RUNNING", default)))
     run.start()
     return run

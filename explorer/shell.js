@@ -1,5 +1,6 @@
 // Page shell, loaded into <head> by app.py before any component renders: presenter mode, the UI
-// language, and the PNG/SVG download buttons on every plotly figure. Exposed as window.paperlab.
+// language, the PNG/SVG download buttons on every plotly figure, and jumps to any element (the reading
+// tab's buttons). Exposed as window.paperlab.
 (() => {
   const STORE = { presenter: "paperlab-presenter", language: "paperlab-lang" };
   const PROJECTOR_FONT = 22;  // px: plotly text readable from the back of a lecture hall
@@ -78,7 +79,7 @@
   function translateTabButtons(lang) {
     for (const tab of (window.gradio_config?.components || []).filter((c) => c.type === "tabitem")) {
       const key = String(tab.props.label || "").match(/^__i18n__(.*)$/s)?.[1];
-      const button = document.querySelector(`button[role="tab"][data-tab-id="${tab.props.id ?? tab.id}"]`);
+      const button = document.querySelector(`button[data-tab-id="${tab.props.id ?? tab.id}"]`);
       const label = key && strings(lang)[JSON.parse(key).key];
       const node = button && [...button.childNodes].find((n) => n.nodeType === Node.TEXT_NODE && n.nodeValue.trim());
       if (label && node) node.nodeValue = label;
@@ -113,6 +114,49 @@
     return [localStorage.getItem(STORE.presenter) === "1", lang];
   }
 
+  // Open the element with this elem_id wherever it is: select every tab around it, outermost first (Gradio
+  // renders a tab's children only once it is selected), then scroll it (a tab: its button) into view and flash it.
+  const TABS_WAIT_MS = 5000;
+  function tabsAround(target) {
+    const config = window.gradio_config || { components: [], layout: {} };
+    const byId = new Map(config.components.map((c) => [c.id, c]));
+    const walk = (node, outer) => {
+      const component = byId.get(node.id);
+      const tabs = component?.type === "tabitem" ? [...outer, component] : outer;
+      if (component?.props.elem_id === target) return tabs;
+      for (const child of node.children || []) {
+        const found = walk(child, tabs);
+        if (found) return found;
+      }
+      return null;
+    };
+    return walk(config.layout, []) || [];
+  }
+
+  const appear = (find) => new Promise((resolve) => {
+    const started = performance.now();
+    const look = () => {
+      const found = find();
+      if (found || performance.now() - started > TABS_WAIT_MS) resolve(found);
+      else setTimeout(look, 50);
+    };
+    look();
+  });
+
+  async function reveal(target) {
+    for (const tab of tabsAround(target)) {
+      const button = await appear(() => document.querySelector(`button[data-tab-id="${tab.props.id ?? tab.id}"]`));
+      if (button?.getAttribute("aria-selected") !== "true") button?.click();
+    }
+    const shown = await appear(() => {
+      const element = document.getElementById(target);
+      return element?.offsetParent ? element : null;
+    });
+    const button = document.getElementById(`${target}-button`);  // a tab: show its name in the tab bar too
+    (button?.offsetParent ? button : shown)?.scrollIntoView({ behavior: "smooth", block: "start" });
+    shown?.animate([{ boxShadow: "0 0 0 4px var(--color-accent)" }, { boxShadow: "none" }], { duration: 1600 });
+  }
+
   Object.defineProperty(window, "Plotly", { configurable: true, get: () => plotly, set: install });
-  window.paperlab = { setPresenter, setLanguage, restore, shownLanguage };
+  window.paperlab = { setPresenter, setLanguage, restore, shownLanguage, reveal };
 })();

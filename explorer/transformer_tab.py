@@ -162,8 +162,7 @@ def translate(key, raw, beam, request: gr.Request, progress=gr.Progress()):
     progress(0.2, desc="loading model")
     translator = get_translator(key, lang)
     progress(0.5, desc="translating")
-    result = translator.translate(source, beam=_clamp(beam, 1, 4))
-    maps = translator.attention_maps(result.source_ids, result.output_ids)
+    result, maps = views.translate_with_maps(translator, source, _clamp(beam, 1, 4))
     unknown = result.source_ids.count(UNK)
     if unknown:
         notices.append(text("transformer.unknown", lang, n=unknown))
@@ -265,14 +264,14 @@ def knife(state, raw, off_enc, off_dec, off_cross, request: gr.Request, progress
            if isinstance(label, str) and label in labels]
     gates = views.head_gates(off, state["layers"], state["heads"])
     progress(0.1, desc="translating with heads off")
-    new_text = translator.translate(source, gates=gates).text
+    [new_text] = views.translations(translator, [source], gates)
     pairs = test_pairs(translator.info.get("corpus", "multi30k-en-de"))
     sources, refs = [s for s, _ in pairs], [r for _, r in pairs]
     tgt_lang = translator.info.get("tgt_lang", "de")
     progress(0.3, desc=f"BLEU on {len(pairs)} test sentences, all heads")
-    before = corpus_bleu(translator.translate_many(sources), refs, tgt_lang)
+    before = corpus_bleu(views.translations(translator, sources), refs, tgt_lang)
     progress(0.65, desc=f"BLEU on {len(pairs)} test sentences, {len(off)} heads off")
-    after = corpus_bleu(translator.translate_many(sources, gates=gates), refs, tgt_lang)
+    after = corpus_bleu(views.translations(translator, sources, gates), refs, tgt_lang)
     return new_text, text("transformer.knife_result", lang, n=len(pairs), before=before, after=after, off=len(off),
                           delta=after - before)
 
@@ -377,7 +376,7 @@ def build() -> None:
             go_btn = gr.Button(t("transformer.translate"), variant="primary")
     output = gr.Textbox(label=t("transformer.output"), interactive=False)
     with gr.Tabs():
-        with gr.Tab(t("transformer.step_tab")):
+        with gr.Tab(t("transformer.step_tab"), elem_id="transformer-eq1"):
             with gr.Row():
                 step = gr.Slider(1, 2, value=1, step=1, label=t("transformer.step"), scale=3)
                 layer = gr.Dropdown(choices=[], label=t("transformer.layer"), scale=1)
@@ -385,17 +384,17 @@ def build() -> None:
             partial = gr.Markdown()
             with gr.Row():
                 step_plot, map_plot = gr.Plot(), gr.Plot()
-        with gr.Tab(t("transformer.grid_tab")):
+        with gr.Tab(t("transformer.grid_tab"), elem_id="transformer-fig2"):
             kind_choices = [(t(f"transformer.kind_{k}"), k) for k in KINDS]
             grid_kind = gr.Radio(kind_choices, value="cross", label=t("transformer.kind"))
-            grid_plot = gr.Plot()
-        with gr.Tab(t("transformer.head_view_tab")):
+            grid_plot = gr.Plot(elem_id="transformer-table1")
+        with gr.Tab(t("transformer.head_view_tab"), elem_id="transformer-fig3"):
             with gr.Row():
                 hv_kind = gr.Radio(kind_choices, value="cross", label=t("transformer.kind"))
                 hv_layer = gr.Dropdown(choices=[], label=t("transformer.layer"))
                 hv_focus = gr.Dropdown(choices=[], label=t("transformer.focus"))
             hv_plot = gr.Plot()
-        with gr.Tab(t("transformer.knife_tab")):
+        with gr.Tab(t("transformer.knife_tab"), elem_id="transformer-table3"):
             gr.Markdown(t("transformer.knife_help"))
             off = [gr.CheckboxGroup(choices=[], label=t(f"transformer.kind_{k}")) for k in KINDS]
             knife_btn = gr.Button(t("transformer.knife_run"))
@@ -405,11 +404,11 @@ def build() -> None:
             gr.Markdown(t("transformer.attr_help"))
             attr_btn = gr.Button(t("transformer.attr_run"))
             attr_plot = gr.Plot()
-        with gr.Tab(t("transformer.paper_tab")):
+        with gr.Tab(t("transformer.paper_tab"), elem_id="transformer-fig1"):
             with gr.Row():
-                pe_plot, lr_plot = gr.Plot(), gr.Plot()
-            sizes = gr.Markdown()
-        with gr.Tab(t("transformer.train_tab")):
+                pe_plot, lr_plot = gr.Plot(), gr.Plot(elem_id="transformer-eq3")
+            sizes = gr.Markdown(elem_id="transformer-eq2")
+        with gr.Tab(t("transformer.train_tab"), elem_id="transformer-table2"):
             curves_plot = gr.Plot()
             with gr.Row():
                 corpus = gr.Dropdown(list(CORPORA), value="multi30k-en-de", label=t("transformer.corpus"))

@@ -73,7 +73,7 @@ def test_hidden_layer_is_the_input_of_the_last_fc(vm):
 
 def test_nearest_neighbour_by_features_is_the_image_itself(vm, gallery):
     calls = []
-    index = views.feature_index(vm, gallery, lambda done, total: calls.append((done, total)), batch=100)
+    index = views.feature_index(vm, gallery, lambda done, total: calls.append((done, total)), chunk=100)
     assert calls[-1] == (300, 300) and index.vectors.shape == (300, 512)
     assert views.feature_index(vm, gallery) is index            # cached per weights and gallery
     for i in (0, 17, 299):

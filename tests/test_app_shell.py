@@ -1,7 +1,10 @@
 """The app shell (issue 9) without a browser: language choice, i18n tables, the header, Spaces settings, gpu()."""
 from __future__ import annotations
 
+import os
 import re
+import subprocess
+import sys
 from pathlib import Path
 
 import gradio as gr
@@ -120,3 +123,60 @@ def test_gpu_uses_spaces_on_zerogpu(monkeypatch):
     gpu.gpu(print)
     gpu.gpu(duration=30)(print)
     assert calls == [60, 30]
+
+
+FAKE_SPACES = '''
+import functools
+CALLS = []  # the functions run through spaces.GPU, in order
+
+def GPU(fn=None, *, duration=60):
+    def decorate(f):
+        @functools.wraps(f)
+        def call(*args, **kwargs):
+            CALLS.append(f.__name__)
+            return f(*args, **kwargs)
+        call.gpu_duration = duration
+        return call
+    return decorate(fn) if fn is not None else decorate
+'''
+
+# Each lab's handlers, as the UI calls them: every model run goes through explorer.gpu.gpu (spaces.GPU on ZeroGPU).
+LAB_HANDLERS = '''
+import spaces
+from explorer import alexnet_tab, alexnet_views, resnet_tab, transformer_tab
+
+def ran(handler, *args):
+    spaces.CALLS.clear()
+    handler(*args)
+    return sorted(set(spaces.CALLS))
+
+quiet = lambda *a, **k: None
+query = {"image": alexnet_views.load_gallery().images[0], "index": 0}
+model = "bundled:alexnet-cifar-two-towers"
+print(ran(alexnet_tab.search, model, query, 3, None, quiet))
+print(ran(alexnet_tab.explain, model, query, None, "Saliency", None))
+print(ran(resnet_tab.init_gradients, 20, None))
+key = "bundle:transformer-en-de-small"
+spaces.CALLS.clear()
+state = transformer_tab.translate(key, "A dog runs.", 1, None, quiet)[1]
+print(sorted(set(spaces.CALLS)))
+transformer_tab.KNIFE_SENTENCES = 2
+print(ran(transformer_tab.knife, state, "A dog runs.", ["encoder L1 H1"], [], [], None, quiet))
+print(ran(transformer_tab.attribute, state, 1, None, quiet))
+'''
+
+
+def test_lab_handlers_run_their_models_through_spaces_gpu_on_zerogpu(home, tmp_path):
+    (tmp_path / "spaces.py").write_text(FAKE_SPACES)
+    env = {**os.environ, "SPACES_ZERO_GPU": "true", "PYTHONPATH": str(tmp_path), "OMP_NUM_THREADS": "1"}
+    done = subprocess.run([sys.executable, "-c", LAB_HANDLERS], cwd=ROOT, env=env, capture_output=True, text=True,
+                          timeout=240)
+    assert done.returncode == 0, done.stderr[-3000:]
+    assert done.stdout.splitlines() == [
+        "['hidden_and_probs']",                   # top-5, the query's features and the gallery's
+        "['attribute', 'hidden_and_probs']",      # the attribution, of the top class
+        "['initial_gradient_norms']",
+        "['translate_with_maps']",
+        "['translations']",                       # the sentence and both BLEU passes
+        "['attribution']",
+    ]

@@ -161,3 +161,21 @@ def test_translating_a_sentence_shows_its_attention_heatmap(page):
     page.wait_for_function("""() => [...document.querySelectorAll('#tab-transformer .js-plotly-plot')]
         .some(p => p.data && p.data.some(t => t.type === 'heatmap' && t.z))""", timeout=60_000)
     page.screenshot(path=SHOTS / "transformer-attention.png", full_page=True)
+
+
+def test_a_reading_jump_opens_the_sub_tab_of_its_figure(page):
+    from explorer.reading_guide import GUIDES
+
+    for guide, ref in ((GUIDES[0], "fig4"), (GUIDES[2], "eq3")):  # a sub-tab; a plot inside another lab's sub-tab
+        number, exhibit = next((i, ex) for i, ex in enumerate(guide.exhibits) if ex.ref == ref)
+        target = guide.target(exhibit)
+        page.locator("#tab-reading-button").click()
+        page.locator(f"#reading-{guide.lab}-button").click()  # the paper's own tab in the reading tab
+        page.locator(f"#reading-{guide.lab}").get_by_role("button", name=text("reading.open", "en")).nth(number).click()
+        page.locator(f"#{target}").wait_for(state="visible", timeout=10_000)
+        assert page.locator(f"#tab-{guide.lab}-button").get_attribute("aria-selected") == "true"
+        page.wait_for_function(f"""() => {{  // scrolled into view
+            const top = document.getElementById('{target}').getBoundingClientRect().top;
+            return top >= -1 && top < window.innerHeight - 50;
+        }}""", timeout=5_000)
+        page.screenshot(path=SHOTS / f"reading-jump-{target}.png")

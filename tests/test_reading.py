@@ -63,14 +63,39 @@ def test_exhibit_titles_name_their_figure_table_or_equation():
             assert ex.title["zh"].startswith(f"{zh} {number}"), ex.title
 
 
-def test_every_jump_targets_an_existing_lab_tab(demo):
-    tabs = {name for name, _ in app.TABS}
-    jumps = [json.loads(re.search(r"const \[lab, target\] = (\[.*?\]);", fn.js).group(1))
-             for fn in demo.fns.values() if fn.js and "data-tab-id" in fn.js]
-    expected = [[g.lab, f"{g.lab}-{ex.ref}"] for g in GUIDES for ex in g.exhibits]
-    assert jumps == expected
-    for lab, target in jumps:
-        assert lab in tabs and target.startswith(f"{lab}-")
+def test_every_exhibit_has_a_jump_to_its_lab(demo):
+    jumps = [json.loads(re.fullmatch(r"\(\) => window\.paperlab\.reveal\((.+)\)", fn.js).group(1))
+             for fn in demo.fns.values() if fn.js and "paperlab.reveal" in fn.js]
+    assert jumps == [f"{g.lab}-{ex.ref}" for g in GUIDES for ex in g.exhibits]
+
+
+def tabs_around(config: dict) -> dict[str, list[str]]:
+    """{elem_id: elem_ids of the tabs around it, outermost first (itself included when it is a tab)}."""
+    components = {c["id"]: c for c in config["components"]}
+    found: dict[str, list[str]] = {}
+
+    def walk(node: dict, outer: list[str]) -> None:
+        component = components.get(node["id"], {"type": "root", "props": {}})
+        props = component["props"]
+        tabs = [*outer, props.get("elem_id")] if component["type"] == "tabitem" else outer
+        if props.get("elem_id"):
+            assert props["elem_id"] not in found, f"elem_id {props['elem_id']} is used twice"
+            found[props["elem_id"]] = tabs
+        for child in node.get("children", []):
+            walk(child, tabs)
+
+    walk(config["layout"], [])
+    return found
+
+
+def test_every_jump_target_is_in_a_sub_tab_of_its_lab(home):
+    around = tabs_around(app.build_app().get_config_file())
+    for guide in GUIDES:
+        for ex in guide.exhibits:
+            target = guide.target(ex)
+            assert target in around, f"no element {target} in the app"
+            # the lab's tab, then one of its own tabs: a jump opens both
+            assert around[target][0] == f"tab-{guide.lab}" and len(around[target]) >= 2, (target, around[target])
 
 
 def test_every_text_shown_is_translated(demo):

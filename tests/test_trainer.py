@@ -2,11 +2,12 @@
 from __future__ import annotations
 
 import math
+import time
 
 import pytest
 import torch
 
-from train.checkpoint import load_checkpoint, newest_good_checkpoint
+from train.checkpoint import checkpoint_path, load_checkpoint, newest_good_checkpoint
 from train.config import ConfigError, TrainConfig
 from train.recipes import get_recipe
 from train.runtime import Dist, seed_everything
@@ -53,6 +54,22 @@ def test_resume_continues_exactly(tmp_path):
     assert second.fit(state) == "done" and second.step == 20
     assert sorted(seen.metrics) == [15, 20]
     assert torch.equal(weights(straight), weights(second))
+
+
+def test_deadline_pauses_at_a_log_step_and_chunks_end_like_one_run(tmp_path):
+    short = dict(steps=10, log_every=2, eval_every=4, checkpoint_every=4, snapshot_every=1000, milestones=(8,))
+    straight = Collect()
+    whole = make_trainer(tmp_path / "a", [straight], **short)
+    whole.fit()
+    seen, statuses, state = Collect(), [], None
+    while not statuses or statuses[-1] == "paused":  # each chunk's deadline has passed: it stops at its first log step
+        chunk = make_trainer(tmp_path / "b", [seen], **short)
+        statuses.append(chunk.fit(state, deadline=time.monotonic()))
+        state = load_checkpoint(checkpoint_path(tmp_path / "b" / "ckpt", chunk.step))
+    assert statuses == ["paused"] * 4 + ["done"] and chunk.step == 10
+    # a pause only checkpoints: evaluations (steps 4, 8, 10) and logs come at the same steps as in one run
+    assert {step: sorted(v) for step, v in seen.metrics.items()} == {step: sorted(v) for step, v in straight.metrics.items()}
+    assert torch.equal(weights(whole), weights(chunk))
 
 
 def test_same_seed_same_loss_and_learning(tmp_path):

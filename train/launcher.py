@@ -65,9 +65,13 @@ class Launcher:
             running = len(self.store.list_runs(statuses=["running"]))
             queued = sorted(self.store.list_runs(statuses=["queued"]), key=lambda r: r.created)
             for run in queued[: max(0, self.max_running - running)]:
-                proc = spawn(self.store, run.id)
-                self.children[run.id] = proc
-                self.store.claim(run.id, proc.pid)
+                self._launch(run.id)
+
+    def _launch(self, run_id: str) -> None:
+        """Start a queued run in its own process (explorer/zerogpu.py starts GPU chunks instead)."""
+        proc = spawn(self.store, run_id)
+        self.children[run_id] = proc
+        self.store.claim(run_id, proc.pid)
 
     def start(self, interval_s: float = 1.0) -> None:
         """Tick in a daemon thread for as long as the process lives."""

@@ -7,8 +7,9 @@ import platform
 import signal
 import threading
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import torch
@@ -36,16 +37,23 @@ class StoreRecorder(Listener):
         self.store.update(self.run_id, step=step, message=f"checkpoint at step {step}")
 
 
-def execute(store: RunStore, run_id: str, listeners: Sequence[Listener] = (), ranks: Dist = Dist()) -> str:
-    """Run (or resume) run_id to its end; returns its final status. Errors are recorded, then raised."""
+def execute(store: RunStore, run_id: str, listeners: Sequence[Listener] = (), ranks: Dist = Dist(), *,
+            max_seconds: float | None = None, overrides: dict[str, Any] | None = None) -> str:
+    """Run (or resume) run_id to its end; returns its final status. Errors are recorded, then raised.
+
+    With max_seconds, the run pauses at its first log step past that time (counted from now), saves a
+    checkpoint and is queued again for its next chunk (ZeroGPU Spaces train in such chunks). overrides
+    change config fields for this execution only, e.g. {"compile": "off"} where torch.compile is unavailable.
+    """
+    deadline = None if max_seconds is None else time.monotonic() + max_seconds
     run = store.get(run_id)
     recipe = get_recipe(run.recipe)
-    cfg = recipe.config_cls.from_dict(run.config)
+    cfg = recipe.config_cls.from_dict({**run.config, **(overrides or {})})
     stop = threading.Event()
     if ranks.main:
         store.update(run_id, status="running", pid=os.getpid(), stop_requested=0, message="starting")
     try:
-        previous = _on_sigterm(stop.set)
+        restore_sigterm = _on_sigterm(stop.set)
         device = pick_device(cfg.device, ranks)
         seed_everything(cfg.seed)
         task = recipe.build_task(cfg, device, ranks)
@@ -62,14 +70,17 @@ def execute(store: RunStore, run_id: str, listeners: Sequence[Listener] = (), ra
                           listeners=[StoreRecorder(store, run_id), *listeners] if ranks.main else [],
                           should_stop=lambda: stop.is_set() or store.stop_requested(run_id), ranks=ranks,
                           d_model=getattr(task, "d_model", None))
-        status = trainer.fit(state)
-        signal.signal(signal.SIGTERM, previous)
+        status = trainer.fit(state, deadline=deadline)
+        restore_sigterm()
     except BaseException as exc:
         if ranks.main:
             _record_failure(store, run_id, exc)
         raise
+    if status == "paused":  # queued for its next chunk, unless cancelled while this one saved its checkpoint
+        status = "cancelled" if store.stop_requested(run_id) else "queued"
     if ranks.main:
-        store.update(run_id, status=status, pid=None, message=f"{status} at step {trainer.step}")
+        said = "paused" if status == "queued" else status
+        store.update(run_id, status=status, pid=None, message=f"{said} at step {trainer.step}")
     return status
 
 
@@ -83,11 +94,12 @@ def record_environment(store: RunStore, run_id: str, device: torch.device, ranks
     atomic_write(path, lambda p: p.write_text(json.dumps([*entries, entry], indent=1)))
 
 
-def _on_sigterm(handler):
-    """SIGTERM stops the run gracefully (final checkpoint); only possible in the main thread."""
-    if threading.current_thread() is not threading.main_thread():
-        return signal.getsignal(signal.SIGTERM)
-    return signal.signal(signal.SIGTERM, lambda *_: handler())
+def _on_sigterm(handler) -> Callable[[], None]:
+    """SIGTERM stops the run gracefully (final checkpoint); only possible in the main thread. Returns the undo."""
+    if threading.current_thread() is not threading.main_thread():  # e.g. a ZeroGPU chunk (explorer/zerogpu.py)
+        return lambda: None
+    previous = signal.signal(signal.SIGTERM, lambda *_: handler())
+    return lambda: signal.signal(signal.SIGTERM, previous)
 
 
 def _record_failure(store: RunStore, run_id: str, exc: BaseException) -> None:

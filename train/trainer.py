@@ -136,8 +136,10 @@ class Trainer:
             self.model.train()
 
     # -- the loop -----------------------------------------------------------------------
-    def fit(self, state: dict[str, Any] | None = None) -> str:
-        """Train to cfg.steps (from state if given); returns 'done' or 'cancelled'."""
+    def fit(self, state: dict[str, Any] | None = None, *, deadline: float | None = None) -> str:
+        """Train to cfg.steps (from state if given); returns 'done', 'cancelled', or 'paused' at the first log step
+        past `deadline` (a time.monotonic() value; for time-bounded chunks): a pause only checkpoints, so the
+        resumed run evaluates, snapshots and logs at the same steps as one that never paused."""
         cfg = self.cfg
         if state is not None:
             self.load_state_dict(state)
@@ -148,7 +150,7 @@ class Trainer:
         batches = self.task.batches(self.step)
         sums: dict[str, torch.Tensor] = {}  # summed on the device: no host sync until the log step
         counts: dict[str, float] = {}       # plain numbers the task knows on the host (e.g. batch sizes)
-        tic, stop = time.perf_counter(), False
+        tic, stop = time.perf_counter(), None
         while self.step < cfg.steps and not stop:
             # forward / backward / update
             batch = next(batches)
@@ -181,21 +183,25 @@ class Trainer:
                     raise DivergedError(f"the loss became {values['loss']} at step {self.step}: lower the learning rate")
                 if self.ranks.main:
                     self._emit("on_metrics", self.step, values)
-                stop = self._stop_requested()
+                stop = self._stop_requested(deadline)
                 sums, counts, tic = {}, {}, time.perf_counter()
 
             # evaluate, snapshot, checkpoint
-            if self.step % cfg.eval_every == 0 or last or stop:
+            if self.step % cfg.eval_every == 0 or last or stop == "cancelled":
                 self._evaluate()
-            if self.step % cfg.snapshot_every == 0 or last or stop:
+            if self.step % cfg.snapshot_every == 0 or last or stop == "cancelled":
                 self._snapshot()
             if self.step % cfg.checkpoint_every == 0 or last or stop:
                 self._checkpoint()
-        status = "done" if self.step >= cfg.steps else "cancelled"
+        status = "done" if self.step >= cfg.steps else stop
         self._emit("on_end", self.step, status)
         return status
 
-    def _stop_requested(self) -> bool:
-        """Rank 0 decides; under torchrun every rank learns it, so all stop at the same step."""
-        flag = torch.tensor([float(self.ranks.main and self.should_stop())], device=self.device)
-        return bool(sum_across_ranks(flag, self.ranks).item())
+    def _stop_requested(self, deadline: float | None) -> str | None:
+        """'cancelled' if asked to stop, 'paused' past the deadline, else None. Rank 0 decides; under torchrun
+        every rank learns it, so all stop at the same step."""
+        code = 0
+        if self.ranks.main:
+            code = 2 if self.should_stop() else int(deadline is not None and time.monotonic() >= deadline)
+        flag = torch.tensor([float(code)], device=self.device)
+        return (None, "paused", "cancelled")[round(sum_across_ranks(flag, self.ranks).item())]
