@@ -16,7 +16,7 @@ from PIL import Image
 from plotly.subplots import make_subplots
 
 from explorer import alexnet_views as views
-from explorer import deployment
+from explorer import deployment, reference_runs
 from explorer.i18n import language, t, text
 from explorer.plots import PALETTE, base_layout, curves_figure
 from explorer.services import launcher, store
@@ -87,6 +87,8 @@ STRINGS = {
     "alexnet.experiment": ("experiment", "实验"),
     "alexnet.launch": ("Run the experiment (lecture preset)", "运行实验（课堂预设）"),
     "alexnet.group": ("experiment runs", "实验记录"),
+    "alexnet.reference_runs": ("reference runs (bundled: GPU, all 50,000 training images)",
+                               "参考运行（内置：GPU，全部 50,000 张训练图像）"),
     "alexnet.ablation_intro": (
         ("Each experiment trains its variants one after another (lecture preset: minutes each on a CPU) and "
          "overlays their curves; training error dashed, test error solid."),
@@ -131,6 +133,7 @@ WATCH_EVERY_S = 2.5
 TRACK_PROGRESS = gr.Progress(track_tqdm=True)  # Gradio injects a live tracker where a handler defaults to one
 GALLERY_DISPLAY = 96  # neighbour thumbnails are enlarged to this many pixels
 TRAIN_IMAGES = {"cifar10": 50_000, "sample": 1000}
+REFERENCE = "reference"  # the group value that shows the bundled reference runs
 DATA_CHOICES = ("cifar10", "sample")
 IMAGE_DIR = Path(tempfile.gettempdir()) / "paperlab-images"
 
@@ -138,6 +141,8 @@ IMAGE_DIR = Path(tempfile.gettempdir()) / "paperlab-images"
 # -- pure helpers ---------------------------------------------------------------------------------
 def train_images(config: dict) -> int | None:
     """How many images one epoch of a run covers, from its config (None for an ImageFolder of unknown size)."""
+    if "train_images" in config:  # reference runs record it (explorer/reference_runs.py)
+        return config["train_images"]
     total = TRAIN_IMAGES.get(config.get("data", "cifar10"))
     if total is not None:
         total -= min(config.get("val_size", 0), total // 5)
@@ -286,6 +291,14 @@ def alexnet_runs() -> list[tuple[str, str]]:
 def experiment_groups(experiment: str) -> list[str]:
     groups = {r.group_id for r in store().list_runs() if r.group_id and r.group_id.startswith(f"{experiment}-")}
     return sorted(groups, reverse=True)
+
+
+def group_choices(experiment: str, lang: str = "en") -> list[tuple[str, str]]:
+    """The experiment's run groups, newest first, after its bundled reference runs where it has them."""
+    choices = [(group, group) for group in experiment_groups(experiment)]
+    if reference_runs.load("alexnet", experiment):
+        choices.insert(0, (text("alexnet.reference_runs", lang), REFERENCE))
+    return choices
 
 
 def run_towers(config: dict) -> int:
@@ -437,23 +450,25 @@ def launch_experiment(experiment: str, data: str, request: gr.Request):
         raise gr.Error(text("alexnet.msg_cannot_start", lang, why=exc)) from exc
     deployment.submit(request, EXPERIMENTS[experiment].recipe, "lecture", runs, group_id)
     gr.Info(text("alexnet.msg_group", lang, n=len(EXPERIMENTS[experiment].variants), name=experiment))
-    return gr.Dropdown(choices=experiment_groups(experiment), value=group_id), None
+    return gr.Dropdown(choices=group_choices(experiment, lang), value=group_id), None
 
 
 def group_tick(experiment: str, group_id: str | None, seen: tuple | None, request: gr.Request):
     if not group_id or not chosen(experiment, EXPERIMENTS):
         return gr.skip(), seen
-    runs = sorted(store().list_runs(group_id=group_id), key=lambda r: r.created)
-    now = (group_id, tuple(store().last_step(r.id) for r in runs))
+    lang = language(request)
+    runs = [] if group_id == REFERENCE else sorted(store().list_runs(group_id=group_id), key=lambda r: r.created)
+    now = (group_id, experiment, lang, tuple(store().last_step(r.id) for r in runs))
     if now == seen:
         return gr.skip(), seen
-    series = [(r.label, r.config, store().metrics(r.id)) for r in runs]
-    return make_group_figure(experiment, series, language(request)), now
+    series = (reference_runs.load("alexnet", experiment) if group_id == REFERENCE
+              else [(r.label, r.config, store().metrics(r.id)) for r in runs])
+    return make_group_figure(experiment, series, lang), now
 
 
-def choose_experiment(experiment: str):
-    groups = experiment_groups(experiment)
-    return gr.Dropdown(choices=groups, value=groups[0] if groups else None), None
+def choose_experiment(experiment: str, request: gr.Request):
+    choices = group_choices(experiment, language(request))
+    return gr.Dropdown(choices=choices, value=choices[0][1] if choices else None), None
 
 
 # -- layout and wiring ---------------------------------------------------------------------------------
@@ -522,8 +537,8 @@ def build() -> None:
                                          label=t("alexnet.experiment"), scale=2)
                 group_data = gr.Dropdown(list(DATA_CHOICES), value=default_data(), label=t("alexnet.data"))
                 launch_button = gr.Button(t("alexnet.launch"), variant="primary")
-            groups = experiment_groups(names[0])
-            group = gr.Dropdown(groups, value=groups[0] if groups else None, label=t("alexnet.group"))
+            groups = group_choices(names[0])
+            group = gr.Dropdown(groups, value=groups[0][1] if groups else None, label=t("alexnet.group"))
             group_plot = gr.Plot(show_label=False)
             group_seen = gr.State(None)
             gr.Timer(3.0).tick(group_tick, [experiment, group, group_seen], [group_plot, group_seen],

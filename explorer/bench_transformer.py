@@ -1,6 +1,6 @@
 """Benchmark: translate a 20-word sentence and capture every attention map (target: under 0.5 s on a CPU).
 
-    python -m explorer.bench_transformer [--model assets/models/transformer-en-de-small] [--bleu N]
+    python -m explorer.bench_transformer [--model assets/models/transformer-en-de] [--bleu N]
 
 Prints the median wall time of translation + maps over several repeats, and with --bleu the sacrebleu
 score on the first N sentences of the corpus's test split (greedy and beam 4, length penalty 0.6).
@@ -33,7 +33,7 @@ def time_translation(translator, sentence: str, repeats: int, beam: int) -> list
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--model", default=str(ROOT / "assets" / "models" / "transformer-en-de-small"))
+    parser.add_argument("--model", default=str(ROOT / "assets" / "models" / "transformer-en-de"))
     parser.add_argument("--repeats", type=int, default=10)
     parser.add_argument("--bleu", type=int, default=0, help="score the first N test sentences (0: skip, -1: all)")
     args = parser.parse_args()

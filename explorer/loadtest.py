@@ -36,7 +36,7 @@ SENTENCES = ("A man in a blue shirt is playing the guitar.", "Two dogs run acros
              "A little girl is reading a book in the park.", "People are waiting for the bus.")
 SEED_RUN = ["alexnet", "--preset", "lecture", "--data", "sample", "--steps", "4", "--train-size", "128",
             "--eval-size", "64", "--checkpoint-every", "4", "--eval-every", "4", "--log-every", "2"]
-TRANSLATOR = "bundle:transformer-en-de-small"  # assets/models/transformer-en-de-small
+TRANSLATOR = "bundle:transformer-en-de"  # assets/models/transformer-en-de
 TRAINING = '{"depth": 20}'  # with the ResNet lecture preset on the bundled sample: minutes on a CPU
 
 

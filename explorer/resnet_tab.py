@@ -14,7 +14,7 @@ import numpy as np
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
-from explorer import deployment
+from explorer import deployment, reference_runs
 from explorer import resnet_views as views
 from explorer.i18n import language, t, text
 from explorer.plots import FONT, PALETTE, base_layout
@@ -175,7 +175,7 @@ PLANES = (64, 128, 256, 512)  # stage widths of Table 1
 
 # -- figures ------------------------------------------------------------------------------------------------
 
-def make_error_figure(live: Sequence[tuple[str, views.Curves]], reference: dict[str, views.Curves],
+def make_error_figure(live: Sequence[tuple[str, reference_runs.Curves]], reference: dict[str, reference_runs.Curves],
                       lang: str = "en") -> go.Figure:
     """Fig. 6: per run label one colour; training error dashed, test error solid; reference runs faint."""
     labels = list(dict.fromkeys([*(label for label, _ in live), *reference]))
@@ -288,7 +288,7 @@ def experiment_panel(experiment: str, setting: gr.components.Component,
     status = gr.Markdown()
     plot = gr.Plot()
     seen = gr.State("")
-    reference = views.load_reference_curves(views.REFERENCE_DIR / experiment)
+    reference = {label: metrics for label, _, metrics in reference_runs.load("resnet", experiment)}
 
     def refresh(group_id: str | None, key: str, request: gr.Request):
         lang = language(request)

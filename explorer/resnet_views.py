@@ -1,10 +1,9 @@
-"""Pure computations behind the ResNet lab: reference curves, per-layer probes, parameters, FLOPs, block diagrams.
+"""Pure computations behind the ResNet lab: per-layer probes, parameters, FLOPs, block diagrams.
 
 Arrays and dicts in, arrays, dicts and SVG text out; no Gradio here, so each is tested directly.
 """
 from __future__ import annotations
 
-import csv
 import functools
 import math
 from collections.abc import Callable
@@ -28,33 +27,9 @@ from models.resnet import (
     response_std,
 )
 from train.checkpoint import load_weights
-from train.data import ASSETS, load_sample, normalize
+from train.data import load_sample, normalize
 
-REFERENCE_DIR = ASSETS / "reference" / "resnet"
-Curves = dict[str, tuple[list[int], list[float]]]  # metric name -> (steps, values), as RunStore.metrics returns
 STAGE_SIZE = {64: 56, 128: 28, 256: 14, 512: 7}  # Table 1: feature-map side of each stage's width at 224x224
-
-
-# -- reference curves ---------------------------------------------------------------------------------------
-
-def load_reference_curves(folder: Path) -> dict[str, Curves]:
-    """Curves of full reference runs: folder/<run label>.csv with columns step,train_error,test_error.
-
-    Errors are fractions (0.07 for 7%); an empty cell means "not measured at that step". Returns
-    {label: {"train_error": (steps, values), "test_error": (steps, values)}}; {} when the folder is missing.
-    """
-    out: dict[str, Curves] = {}
-    for path in sorted(Path(folder).glob("*.csv")):
-        curves: Curves = {}
-        with open(path, newline="") as f:
-            for row in csv.DictReader(f):
-                for name in ("train_error", "test_error"):
-                    if row.get(name, "").strip():
-                        steps, values = curves.setdefault(name, ([], []))
-                        steps.append(int(row["step"]))
-                        values.append(float(row[name]))
-        out[path.stem] = curves
-    return out
 
 
 # -- probes on fixed batches --------------------------------------------------------------------------------

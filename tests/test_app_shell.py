@@ -156,7 +156,7 @@ model = "bundled:alexnet-cifar-two-towers"
 print(ran(alexnet_tab.search, model, query, 3, None, quiet))
 print(ran(alexnet_tab.explain, model, query, None, "Saliency", None))
 print(ran(resnet_tab.init_gradients, 20, None))
-key = "bundle:transformer-en-de-small"
+key = "bundle:transformer-en-de"
 spaces.CALLS.clear()
 state = transformer_tab.translate(key, "A dog runs.", 1, None, quiet)[1]
 print(sorted(set(spaces.CALLS)))

@@ -74,16 +74,6 @@ def test_imagenet_table_lists_every_depth_beside_the_paper():
         assert params > 10 and abs(measured / paper - 1) < 0.05
 
 
-def test_reference_curves_read_step_train_test_columns_with_gaps(tmp_path: Path):
-    (tmp_path / "plain-56.csv").write_text("step,train_error,test_error\n100,0.5,\n200,0.4,0.45\n300,0.3,0.41\n")
-    (tmp_path / "ResNet-56.csv").write_text("step,train_error,test_error\n200,0.2,0.3\n")
-    curves = views.load_reference_curves(tmp_path)
-    assert set(curves) == {"plain-56", "ResNet-56"}
-    assert curves["plain-56"]["train_error"] == ([100, 200, 300], [0.5, 0.4, 0.3])
-    assert curves["plain-56"]["test_error"] == ([200, 300], [0.45, 0.41])
-    assert views.load_reference_curves(tmp_path / "missing") == {}
-
-
 def test_snapshot_at_picks_the_newest_at_or_before():
     assert views.snapshot_at([0, 25, 50], 30) == 25
     assert views.snapshot_at([0, 25, 50], 50) == 50

@@ -179,6 +179,16 @@ def score(store: RunStore, run_id: str) -> float:
     return 1 - metrics["test_error"][1][-1] if "test_error" in metrics else float("-inf")
 
 
+def sidecar(config: dict[str, Any]) -> dict[str, Any]:
+    """A reference run's config, with the training images an epoch covers for image runs (Fig. 1's x-axis)."""
+    if "data" not in config:
+        return config
+    from train.data import load_images
+
+    data, _, _ = load_images(config["data"]).split_validation(config.get("val_size", 0))
+    return {**config, "train_images": min(config.get("train_size") or len(data.train_y), len(data.train_y))}
+
+
 def export_all(store: RunStore, runs: list[tuple[Reference, str]], out: Path) -> dict[str, Any]:
     """Per name, the best candidate (finished first, then by score): its model and its curves; returns a summary."""
     from train.export import export_run
@@ -198,6 +208,7 @@ def export_all(store: RunStore, runs: list[tuple[Reference, str]], out: Path) ->
             path = out / "reference" / ref.curves / f"{entry['label']}.csv"
             path.parent.mkdir(parents=True, exist_ok=True)
             path.write_text(store.metrics_csv(entry["run_id"]))
+            path.with_suffix(".json").write_text(json.dumps(sidecar(store.get(entry["run_id"]).config), indent=1))
         if ref.bundle and entry["status"] == "done":
             entry["exported"] = str(export_run(store, entry["run_id"], ref.name, root=out / "models"))
     (out / "summary.json").write_text(json.dumps(summary, indent=1))

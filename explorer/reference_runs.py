@@ -1,0 +1,38 @@
+"""Reference runs bundled with the app: assets/reference/<lab>/<experiment>/<label>.csv (+ <label>.json).
+
+`python -m train.reference` writes them: each run's metrics as RunStore.metrics_csv writes them (one
+row per step, one column per metric, an empty cell where a metric was not measured) and a sidecar
+with its config and the number of training images. The labs draw them beside the user's own runs.
+"""
+from __future__ import annotations
+
+import csv
+import json
+from pathlib import Path
+
+from train.data import ASSETS
+
+REFERENCE_DIR = ASSETS / "reference"
+Curves = dict[str, tuple[list[int], list[float]]]  # metric name -> (steps, values), as RunStore.metrics returns
+
+
+def read_curves(path: Path) -> Curves:
+    curves: Curves = {}
+    with open(path, newline="") as f:
+        for row in csv.DictReader(f):
+            for name, value in row.items():
+                if name != "step" and value and value.strip():
+                    steps, values = curves.setdefault(name, ([], []))
+                    steps.append(int(row["step"]))
+                    values.append(float(value))
+    return curves
+
+
+def load(lab: str, experiment: str, root: Path = REFERENCE_DIR) -> list[tuple[str, dict, Curves]]:
+    """(label, config, metrics) of each reference run of an experiment, by label; [] when there are none."""
+    runs = []
+    for path in sorted((root / lab / experiment).glob("*.csv")):
+        sidecar = path.with_suffix(".json")
+        config = json.loads(sidecar.read_text()) if sidecar.exists() else {}
+        runs.append((path.stem, config, read_curves(path)))
+    return runs

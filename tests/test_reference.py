@@ -1,0 +1,77 @@
+"""Reference runs: schedules scale to a budget, the best candidate is exported, the labs find the bundled curves."""
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from explorer import alexnet_tab, reference_runs
+from train.recipes import experiment_configs
+from train.reference import Reference, export_all, label, plan, scaled
+from train.runner import execute
+from train.store import RunStore
+
+
+def test_a_schedule_shrinks_with_its_milestones_and_never_grows():
+    resnet56 = next(r for r in plan("cifar10") if r.name == "resnet56-cifar")
+    half = scaled(resnet56, 0.5)
+    assert (half.steps, half.milestones) == (32_000, (16_000, 24_000))
+    assert scaled(resnet56, 3.0).steps == 64_000  # the paper's schedule is the most it trains
+
+
+def test_reference_labels_are_the_labs_experiment_labels():
+    """The labs look reference curves up by the labels their own experiments give runs."""
+    for curves, experiment in (("resnet/plain-vs-residual", "plain-vs-residual"), ("alexnet/relu-vs-tanh", "relu-vs-tanh")):
+        expected = {name for name, _ in experiment_configs(experiment)}
+        assert {label(r) for r in plan("cifar10") if r.curves == curves} == expected
+
+
+def test_bundled_reference_runs_load_with_their_configs():
+    for lab, experiment in (("resnet", "plain-vs-residual"), ("alexnet", "relu-vs-tanh")):
+        runs = reference_runs.load(lab, experiment)
+        assert {name for name, _, _ in runs} == {name for name, _ in experiment_configs(experiment)}
+        for _, config, metrics in runs:
+            steps, errors = metrics["train_error"]
+            assert steps == sorted(steps) and all(0 <= e <= 1 for e in errors) and config["train_images"] == 50_000
+    assert reference_runs.load("alexnet", "no-such-experiment") == []
+
+
+def test_fig1_reference_is_offered_first_and_drawn_in_epochs(home):
+    choices = alexnet_tab.group_choices("relu-vs-tanh")
+    assert choices[0][1] == alexnet_tab.REFERENCE
+    figure = alexnet_tab.make_fig1_figure(reference_runs.load("alexnet", "relu-vs-tanh"))
+    lines = [trace for trace in figure.data if trace.mode == "lines"]
+    assert {trace.name for trace in lines} == {"ReLU", "tanh"}
+    assert 40 < max(lines[0].x) < 42  # 16,000 steps of 128 over 50,000 images: 41 epochs
+    assert alexnet_tab.group_choices("alexnet-lrn") == []  # no reference runs bundled for it
+
+
+def test_reading_curves_skips_empty_cells(tmp_path: Path):
+    folder = tmp_path / "resnet" / "exp"
+    folder.mkdir(parents=True)
+    (folder / "plain-56.csv").write_text("step,test_error,train_error\n100,,0.5\n200,0.45,0.4\n")
+    (folder / "plain-56.json").write_text(json.dumps({"depth": 56}))
+    [(name, config, metrics)] = reference_runs.load("resnet", "exp", root=tmp_path)
+    assert (name, config) == ("plain-56", {"depth": 56})
+    assert metrics == {"train_error": ([100, 200], [0.5, 0.4]), "test_error": ([200], [0.45])}
+
+
+def test_export_keeps_the_better_candidate_and_writes_curves(home, tmp_path: Path):
+    store = RunStore(home)
+    tiny = {"data": "sample", "train_size": 128, "eval_size": 100, "batch_size": 32, "steps": 4, "log_every": 2,
+            "eval_every": 4, "checkpoint_every": 4, "snapshot_every": 100, "val_size": 0}
+    candidates = [Reference("resnet8-cifar", "resnet", {**tiny, "depth": 8, "plain": False, "lr": lr},
+                            curves="resnet/test") for lr in (0.1, 0.05)]
+    runs = []
+    for ref in candidates:
+        run_id = store.create_run(ref.recipe, ref.config().to_dict(), label=label(ref))
+        execute(store, run_id)
+        runs.append((ref, run_id))
+    worse, better = sorted(runs, key=lambda r: store.metrics(r[1])["test_error"][1][-1], reverse=True)
+    store.log_metrics(better[1], 4, {"test_error": 0.0})  # make the choice unambiguous
+    summary = export_all(store, runs, tmp_path)
+    entries = {e["run_id"]: e for e in summary["resnet8-cifar"]}
+    assert "exported" in entries[better[1]] and "exported" not in entries[worse[1]]
+    bundle = tmp_path / "models" / "resnet8-cifar"
+    assert json.loads((bundle / "config.json").read_text())["config"]["lr"] == better[0].overrides["lr"]
+    [(name, config, metrics)] = reference_runs.load("resnet", "test", root=tmp_path / "reference")
+    assert name == "ResNet-8" and config["train_images"] == 128 and metrics["test_error"][1][-1] == 0.0
