@@ -75,3 +75,12 @@ def test_export_keeps_the_better_candidate_and_writes_curves(home, tmp_path: Pat
     assert json.loads((bundle / "config.json").read_text())["config"]["lr"] == better[0].overrides["lr"]
     [(name, config, metrics)] = reference_runs.load("resnet", "test", root=tmp_path / "reference")
     assert name == "ResNet-8" and config["train_images"] == 128 and metrics["test_error"][1][-1] == 0.0
+
+
+def test_a_probe_times_its_steps_after_the_barrier(home, tmp_path: Path):
+    from train.reference import seconds_per_step
+
+    cost = seconds_per_step("resnet", {"data": "sample", "depth": 8, "batch_size": 32, "val_size": 0, "eval_size": 50},
+                            barrier=tmp_path, parties=1, seconds=1.0, warmup=10)
+    assert 0 < cost < 1.0
+    assert len(list(tmp_path.iterdir())) == 1  # it marked itself ready at the barrier

@@ -2,8 +2,8 @@
 
     python -m train.reference --data /tmp/cifar --minutes 7 --out /tmp/reference
 
-Every run of the plan below is first timed for a few dozen steps, all of them at once (the same mix
-of processes as the real runs, so the timings include their contention for the GPU); each run's
+Every run of the plan below is first timed for PROBE_SECONDS, all of them at once (the same mix of
+processes as the real runs, so the timings include their contention for the GPU); each run's
 schedule is then shortened, if it must be, to fit the budget: steps and learning-rate milestones
 scaled by one factor, never lengthened past the recipe's (the paper's) schedule. Then all runs train
 side by side, each in its own `python -m train --resume` process, into the run store; at the deadline
@@ -19,7 +19,6 @@ import json
 import math
 import os
 import signal
-import statistics
 import subprocess
 import sys
 import tempfile
@@ -35,7 +34,7 @@ from train.recipes.resnet import variant_label
 from train.store import RunStore
 from train.trainer import Listener
 
-PROBE_WINDOW = 30  # steps per timed window while probing
+PROBE_SECONDS = 20.0  # how long the probes time their steps, all at once
 
 
 @dataclass(frozen=True)
@@ -94,53 +93,77 @@ def scaled(ref: Reference, factor: float):
 
 
 # -- probing ------------------------------------------------------------------------------------------
-class Clock(Listener):
-    def __init__(self):
-        self.times: list[float] = []
+class Stopwatch(Listener):
+    """Times steps over `seconds` of training, from the first log step after `warmup` steps at which every probe
+    is ready (a file barrier): all probes then time the same seconds, so each sees the others' load on the GPU."""
+
+    def __init__(self, warmup: int, seconds: float, barrier: Path, parties: int):
+        self.warmup, self.seconds, self.barrier, self.parties = warmup, seconds, barrier, parties
+        self.start: tuple[int, float] | None = None
+        self.last: tuple[int, float] | None = None
 
     def on_metrics(self, step: int, values: dict[str, float]) -> None:
-        self.times.append(time.perf_counter())
+        if self.start is None and step >= self.warmup:
+            (self.barrier / str(os.getpid())).touch()
+            give_up = time.time() + 180
+            while len(list(self.barrier.iterdir())) < self.parties and time.time() < give_up:
+                time.sleep(0.05)
+            self.start = (step, time.perf_counter())
+        elif self.start is not None:
+            self.last = (step, time.perf_counter())
+
+    def finished(self) -> bool:
+        return self.start is not None and time.perf_counter() - self.start[1] >= self.seconds
+
+    def seconds_per_step(self) -> float:
+        if self.start is None or self.last is None:
+            raise RuntimeError("the probe ended before it was timed")
+        return (self.last[1] - self.start[1]) / (self.last[0] - self.start[0])
 
 
-def seconds_per_step(recipe: str, overrides: Mapping[str, Any], window: int = PROBE_WINDOW) -> float:
-    """Median seconds per training step over timed windows, after one untimed window."""
+def seconds_per_step(recipe: str, overrides: Mapping[str, Any], *, barrier: Path, parties: int = 1,
+                     seconds: float = PROBE_SECONDS, warmup: int = 20) -> float:
+    """Seconds per training step of one reference, timed over `seconds` once all `parties` probes are warm."""
     from train.runtime import Dist, pick_device, seed_everything
     from train.trainer import Trainer
 
     never = 10**9
-    cfg = get_recipe(recipe).config(None, **{**overrides, "steps": 4 * window, "log_every": window,
+    cfg = get_recipe(recipe).config(None, **{**overrides, "steps": never, "log_every": 10,
                                              "eval_every": never, "checkpoint_every": never, "snapshot_every": never})
     seed_everything(cfg.seed)
     device = pick_device(cfg.device)
     task = get_recipe(recipe).build_task(cfg, device, Dist())
-    clock = Clock()
+    watch = Stopwatch(warmup, seconds, barrier, parties)
     with tempfile.TemporaryDirectory() as tmp:
-        Trainer(task, cfg, device, checkpoint_dir=Path(tmp), listeners=[clock],
+        Trainer(task, cfg, device, checkpoint_dir=Path(tmp), listeners=[watch], should_stop=watch.finished,
                 d_model=getattr(task, "d_model", None)).fit()
-    gaps = [b - a for a, b in zip(clock.times, clock.times[1:])]
-    return statistics.median(gaps) / window
+    return watch.seconds_per_step()
 
 
-def probe_all(refs: list[Reference], window: int = PROBE_WINDOW) -> list[float]:
-    """Seconds per step of every reference, all measured at once, each in its own process (NaN where it failed)."""
-    procs = [subprocess.Popen([sys.executable, "-m", "train.reference", "--probe", ref.recipe,
-                               json.dumps(dict(ref.overrides)), "--window", str(window)], stdout=subprocess.PIPE, text=True)
-             for ref in refs]
-    out = []
-    for proc in procs:
-        text, _ = proc.communicate()
-        out.append(float(text.strip().splitlines()[-1]) if proc.returncode == 0 else math.nan)
-    return out
+def probe_all(refs: list[Reference], seconds: float = PROBE_SECONDS) -> list[float]:
+    """Seconds per step of every reference, all timed together, each in its own process (NaN where it failed)."""
+    with tempfile.TemporaryDirectory() as barrier:
+        procs = [subprocess.Popen([sys.executable, "-m", "train.reference", "--probe", ref.recipe,
+                                   json.dumps(dict(ref.overrides)), "--barrier", barrier, str(len(refs)),
+                                   "--probe-seconds", str(seconds)], stdout=subprocess.PIPE, text=True)
+                 for ref in refs]
+        while any(proc.poll() is None for proc in procs):
+            for i, proc in enumerate(procs):  # a failed probe must not keep the others waiting at the barrier
+                if proc.poll():
+                    (Path(barrier) / f"failed-{i}").touch()
+            time.sleep(0.5)
+        return [float(proc.stdout.read().strip().splitlines()[-1]) if proc.returncode == 0 else math.nan
+                for proc in procs]
 
 
 # -- training -----------------------------------------------------------------------------------------
 def train_all(store: RunStore, refs: list[Reference], budget_s: float, *, overhead: float = 1.2,
-              window: int = PROBE_WINDOW, log=print) -> list[tuple[Reference, str]]:
+              probe_seconds: float = PROBE_SECONDS, log=print) -> list[tuple[Reference, str]]:
     """Probe, scale, then train all references at once until done or `budget_s` from now; (reference, run id) pairs."""
     from train.launcher import spawn
 
     deadline = time.time() + budget_s
-    costs = probe_all(refs, window)
+    costs = probe_all(refs, probe_seconds)
     left = deadline - time.time() - 20  # process start, data loading, the final evaluation
     runs, procs = [], {}
     for ref, cost in zip(refs, costs):
@@ -222,11 +245,14 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--out", default="reference-runs", help="folder for exported models, curves, summary")
     parser.add_argument("--home", help="run store (default: $PAPERLAB_HOME or the user cache)")
     parser.add_argument("--only", nargs="*", help="names of the references to train (default: all)")
-    parser.add_argument("--window", type=int, default=PROBE_WINDOW, help="steps per timed window while probing")
+    parser.add_argument("--probe-seconds", type=float, default=PROBE_SECONDS, help="how long the probes time steps")
     parser.add_argument("--probe", nargs=2, metavar=("RECIPE", "OVERRIDES"), help=argparse.SUPPRESS)
+    parser.add_argument("--barrier", nargs=2, metavar=("DIR", "PARTIES"), help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.probe:
-        print(seconds_per_step(args.probe[0], json.loads(args.probe[1]), args.window))
+        folder, parties = args.barrier
+        print(seconds_per_step(args.probe[0], json.loads(args.probe[1]), barrier=Path(folder), parties=int(parties),
+                               seconds=args.probe_seconds))
         return
     if args.home:  # the run processes and the data cache must use the same store
         os.environ["PAPERLAB_HOME"] = args.home
@@ -235,7 +261,8 @@ def main(argv: list[str] | None = None) -> None:
     store, out = RunStore(args.home), Path(args.out)
     from train.data import load_images
     load_images(args.data)  # decode and cache once, before the processes that share it start
-    runs = train_all(store, refs, args.minutes * 60, window=args.window, log=lambda line: print(line, flush=True))
+    runs = train_all(store, refs, args.minutes * 60, probe_seconds=args.probe_seconds,
+                     log=lambda line: print(line, flush=True))
     summary = export_all(store, runs, out)
     for name, entries in summary.items():
         for e in entries:
