@@ -467,7 +467,7 @@ def group_tick(experiment: str, group_id: str | None, seen: tuple | None, reques
 
 
 def choose_experiment(experiment: str, request: gr.Request):
-    choices = group_choices(experiment, language(request))
+    choices = group_choices(experiment, language(request)) if chosen(experiment, EXPERIMENTS) else []
     return gr.Dropdown(choices=choices, value=choices[0][1] if choices else None), None
 
 
