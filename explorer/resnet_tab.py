@@ -177,24 +177,27 @@ PLANES = (64, 128, 256, 512)  # stage widths of Table 1
 
 def make_error_figure(live: Sequence[tuple[str, reference_runs.Curves]], reference: dict[str, reference_runs.Curves],
                       lang: str = "en") -> go.Figure:
-    """Fig. 6: per run label one colour; training error dashed, test error solid; reference runs faint."""
+    """Fig. 6: per run label one colour; training error dashed, test error solid; reference runs faint under live ones."""
     labels = list(dict.fromkeys([*(label for label, _ in live), *reference]))
     fig = go.Figure()
     tag = {"train_error": text("resnet.train_error", lang), "test_error": text("resnet.test_error", lang)}
     dash = {"train_error": "dash", "test_error": "solid"}
-    for faint, series in ((True, list(reference.items())), (False, list(live))):
+    for is_reference, series in ((True, list(reference.items())), (False, list(live))):
+        faint = is_reference and bool(live)
         for label, curves in series:
             color = PALETTE[labels.index(label) % len(PALETTE)]
             for name in ("train_error", "test_error"):
                 if name not in curves:
                     continue
                 steps, values = curves[name]
-                suffix = f" ({text('resnet.reference', lang)})" if faint else ""
+                suffix = f" ({text('resnet.reference', lang)})" if is_reference else ""
                 fig.add_trace(go.Scatter(x=steps, y=[100 * v for v in values], mode="lines",
                                          name=f"{label} {tag[name]}{suffix}", opacity=0.35 if faint else 1.0,
                                          line={"color": color, "dash": dash[name], "width": 1.2 if faint else 2.2}))
-    return base_layout(fig, text("resnet.curves_title", lang), text("common.iteration", lang),
-                       text("common.error_pct", lang) + " (%)")
+    base_layout(fig, text("resnet.curves_title", lang), text("common.iteration", lang),
+                text("common.error_pct", lang) + " (%)", height=520)
+    return fig.update_layout(legend={"orientation": "h", "yanchor": "top", "y": -0.18, "xanchor": "left", "x": 0},
+                             margin={"b": 130})
 
 
 def make_layer_figure(profiles: dict[str, np.ndarray], title: str, y_title: str, lang: str = "en", *,
