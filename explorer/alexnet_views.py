@@ -20,13 +20,13 @@ from torch import nn
 
 from explorer.devices import device, on_device
 from explorer.gpu import gpu
+from explorer.reference_runs import bundled_models
 from models.alexnet import imagenet_alexnet
 from train.checkpoint import load_weights
-from train.data import ASSETS, CIFAR10_CLASSES, CIFAR10_MEAN, CIFAR10_STD, cifar10_cached, load_cifar10, load_sample
+from train.data import CIFAR10_CLASSES, CIFAR10_MEAN, CIFAR10_STD, cifar10_cached, load_cifar10, load_sample
 from train.recipes.alexnet import AlexNetRunConfig, build_model
 from train.store import RunStore
 
-BUNDLED = ASSETS / "models"
 IMAGENET_MEAN, IMAGENET_STD = (0.485, 0.456, 0.406), (0.229, 0.224, 0.225)
 Progress = Callable[[int, int], None]
 
@@ -196,9 +196,8 @@ def model_sources(store: RunStore) -> list[tuple[str, str]]:
     for run in store.list_runs():
         if run.recipe == "alexnet" and store.checkpoints(run.id):
             sources.append((f"{run.title} · {run.id} · step {run.step} ({run.status})", f"run:{run.id}"))
-    for config in sorted(BUNDLED.glob("*/config.json")):
-        if json.loads(config.read_text()).get("recipe") == "alexnet":
-            sources.append((f"{config.parent.name} (bundled)", f"bundled:{config.parent.name}"))
+    for name in bundled_models("alexnet"):
+        sources.append((f"{name} (bundled)", f"bundled:{name}"))
     sources.append(("torchvision ImageNet AlexNet (Krizhevsky 2014, 64 conv1 kernels)", "torchvision"))
     return sources
 
@@ -214,9 +213,8 @@ def load_view_model(source: str, store: RunStore) -> ViewModel:
         if not paths:
             raise ModelUnavailable(f"run {name} has no checkpoint yet: wait for its first one")
         config, path = run.config, paths[-1]
-    elif kind == "bundled" and name in {p.parent.name for p in BUNDLED.glob("*/config.json")}:
-        config = json.loads((BUNDLED / name / "config.json").read_text())["config"]
-        path = BUNDLED / name / "model.safetensors"
+    elif kind == "bundled" and name in (bundled := bundled_models("alexnet")):
+        config, path = bundled[name]
     else:
         raise ModelUnavailable(f"unknown model {source!r}: pick one from the list")
     try:

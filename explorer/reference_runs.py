@@ -1,4 +1,5 @@
-"""Reference runs bundled with the app: assets/reference/<lab>/<experiment>/<label>.csv (+ <label>.json).
+"""Reference runs bundled with the app: curves in assets/reference/<lab>/<experiment>/<label>.csv (+ <label>.json),
+models in assets/models/<name>/ (model.safetensors, config.json, a model card).
 
 `python -m train.reference` writes them: each run's metrics as RunStore.metrics_csv writes them (one
 row per step, one column per metric, an empty cell where a metric was not measured) and a sidecar
@@ -13,6 +14,7 @@ from pathlib import Path
 from train.data import ASSETS
 
 REFERENCE_DIR = ASSETS / "reference"
+MODELS_DIR = ASSETS / "models"
 Curves = dict[str, tuple[list[int], list[float]]]  # metric name -> (steps, values), as RunStore.metrics returns
 
 
@@ -36,3 +38,13 @@ def load(lab: str, experiment: str, root: Path = REFERENCE_DIR) -> list[tuple[st
         config = json.loads(sidecar.read_text()) if sidecar.exists() else {}
         runs.append((path.stem, config, read_curves(path)))
     return runs
+
+
+def bundled_models(recipe: str, root: Path | None = None) -> dict[str, tuple[dict, Path]]:
+    """{name: (run config, weights file)} of the bundled models (root: assets/models) a recipe trained, by name."""
+    out = {}
+    for path in sorted((root or MODELS_DIR).glob("*/config.json")):
+        meta = json.loads(path.read_text())
+        if meta.get("recipe") == recipe:
+            out[path.parent.name] = meta["config"], path.parent / "model.safetensors"
+    return out

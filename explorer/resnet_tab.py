@@ -244,13 +244,29 @@ def resnet_runs() -> list[RunRecord]:
 
 
 def checkpoint_choices() -> list[tuple[str, str]]:
-    """(shown text, "run_id:step") for every checkpoint of every ResNet run, newest run first."""
+    """(shown text, "run_id:step") for every checkpoint of every ResNet run, newest run first, then the bundled
+    models ("bundled:name")."""
     out = []
     for run in resnet_runs():
         for path in reversed(store().checkpoints(run.id)):
             step = int(path.stem.removeprefix("step-"))
             out.append((f"{run.title} · step {step:,} · {run.id}", f"{run.id}:{step}"))
-    return out
+    return out + [(f"{name} (bundled)", f"bundled:{name}") for name in reference_runs.bundled_models("resnet")]
+
+
+def find_weights(key: str) -> tuple[str, dict, Path]:
+    """A checkpoint_choices() value -> (shown name, run config, weights file); KeyError if there is none."""
+    kind, _, name = key.partition(":")
+    if kind == "bundled":
+        config, path = reference_runs.bundled_models("resnet")[name]
+        return name, config, path
+    run_id, _, step = key.rpartition(":")
+    try:
+        run, step = store().get(run_id), int(step)
+        path = next(p for p in store().checkpoints(run_id) if p.stem == f"step-{step:09d}")
+    except (ValueError, StopIteration):  # not a run's checkpoint, or since deleted
+        raise KeyError(key) from None
+    return f"{run.title} · step {step:,}", run.config, path
 
 
 def check_choice(value, choices: Sequence, lang: str) -> None:
@@ -372,27 +388,26 @@ def show_responses(keys: list[str], request: gr.Request, progress=gr.Progress())
         raise gr.Error(text("resnet.pick_checkpoint", lang))
     profiles = {}
     for key in progress.tqdm(keys, desc=text("resnet.measuring", lang)):
-        run_id, _, step = str(key).rpartition(":")
         try:
-            run, step = store().get(run_id), int(step)
-            path = next(p for p in store().checkpoints(run_id) if p.stem == f"step-{step:09d}")
-        except (KeyError, ValueError, StopIteration):  # not a run's checkpoint, or since deleted
+            name, cfg, path = find_weights(str(key))
+        except KeyError:
             raise gr.Error(text("resnet.missing_checkpoint", lang, name=str(key)[:80])) from None
-        cfg = run.config
         try:
-            profiles[f"{run.title} · {step:,}"] = views.checkpoint_response_std(
+            profiles[name] = views.checkpoint_response_std(
                 path, cfg.get("depth", 20), cfg.get("plain", False), cfg.get("shortcut", "A"))
         except (CheckpointError, RuntimeError) as exc:  # corrupt, truncated or another architecture's weights
-            raise gr.Error(text("resnet.cannot_read", lang, name=f"{run.title} · step {step}", why=exc)) from exc
+            raise gr.Error(text("resnet.cannot_read", lang, name=name, why=exc)) from exc
     return make_layer_figure(profiles, text("resnet.responses_title", lang), text("resnet.std", lang), lang,
                              sorted_panel=True)
 
 
 def refresh_checkpoints():
+    """Every choice; selected: the newest checkpoint of each of the first four runs or bundled models."""
     choices = checkpoint_choices()
-    newest = list(dict.fromkeys(key.split(":")[0] for _, key in choices))[:4]
-    value = [next(key for _, key in choices if key.startswith(run_id)) for run_id in newest]
-    return gr.update(choices=choices, value=value)
+    firsts: dict[str, str] = {}
+    for _, key in choices:
+        firsts.setdefault(key if key.startswith("bundled:") else key.rpartition(":")[0], key)
+    return gr.update(choices=choices, value=list(firsts.values())[:4])
 
 
 def init_gradients(depth: int, request: gr.Request):

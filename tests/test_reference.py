@@ -84,3 +84,25 @@ def test_a_probe_times_its_steps_after_the_barrier(home, tmp_path: Path):
                             barrier=tmp_path, parties=1, seconds=1.0, warmup=10)
     assert 0 < cost < 1.0
     assert len(list(tmp_path.iterdir())) == 1  # it marked itself ready at the barrier
+
+
+def test_fig7_offers_bundled_resnets_and_measures_them(home, tmp_path: Path, monkeypatch):
+    """A bundled model (as train.export writes it) is a Fig. 7 choice beside run checkpoints, and is measured."""
+    from explorer import resnet_tab
+    from train.export import export_run
+
+    store = RunStore(home)
+    tiny = {"data": "sample", "depth": 8, "train_size": 64, "eval_size": 50, "batch_size": 32, "steps": 2,
+            "log_every": 1, "eval_every": 2, "checkpoint_every": 2, "snapshot_every": 100, "val_size": 0}
+    run_id = store.create_run("resnet", Reference("r8", "resnet", tiny).config().to_dict(), label="ResNet-8")
+    execute(store, run_id)
+    export_run(store, run_id, "resnet8-test", root=tmp_path)
+    monkeypatch.setattr(reference_runs, "MODELS_DIR", tmp_path)
+    monkeypatch.setattr(resnet_tab, "store", lambda: store)
+    keys = [key for _, key in resnet_tab.checkpoint_choices()]
+    assert keys == [f"{run_id}:2", "bundled:resnet8-test"]
+    assert resnet_tab.refresh_checkpoints()["value"] == keys
+    name, config, path = resnet_tab.find_weights("bundled:resnet8-test")
+    assert (name, config["depth"], path.suffix) == ("resnet8-test", 8, ".safetensors")
+    figure = resnet_tab.show_responses(keys, None)
+    assert {trace.name for trace in figure.data} == {"ResNet-8 · step 2", "resnet8-test"}
