@@ -106,3 +106,17 @@ def test_fig7_offers_bundled_resnets_and_measures_them(home, tmp_path: Path, mon
     assert (name, config["depth"], path.suffix) == ("resnet8-test", 8, ".safetensors")
     figure = resnet_tab.show_responses(keys, None)
     assert {trace.name for trace in figure.data} == {"ResNet-8 · step 2", "resnet8-test"}
+
+
+def test_paper_schedules_continue_where_the_last_budget_ended(home):
+    from train.reference import train_all
+
+    store = RunStore(home)
+    ref = Reference("resnet8-cifar", "resnet", {"data": "sample", "depth": 8, "train_size": 64, "eval_size": 50,
+                                                 "batch_size": 32, "steps": 6, "log_every": 2, "eval_every": 6,
+                                                 "checkpoint_every": 2, "snapshot_every": 100, "val_size": 0})
+    [(_, first)] = train_all(store, [ref], 0.0, paper=True, log=lambda line: None)  # the budget ends at once
+    assert store.get(first).status != "done"
+    [(_, again)] = train_all(store, [ref], 600.0, paper=True, log=lambda line: None)
+    assert again == first and store.get(first).status == "done" and store.get(first).step == 6
+    assert [r.id for r in store.list_runs(group_id="reference")] == [first]

@@ -7,7 +7,9 @@ processes as the real runs, so the timings include their contention for the GPU)
 schedule is then shortened, if it must be, to fit the budget: steps and learning-rate milestones
 scaled by one factor, never lengthened past the recipe's (the paper's) schedule. Then all runs train
 side by side, each in its own `python -m train --resume` process, into the run store; at the deadline
-the unfinished ones stop with a checkpoint (`python -m train --resume RUN_ID` continues them).
+the unfinished ones stop with a checkpoint (`python -m train --resume RUN_ID` continues them). With
+--paper nothing is scaled: every run keeps the paper's schedule, and calling again with the same run
+store continues the unfinished runs, so a long schedule is finished over several goes.
 Finished runs are exported into OUT/models/<name> (train.export: fp16 safetensors, metrics, model
 card whose command reproduces that one model) and their curves into OUT/reference/<lab>/<experiment>/.
 Runs that share a name are candidates: the best by its score (test error, or validation BLEU) is kept.
@@ -78,7 +80,7 @@ def plan(data: str) -> list[Reference]:
 
 def label(ref: Reference) -> str:
     if ref.recipe == "resnet":
-        return variant_label(ref.overrides["depth"], ref.overrides["plain"])
+        return variant_label(ref.overrides.get("depth", 20), ref.overrides.get("plain", False))
     return ref.name
 
 
@@ -157,24 +159,25 @@ def probe_all(refs: list[Reference], seconds: float = PROBE_SECONDS) -> list[flo
 
 
 # -- training -----------------------------------------------------------------------------------------
-def train_all(store: RunStore, refs: list[Reference], budget_s: float, *, overhead: float = 1.2,
+def train_all(store: RunStore, refs: list[Reference], budget_s: float, *, paper: bool = False, overhead: float = 1.2,
               probe_seconds: float = PROBE_SECONDS, log=print) -> list[tuple[Reference, str]]:
-    """Probe, scale, then train all references at once until done or `budget_s` from now; (reference, run id) pairs."""
+    """Train all references at once until done or `budget_s` from now; (reference, run id) pairs.
+
+    By default each schedule is first scaled to fit (probing); with paper=True every run keeps its full
+    schedule, stops at the deadline with a checkpoint, and a later call continues the unfinished ones.
+    """
     from train.launcher import spawn
 
     deadline = time.time() + budget_s
-    costs = probe_all(refs, probe_seconds)
-    left = deadline - time.time() - 20  # process start, data loading, the final evaluation
+    configs = [ref.config() for ref in refs] if paper else scale_to_fit(refs, deadline, overhead, probe_seconds, log)
     runs, procs = [], {}
-    for ref, cost in zip(refs, costs):
-        if math.isnan(cost):
-            log(f"{ref.name:28} {label(ref):10} skipped: its probe failed (see the output above)")
+    for ref, cfg in zip(refs, configs):
+        if cfg is None:
             continue
-        full = ref.config().steps
-        cfg = scaled(ref, left / (full * cost * overhead))
-        log(f"{ref.name:28} {label(ref):10} {cost * 1000:7.2f} ms/step  {cfg.steps:6}/{full} steps")
-        run_id = store.create_run(ref.recipe, cfg.to_dict(), label=label(ref), group_id="reference")
+        run_id = unfinished(store, ref, cfg) or store.create_run(ref.recipe, cfg.to_dict(), label=label(ref),
+                                                                 group_id="reference")
         runs.append((ref, run_id))
+        store.update(run_id, status="queued", stop_requested=0)
         procs[run_id] = spawn(store, run_id)
         store.claim(run_id, procs[run_id].pid)
     while any(p.poll() is None for p in procs.values()) and time.time() < deadline:
@@ -191,6 +194,31 @@ def train_all(store: RunStore, refs: list[Reference], budget_s: float, *, overhe
             proc.kill()  # its newest checkpoint stays
     store.reconcile()  # runs whose process died are marked interrupted
     return runs
+
+
+def scale_to_fit(refs: list[Reference], deadline: float, overhead: float, probe_seconds: float, log) -> list:
+    """Each reference's config with its schedule shortened to end by the deadline (None where probing failed)."""
+    costs = probe_all(refs, probe_seconds)
+    left = deadline - time.time() - 20  # process start, data loading, the final evaluation
+    configs = []
+    for ref, cost in zip(refs, costs):
+        if math.isnan(cost):
+            log(f"{ref.name:28} {label(ref):10} skipped: its probe failed (see the output above)")
+            configs.append(None)
+            continue
+        full = ref.config().steps
+        configs.append(scaled(ref, left / (full * cost * overhead)))
+        log(f"{ref.name:28} {label(ref):10} {cost * 1000:7.2f} ms/step  {configs[-1].steps:6}/{full} steps")
+    return configs
+
+
+def unfinished(store: RunStore, ref: Reference, cfg) -> str | None:
+    """A reference run with this exact config that an earlier call left unfinished, to continue."""
+    config = json.loads(cfg.to_json())  # as the store holds it (lists, not tuples)
+    for run in store.list_runs(group_id="reference"):
+        if run.status != "done" and run.recipe == ref.recipe and run.config == config:
+            return run.id
+    return None
 
 
 # -- export ---------------------------------------------------------------------------------------
@@ -245,6 +273,8 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--out", default="reference-runs", help="folder for exported models, curves, summary")
     parser.add_argument("--home", help="run store (default: $PAPERLAB_HOME or the user cache)")
     parser.add_argument("--only", nargs="*", help="names of the references to train (default: all)")
+    parser.add_argument("--paper", action="store_true",
+                        help="full schedules, no scaling; unfinished runs continue on the next call (same --home)")
     parser.add_argument("--probe-seconds", type=float, default=PROBE_SECONDS, help="how long the probes time steps")
     parser.add_argument("--probe", nargs=2, metavar=("RECIPE", "OVERRIDES"), help=argparse.SUPPRESS)
     parser.add_argument("--barrier", nargs=2, metavar=("DIR", "PARTIES"), help=argparse.SUPPRESS)
@@ -261,7 +291,7 @@ def main(argv: list[str] | None = None) -> None:
     store, out = RunStore(args.home), Path(args.out)
     from train.data import load_images
     load_images(args.data)  # decode and cache once, before the processes that share it start
-    runs = train_all(store, refs, args.minutes * 60, probe_seconds=args.probe_seconds,
+    runs = train_all(store, refs, args.minutes * 60, paper=args.paper, probe_seconds=args.probe_seconds,
                      log=lambda line: print(line, flush=True))
     summary = export_all(store, runs, out)
     for name, entries in summary.items():
