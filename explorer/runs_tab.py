@@ -130,7 +130,8 @@ def overlay_figure(run_ids: list[str], metric_names: list[str], lang: str = "en"
         series.append((run.title, store().metrics(run_id)))
     percent = all(name.endswith("error") for name in metric_names)
     return curves_figure(series, metric_names, title=text("plot.runs", lang), x_title=text("common.iteration", lang),
-                         percent=percent, dashes={"train_error": "dash", "loss": "dash"})
+                         y_title=text("common.error_pct", lang) if percent else "", percent=percent,
+                         dashes={"train_error": "dash", "loss": "dash"})
 
 
 def metric_names(run_ids: list[str]) -> list[str]:
