@@ -12,6 +12,7 @@ from pathlib import Path
 import gradio as gr
 import numpy as np
 import plotly.graph_objects as go
+from gradio.i18n import I18nData
 from PIL import Image
 from plotly.subplots import make_subplots
 
@@ -293,11 +294,12 @@ def experiment_groups(experiment: str) -> list[str]:
     return sorted(groups, reverse=True)
 
 
-def group_choices(experiment: str, lang: str = "en") -> list[tuple[str, str]]:
-    """The experiment's run groups, newest first, after its bundled reference runs where it has them."""
-    choices = [(group, group) for group in experiment_groups(experiment)]
+def group_choices(experiment: str) -> list[tuple[str | I18nData, str]]:
+    """The experiment's run groups, newest first, after its bundled reference runs where it has them (a label
+    the browser translates, also when a handler returns it)."""
+    choices: list[tuple[str | I18nData, str]] = [(group, group) for group in experiment_groups(experiment)]
     if reference_runs.load("alexnet", experiment):
-        choices.insert(0, (text("alexnet.reference_runs", lang), REFERENCE))
+        choices.insert(0, (t("alexnet.reference_runs"), REFERENCE))
     return choices
 
 
@@ -450,7 +452,7 @@ def launch_experiment(experiment: str, data: str, request: gr.Request):
         raise gr.Error(text("alexnet.msg_cannot_start", lang, why=exc)) from exc
     deployment.submit(request, EXPERIMENTS[experiment].recipe, "lecture", runs, group_id)
     gr.Info(text("alexnet.msg_group", lang, n=len(EXPERIMENTS[experiment].variants), name=experiment))
-    return gr.Dropdown(choices=group_choices(experiment, lang), value=group_id), None
+    return gr.Dropdown(choices=group_choices(experiment), value=group_id), None
 
 
 def group_tick(experiment: str, group_id: str | None, seen: tuple | None, request: gr.Request):
@@ -466,8 +468,8 @@ def group_tick(experiment: str, group_id: str | None, seen: tuple | None, reques
     return make_group_figure(experiment, series, lang), now
 
 
-def choose_experiment(experiment: str, request: gr.Request):
-    choices = group_choices(experiment, language(request)) if chosen(experiment, EXPERIMENTS) else []
+def choose_experiment(experiment: str):
+    choices = group_choices(experiment) if chosen(experiment, EXPERIMENTS) else []
     return gr.Dropdown(choices=choices, value=choices[0][1] if choices else None), None
 
 
