@@ -80,3 +80,27 @@ def test_atomic_write_keeps_the_old_file_on_failure(tmp_path):
     with pytest.raises(OSError):
         atomic_write(path, broken)
     assert path.read_text() == "old" and list(tmp_path.iterdir()) == [path]
+
+
+def test_wal_switch_waits_out_a_lock_but_not_other_errors():
+    """torchrun's ranks open a new store at once; switching to WAL can meet a lock that the busy timeout skips."""
+    import sqlite3
+
+    from train.store import _enable_wal
+
+    class Flaky:
+        def __init__(self, errors):
+            self.errors, self.calls = list(errors), 0
+
+        def execute(self, sql):
+            self.calls += 1
+            if self.errors:
+                raise sqlite3.OperationalError(self.errors.pop(0))
+
+    locked = Flaky(["database is locked", "database is locked"])
+    _enable_wal(locked)
+    assert locked.calls == 3
+    with pytest.raises(sqlite3.OperationalError, match="disk I/O"):
+        _enable_wal(Flaky(["disk I/O error"]))
+    with pytest.raises(sqlite3.OperationalError, match="locked"):
+        _enable_wal(Flaky(["database is locked"] * 3), tries=3)

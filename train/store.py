@@ -155,7 +155,7 @@ class RunStore:
         db = getattr(self._local, "db", None)
         if db is None:
             db = sqlite3.connect(self.db_path, timeout=30, isolation_level=None)
-            db.execute("PRAGMA journal_mode=WAL")
+            _enable_wal(db)
             db.execute("PRAGMA synchronous=NORMAL")
             db.row_factory = sqlite3.Row
             db.isolation_level = "DEFERRED"
@@ -332,6 +332,19 @@ class RunStore:
     def checkpoints(self, run_id: str) -> list[Path]:
         """Checkpoint files of a run, oldest first."""
         return sorted(self.checkpoint_dir(run_id).glob("step-*.pt"))
+
+
+def _enable_wal(db: sqlite3.Connection, tries: int = 100) -> None:
+    """Switch to write-ahead logging. Two processes opening a new store at once (torchrun's ranks) can find it
+    locked: switching the journal mode does not wait for the busy timeout, so retry for up to 10 s."""
+    for attempt in range(tries):
+        try:
+            db.execute("PRAGMA journal_mode=WAL")
+            return
+        except sqlite3.OperationalError as exc:
+            if "locked" not in str(exc) or attempt == tries - 1:
+                raise
+            time.sleep(0.1)
 
 
 def _record(row: sqlite3.Row) -> RunRecord:
