@@ -36,25 +36,33 @@ IMAGE_MODELS = {  # name: (recipe, overrides, textbook model or None)
 
 
 class Throughput(Listener):
-    def __init__(self, name: str):
-        self.name, self.values = name, []
+    """Each logged throughput (the task's images_per_s or tokens_per_s)."""
+
+    def __init__(self):
+        self.values: list[float] = []
 
     def on_metrics(self, step: int, values: dict[str, float]) -> None:
-        if self.name in values:
-            self.values.append(values[self.name])
+        self.values += [v for k, v in values.items() if k.endswith("_per_s")]
+
+
+def train_unrecorded(recipe_name: str, overrides: dict, listeners, *, should_stop=lambda: False) -> None:
+    """Train a recipe outside the run store (no evaluation, snapshots or kept checkpoints): for timing it."""
+    never = 10**9
+    recipe = get_recipe(recipe_name)
+    cfg = recipe.config(None, **{"eval_every": never, "checkpoint_every": never, "snapshot_every": never, **overrides})
+    seed_everything(cfg.seed)
+    dev = pick_device(cfg.device)
+    task = recipe.build_task(cfg, dev, Dist())
+    with tempfile.TemporaryDirectory() as tmp:
+        Trainer(task, cfg, dev, checkpoint_dir=Path(tmp), listeners=listeners, should_stop=should_stop,
+                d_model=getattr(task, "d_model", None)).fit()
 
 
 def measure(recipe_name: str, overrides: dict, *, steps: int, windows: int, device: str) -> float:
     """Median items/s of our trainer over `windows` timed windows of `steps` steps."""
-    recipe = get_recipe(recipe_name)
-    cfg = recipe.config(None, **{"steps": steps * (windows + 1), "log_every": steps, "eval_every": 10**9,
-                                 "checkpoint_every": 10**9, "snapshot_every": 10**9, "device": device, **overrides})
-    seed_everything(0)
-    dev = pick_device(cfg.device)
-    task = recipe.build_task(cfg, dev, Dist())
-    meter = Throughput(task.throughput_name)
-    with tempfile.TemporaryDirectory() as tmp:
-        Trainer(task, cfg, dev, checkpoint_dir=Path(tmp), listeners=[meter], d_model=getattr(task, "d_model", None)).fit()
+    meter = Throughput()
+    train_unrecorded(recipe_name, {"steps": steps * (windows + 1), "log_every": steps, "device": device, **overrides},
+                     [meter])
     return statistics.median(meter.values[1:])
 
 

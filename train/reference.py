@@ -126,19 +126,10 @@ class Stopwatch(Listener):
 def seconds_per_step(recipe: str, overrides: Mapping[str, Any], *, barrier: Path, parties: int = 1,
                      seconds: float = PROBE_SECONDS, warmup: int = 20) -> float:
     """Seconds per training step of one reference, timed over `seconds` once all `parties` probes are warm."""
-    from train.runtime import Dist, pick_device, seed_everything
-    from train.trainer import Trainer
+    from train.bench import train_unrecorded
 
-    never = 10**9
-    cfg = get_recipe(recipe).config(None, **{**overrides, "steps": never, "log_every": 10,
-                                             "eval_every": never, "checkpoint_every": never, "snapshot_every": never})
-    seed_everything(cfg.seed)
-    device = pick_device(cfg.device)
-    task = get_recipe(recipe).build_task(cfg, device, Dist())
     watch = Stopwatch(warmup, seconds, barrier, parties)
-    with tempfile.TemporaryDirectory() as tmp:
-        Trainer(task, cfg, device, checkpoint_dir=Path(tmp), listeners=[watch], should_stop=watch.finished,
-                d_model=getattr(task, "d_model", None)).fit()
+    train_unrecorded(recipe, {**overrides, "steps": 10**9, "log_every": 10}, [watch], should_stop=watch.finished)
     return watch.seconds_per_step()
 
 
