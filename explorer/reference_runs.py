@@ -8,6 +8,7 @@ with its config and the number of training images. The labs draw them beside the
 from __future__ import annotations
 
 import csv
+import functools
 import json
 from pathlib import Path
 
@@ -30,8 +31,11 @@ def read_curves(path: Path) -> Curves:
     return curves
 
 
+@functools.cache
 def load(lab: str, experiment: str, root: Path = REFERENCE_DIR) -> list[tuple[str, dict, Curves]]:
-    """(label, config, metrics) of each reference run of an experiment, by label; [] when there are none."""
+    """(label, config, metrics) of each reference run of an experiment, by label; [] when there are none.
+
+    Read once per process (the files ship with the app); the result is shared, so callers must not change it."""
     runs = []
     for path in sorted((root / lab / experiment).glob("*.csv")):
         sidecar = path.with_suffix(".json")
