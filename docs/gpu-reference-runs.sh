@@ -1,21 +1,64 @@
 #!/bin/bash
-# How the GPU reference runs (issue #6) were made on a lent GPU machine with 15 minutes of device time.
+# How the GPU reference runs (issue #6) are made on a lent GPU machine with 15 minutes of device time.
 # The machine runs this from a copy of the repository with $OUT as the folder that comes back
 # (at most 8 files of 16 MiB). Prepare here, then carry .device/ along:
-#   mkdir -p .device/src && git archive HEAD train models assets/text | tar -x -C .device/src
-#   cp ../shared/data/cifar10-jpeg.tar.xz .device/ && cp docs/gpu-reference-runs.sh .device/
-# and run `MINUTES=8.1 bash .device/gpu-reference-runs.sh` there. The code runs from .device/src so that
-# edits made here in the meantime do not travel into the run. Add --paper (and carry the run store
-# both ways) to continue the papers' full schedules over several sessions.
-export PYTHONUNBUFFERED=1 PAPERLAB_HOME=/tmp/home TORCHINDUCTOR_COMPILE_THREADS=4
+#   mkdir -p .device/src .device/shared/bench && git archive HEAD train models assets/text | tar -x -C .device/src
+#   cp ../shared/data/cifar10-jpeg.tar.xz .device/ && cp ../shared/bench/naive_cifar_baseline.py .device/shared/bench/
+#   cp docs/gpu-reference-runs.sh .device/        # and .device/store.tgz from the last session, if any
+# and run `bash .device/gpu-reference-runs.sh` there (A_MIN, B_MIN: the two budgets in minutes).
+# Two jobs share the GPU: (A) the residual ResNets on the paper's 64k-iteration schedule, continued from the
+# run store of earlier sessions (store.tgz: the store's database and the newest checkpoint of each unfinished
+# run; it comes back in $OUT, to be kept as .device/store.tgz for the next session); (B) the AlexNets and
+# the English-Chinese Transformer, their schedules shortened to fit B's budget. Finished models come back
+# as one tar each, ready for assets/models. The code runs from .device/src so that edits made here in the
+# meantime do not travel into the run.
+export PYTHONUNBUFFERED=1 PAPERLAB_HOME=/tmp/home OMP_NUM_THREADS=1 TORCHINDUCTOR_COMPILE_THREADS=4
 T0=$(date +%s)
-nvidia-smi --query-gpu=timestamp,name,utilization.gpu,memory.used --format=csv,noheader -l 15 > $OUT/smi.csv 2>&1 &
+nvidia-smi --query-gpu=timestamp,name,utilization.gpu,memory.used --format=csv,noheader -l 15 > /tmp/smi.csv 2>&1 &
 mkdir -p /tmp/cifar && tar -xJf .device/cifar10-jpeg.tar.xz -C /tmp/cifar
+[ -f .device/store.tgz ] && mkdir -p /tmp/home && tar -xzf .device/store.tgz -C /tmp/home
 cd .device/src
-timeout 560 python3 -m train.reference --data /tmp/cifar --minutes ${MINUTES:-8.1} --out /tmp/ref
-echo "reference runs done at $(( $(date +%s) - T0 )) s"
-mkdir -p /tmp/ref/logs && for d in /tmp/home/runs/*/; do tail -c 3000 $d/log.txt > /tmp/ref/logs/$(basename $d).tail 2>/dev/null; done
-cd /tmp/ref
-tar czf $OUT/small.tgz summary.json reference logs $(ls -d models/resnet* models/alexnet* 2>/dev/null)
-for m in models/transformer-*; do [ -d $m ] && tar cf $OUT/$(basename $m).tar $m; done
-ls -la $OUT
+python3 -c "from train.data import load_images; load_images('/tmp/cifar')"
+echo "data at $(( $(date +%s) - T0 )) s"
+python3 -m train.reference --data /tmp/cifar --paper --only resnet20-cifar resnet56-cifar --minutes ${A_MIN:-7.8} --out /tmp/refA > /tmp/A.log 2>&1 &
+A=$!
+python3 - > /tmp/B.log 2>&1 <<PY &
+from pathlib import Path
+from train.reference import plan, train_all, export_all
+from train.store import RunStore
+refs = [r for r in plan("/tmp/cifar") if r.name in ("alexnet-cifar", "alexnet-cifar-two-towers", "transformer-en-zh")
+        and r.overrides.get("steps") != 60_000]
+store = RunStore()
+runs = train_all(store, refs, ${B_MIN:-7.5} * 60, log=lambda s: print(s, flush=True))
+for name, entries in export_all(store, runs, Path("/tmp/refB")).items():
+    print(name, entries, flush=True)
+PY
+B=$!
+wait $A $B
+echo "training done at $(( $(date +%s) - T0 )) s"
+python3 - <<'PY'
+import sqlite3, tarfile
+from pathlib import Path
+from train.store import RunStore
+s = RunStore()
+with sqlite3.connect(s.db_path) as con:
+    con.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+with tarfile.open("/tmp/store.tgz", "w:gz") as tar:
+    tar.add(s.db_path, "store.db")
+    for run in s.list_runs():
+        d = s.run_dir(run.id)
+        for f in d.iterdir():
+            if (f.is_file() and f.suffix != ".pt") or (f.is_dir() and f.name != "checkpoints" and run.status != "done"):
+                tar.add(f, f"runs/{run.id}/{f.name}")
+        cks = s.checkpoints(run.id)
+        if run.status != "done" and cks:
+            tar.add(cks[-1], f"runs/{run.id}/checkpoints/{cks[-1].name}")
+        print(run.label, run.status, run.step, run.total_steps, [c.name for c in cks])
+PY
+ls -la /tmp/store.tgz
+cp /tmp/store.tgz $OUT/ 
+cp /tmp/A.log /tmp/B.log /tmp/smi.csv /tmp/refB/ 2>/dev/null; cp /tmp/A.log /tmp/smi.csv /tmp/refA/ 2>/dev/null
+tar czf $OUT/refA.tgz -C /tmp refA
+cd /tmp/refB && for m in models/*; do [ -d $m ] && tar cf $OUT/$(basename $m).tar $m; done
+rm -rf /tmp/refB/models; tar czf $OUT/refB.tgz -C /tmp refB
+ls -la $OUT; echo "end at $(( $(date +%s) - T0 )) s"

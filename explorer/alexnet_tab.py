@@ -68,10 +68,12 @@ STRINGS = {
         ("Each kernel is stretched to its own range. Under each one, a red bar shows its colourfulness, the share "
          "of its weights that differ between R, G and B: 0 for a grey kernel, about 2/3 for random noise or a "
          "single channel, 1 for colour opponents such as red against green. In the paper, GPU 1's kernels are "
-         "largely colour-agnostic and GPU 2's colour-specific: train a two-tower model to check."),
+         "largely colour-agnostic and GPU 2's colour-specific: the bundled two-tower model shows this split (GPU 1's "
+         "kernels are greyer), and a two-tower model you train can show it too."),
         ("每个卷积核按自身取值范围拉伸显示。下方的红条表示其色彩度，即 R、G、B 之间权重差异所占的比例："
          "灰度卷积核为 0，随机噪声或单一通道约为 2/3，红对绿这类颜色对立的卷积核为 1。"
-         "论文中 GPU 1 的卷积核大多与颜色无关，GPU 2 的则大多针对颜色：训练一个双塔模型即可验证。")),
+         "论文中 GPU 1 的卷积核大多与颜色无关，GPU 2 的则大多针对颜色：内置的双塔模型显示了这种分化（GPU 1 更偏灰度），"
+         "你自己训练的双塔模型也可以验证。")),
     "alexnet.gallery_index": ("gallery image", "图库图像编号"),
     "alexnet.random": ("Random image", "随机图像"),
     "alexnet.upload": ("or upload an image", "或上传一张图像"),

@@ -161,6 +161,16 @@ def test_runs_with_checkpoints_become_view_models(home):
         views.load_view_model("bundled:../../etc", store)
 
 
+def test_bundled_models_reproduce_fig3s_colour_split(home):
+    """Fig. 3: kernels on GPU 1 are greyer than those on GPU 2 in the two-tower model (the one-tower model is default)."""
+    store = RunStore(home)
+    values = [value for _, value in views.model_sources(store)]
+    assert values[0] == "bundled:alexnet-cifar"  # no runs yet: the most accurate bundled model opens
+    vm = views.load_view_model("bundled:alexnet-cifar-two-towers", store)
+    gpu1, gpu2 = (views.colourfulness(part).mean() for part in views.tower_split(conv1_weights(vm.model), 2))
+    assert gpu1 < gpu2 - 0.1
+
+
 # -- the tab -------------------------------------------------------------------------------------------
 def test_fig1_marks_where_each_run_reaches_25_percent():
     assert alexnet_tab.first_below([0, 1, 2], [0.5, 0.3, 0.1], 0.25) == pytest.approx(1.25)

@@ -235,6 +235,7 @@ def export_all(store: RunStore, runs: list[tuple[Reference, str]], out: Path) ->
     """Per name, the best candidate (finished first, then by score): its model and its curves; returns a summary."""
     from train.export import export_run
 
+    out.mkdir(parents=True, exist_ok=True)
     summary: dict[str, list[dict[str, Any]]] = {}
     chosen: dict[str, tuple[Reference, dict[str, Any]]] = {}
     for ref, run_id in runs:
