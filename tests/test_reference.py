@@ -120,3 +120,7 @@ def test_paper_schedules_continue_where_the_last_budget_ended(home):
     [(_, again)] = train_all(store, [ref], 600.0, paper=True, log=lambda line: None)
     assert again == first and store.get(first).status == "done" and store.get(first).step == 6
     assert [r.id for r in store.list_runs(group_id="reference")] == [first]
+    finished = store.get(first).updated
+    [(_, third)] = train_all(store, [ref], 600.0, paper=True, log=lambda line: None)  # done: kept, not retrained
+    assert third == first and store.get(first).updated == finished
+    assert [r.id for r in store.list_runs(group_id="reference")] == [first]

@@ -9,7 +9,7 @@ scaled by one factor, never lengthened past the recipe's (the paper's) schedule.
 side by side, each in its own `python -m train --resume` process, into the run store; at the deadline
 the unfinished ones stop with a checkpoint (`python -m train --resume RUN_ID` continues them). With
 --paper nothing is scaled: every run keeps the paper's schedule, and calling again with the same run
-store continues the unfinished runs, so a long schedule is finished over several goes.
+store continues the unfinished runs (and keeps the finished ones), so a long schedule is finished over several goes.
 Finished runs are exported into OUT/models/<name> (train.export: fp16 safetensors, metrics, model
 card whose command reproduces that one model) and their curves into OUT/reference/<lab>/<experiment>/.
 Runs that share a name are candidates: the best by its score (test error, or validation BLEU) is kept.
@@ -165,9 +165,12 @@ def train_all(store: RunStore, refs: list[Reference], budget_s: float, *, paper:
     for ref, cfg in zip(refs, configs):
         if cfg is None:
             continue
-        run_id = unfinished(store, ref, cfg) or store.create_run(ref.recipe, cfg.to_dict(), label=label(ref),
-                                                                 group_id="reference")
+        earlier = stored(store, ref, cfg)
+        run_id = earlier.id if earlier else store.create_run(ref.recipe, cfg.to_dict(), label=label(ref),
+                                                             group_id="reference")
         runs.append((ref, run_id))
+        if earlier and earlier.status == "done":  # trained by an earlier call: exported again, not retrained
+            continue
         store.update(run_id, status="queued", stop_requested=0)
         procs[run_id] = spawn(store, run_id)
         store.claim(run_id, procs[run_id].pid)
@@ -203,13 +206,11 @@ def scale_to_fit(refs: list[Reference], deadline: float, overhead: float, probe_
     return configs
 
 
-def unfinished(store: RunStore, ref: Reference, cfg) -> str | None:
-    """A reference run with this exact config that an earlier call left unfinished, to continue."""
+def stored(store: RunStore, ref: Reference, cfg):
+    """The reference run with this exact config that an earlier call trained: a finished one, else one to continue."""
     config = json.loads(cfg.to_json())  # as the store holds it (lists, not tuples)
-    for run in store.list_runs(group_id="reference"):
-        if run.status != "done" and run.recipe == ref.recipe and run.config == config:
-            return run.id
-    return None
+    same = [run for run in store.list_runs(group_id="reference") if run.recipe == ref.recipe and run.config == config]
+    return next((run for run in same if run.status == "done"), same[0] if same else None)
 
 
 # -- export ---------------------------------------------------------------------------------------
