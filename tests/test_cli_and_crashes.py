@@ -8,6 +8,8 @@ import sys
 import time
 from pathlib import Path
 
+import pytest
+
 from train.launcher import Launcher
 from train.store import RunStore
 
@@ -84,3 +86,19 @@ def test_launcher_runs_cancels_and_resumes_in_the_background(home):
     wait_for(lambda: store.get(run_id).status == "cancelled")
     steps = store.metrics(run_id)["loss"][0]
     assert steps == sorted(set(steps)) and steps == list(range(2, steps[-1] + 1, 2))
+
+
+def test_resume_takes_a_compile_mode_for_this_go_only(home, monkeypatch, capsys):
+    from train import cli as train_cli
+
+    run_id = RunStore().create_run("resnet", {"depth": 8, "compile": "auto"}, label="on a GPU later")
+    seen = []
+    monkeypatch.setattr("train.runner.execute", lambda store, rid, listeners, ranks, overrides=None:
+                        seen.append((rid, overrides)))
+    assert train_cli.main(["--resume", run_id, "--compile", "reduce-overhead", "--quiet"]) == 0
+    assert train_cli.main(["--resume", run_id, "--quiet"]) == 0
+    assert seen == [(run_id, {"compile": "reduce-overhead"}), (run_id, None)]
+    assert RunStore().get(run_id).config["compile"] == "auto"  # the stored recipe is unchanged
+    with pytest.raises(SystemExit):
+        train_cli.main(["--compile", "off", "resnet", "--depth", "8"])
+    assert "goes with --resume" in capsys.readouterr().err

@@ -124,3 +124,13 @@ def test_paper_schedules_continue_where_the_last_budget_ended(home):
     [(_, third)] = train_all(store, [ref], 600.0, paper=True, log=lambda line: None)  # done: kept, not retrained
     assert third == first and store.get(first).updated == finished
     assert [r.id for r in store.list_runs(group_id="reference")] == [first]
+
+
+def test_how_a_run_executes_is_not_what_it_trains(home):
+    from train.reference import stored
+
+    store = RunStore(home)
+    ref = Reference("resnet8-cifar", "resnet", {"data": "sample", "depth": 8, "steps": 6})
+    run_id = store.create_run("resnet", ref.config(compile="off").to_dict(), label="ResNet-8", group_id="reference")
+    assert stored(store, ref, ref.config(compile="reduce-overhead", device="cuda")).id == run_id  # continued as is
+    assert stored(store, ref, ref.config(steps=12)) is None  # another schedule is another run

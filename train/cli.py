@@ -4,6 +4,7 @@
     python -m train resnet --depth 56 --plain   # one run
     python -m train plain-vs-residual --preset lecture
     python -m train --resume RUN_ID             # continue from the newest checkpoint
+    python -m train --resume RUN_ID --compile reduce-overhead   # ... with another torch.compile mode
     python -m train --list                      # runs in the store
 """
 from __future__ import annotations
@@ -17,7 +18,7 @@ from typing import Any
 
 import torch
 
-from train.config import ConfigError, TrainConfig
+from train.config import COMPILE_MODES, ConfigError, TrainConfig
 from train.recipes import EXPERIMENTS, RECIPES, experiment_configs, get_recipe
 from train.runtime import init_distributed
 from train.store import RunStore, new_run_id
@@ -81,6 +82,8 @@ def build_parser() -> argparse.ArgumentParser:
         epilog="recipes:\n" + "".join(f"  {r.name:20} {r.summary}\n" for r in RECIPES.values())
         + "experiments:\n" + "".join(f"  {e.name:20} {e.figure}: {e.summary}\n" for e in EXPERIMENTS.values()))
     parser.add_argument("--resume", metavar="RUN_ID", help="continue a stored run from its newest checkpoint")
+    parser.add_argument("--compile", dest="resume_compile", choices=COMPILE_MODES,
+                        help="with --resume: torch.compile mode for this go only (the run's recipe is unchanged)")
     parser.add_argument("--list", action="store_true", help="list the runs in the store")
     add_common_options(parser, argparse.SUPPRESS)
     sub = parser.add_subparsers(dest="name", metavar="RECIPE|EXPERIMENT")
@@ -107,7 +110,10 @@ def main(argv: list[str] | None = None) -> int:
             print(f"{run.id}  {run.status:11} {run.step:>7}/{run.total_steps:<7} {run.title}")
         return 0
     if args.resume:
-        return run_all(store, [args.resume], quiet=args.quiet)
+        overrides = {"compile": args.resume_compile} if args.resume_compile else None
+        return run_all(store, [args.resume], quiet=args.quiet, overrides=overrides)
+    if args.resume_compile:
+        parser.error("--compile before a recipe name goes with --resume; after it, it sets the new run's mode")
     if not args.name:
         parser.print_help()
         return 2
@@ -173,7 +179,7 @@ def run_parallel(store: RunStore, ids: list[str], parallel: int, *, quiet: bool)
     return 1 if failed else 0
 
 
-def run_all(store: RunStore, ids: list[str], *, quiet: bool) -> int:
+def run_all(store: RunStore, ids: list[str], *, quiet: bool, overrides: dict | None = None) -> int:
     from train.runner import execute
 
     ranks = init_distributed("auto")
@@ -185,7 +191,7 @@ def run_all(store: RunStore, ids: list[str], *, quiet: bool) -> int:
             continue
         listeners = [] if quiet else [ProgressBar(run.title)]
         try:
-            execute(store, run_id, listeners, ranks)
+            execute(store, run_id, listeners, ranks, overrides=overrides)
         except KeyboardInterrupt:
             print(f"\ninterrupted; continue with: python -m train --resume {run_id}", file=sys.stderr)
             return 130

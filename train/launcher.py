@@ -87,12 +87,14 @@ class Launcher:
             self._thread.start()
 
 
-def spawn(store: RunStore, run_id: str) -> subprocess.Popen:
-    """`python -m train --resume RUN_ID` in a new session, its output in the run folder's log.txt."""
+def spawn(store: RunStore, run_id: str, *, compile_mode: str | None = None) -> subprocess.Popen:
+    """`python -m train --resume RUN_ID` in a new session, its output in the run folder's log.txt (compile_mode: a
+    torch.compile mode for this go, instead of the run's)."""
     log = open(store.run_dir(run_id) / "log.txt", "ab")
     env = {**os.environ, "PAPERLAB_HOME": str(store.home), "PYTHONUNBUFFERED": "1"}
+    mode = ["--compile", compile_mode] if compile_mode else []
     try:
-        return subprocess.Popen([sys.executable, "-m", "train", "--resume", run_id, "--quiet"], cwd=ROOT, env=env,
+        return subprocess.Popen([sys.executable, "-m", "train", "--resume", run_id, *mode, "--quiet"], cwd=ROOT, env=env,
                                 stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL, start_new_session=True)
     finally:
         log.close()

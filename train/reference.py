@@ -10,6 +10,8 @@ side by side, each in its own `python -m train --resume` process, into the run s
 the unfinished ones stop with a checkpoint (`python -m train --resume RUN_ID` continues them). With
 --paper nothing is scaled: every run keeps the paper's schedule, and calling again with the same run
 store continues the unfinished runs (and keeps the finished ones), so a long schedule is finished over several goes.
+--compile MODE trains and continues the runs with that torch.compile mode (the plan's is off: many processes
+start at once); how a run executes is not part of what it trains, so a run begun eagerly continues compiled.
 Finished runs are exported into OUT/models/<name> (train.export: fp16 safetensors, metrics, model
 card whose command reproduces that one model) and their curves into OUT/reference/<lab>/<experiment>/.
 Runs that share a name are candidates: the best by its score (test error, or validation BLEU) is kept.
@@ -30,6 +32,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from train.config import COMPILE_MODES
 from train.recipes import get_recipe
 from train.recipes.alexnet import FIG1
 from train.recipes.resnet import variant_label
@@ -37,6 +40,7 @@ from train.store import RunStore
 from train.trainer import Listener
 
 PROBE_SECONDS = 20.0  # how long the probes time their steps, all at once
+EXECUTION = ("compile", "device")  # config fields that change how a run executes, not what it trains
 
 
 @dataclass(frozen=True)
@@ -151,11 +155,13 @@ def probe_all(refs: list[Reference], seconds: float = PROBE_SECONDS) -> list[flo
 
 # -- training -----------------------------------------------------------------------------------------
 def train_all(store: RunStore, refs: list[Reference], budget_s: float, *, paper: bool = False, overhead: float = 1.2,
-              probe_seconds: float = PROBE_SECONDS, log=print) -> list[tuple[Reference, str]]:
+              probe_seconds: float = PROBE_SECONDS, compile_mode: str | None = None,
+              log=print) -> list[tuple[Reference, str]]:
     """Train all references at once until done or `budget_s` from now; (reference, run id) pairs.
 
     By default each schedule is first scaled to fit (probing); with paper=True every run keeps its full
     schedule, stops at the deadline with a checkpoint, and a later call continues the unfinished ones.
+    compile_mode, if given, is the torch.compile mode of this call's training (not of the probes).
     """
     from train.launcher import spawn
 
@@ -172,7 +178,7 @@ def train_all(store: RunStore, refs: list[Reference], budget_s: float, *, paper:
         if earlier and earlier.status == "done":  # trained by an earlier call: exported again, not retrained
             continue
         store.update(run_id, status="queued", stop_requested=0)
-        procs[run_id] = spawn(store, run_id)
+        procs[run_id] = spawn(store, run_id, compile_mode=compile_mode)
         store.claim(run_id, procs[run_id].pid)
     while any(p.poll() is None for p in procs.values()) and time.time() < deadline:
         time.sleep(30)
@@ -207,9 +213,14 @@ def scale_to_fit(refs: list[Reference], deadline: float, overhead: float, probe_
 
 
 def stored(store: RunStore, ref: Reference, cfg):
-    """The reference run with this exact config that an earlier call trained: a finished one, else one to continue."""
-    config = json.loads(cfg.to_json())  # as the store holds it (lists, not tuples)
-    same = [run for run in store.list_runs(group_id="reference") if run.recipe == ref.recipe and run.config == config]
+    """The reference run with this config (how it was executed aside) that an earlier call trained: a finished one,
+    else one to continue."""
+    def recipe_of(config: dict[str, Any]) -> dict[str, Any]:
+        return {k: v for k, v in config.items() if k not in EXECUTION}
+
+    config = recipe_of(json.loads(cfg.to_json()))  # as the store holds it (lists, not tuples)
+    same = [run for run in store.list_runs(group_id="reference")
+            if run.recipe == ref.recipe and recipe_of(run.config) == config]
     return next((run for run in same if run.status == "done"), same[0] if same else None)
 
 
@@ -268,6 +279,8 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--only", nargs="*", help="names of the references to train (default: all)")
     parser.add_argument("--paper", action="store_true",
                         help="full schedules, no scaling; unfinished runs continue on the next call (same --home)")
+    parser.add_argument("--compile", choices=COMPILE_MODES,
+                        help="torch.compile mode of the training runs (default: the plan's, off); runs continue with it")
     parser.add_argument("--probe-seconds", type=float, default=PROBE_SECONDS, help="how long the probes time steps")
     parser.add_argument("--probe", nargs=2, metavar=("RECIPE", "OVERRIDES"), help=argparse.SUPPRESS)
     parser.add_argument("--barrier", nargs=2, metavar=("DIR", "PARTIES"), help=argparse.SUPPRESS)
@@ -285,7 +298,7 @@ def main(argv: list[str] | None = None) -> None:
     from train.data import load_images
     load_images(args.data)  # decode and cache once, before the processes that share it start
     runs = train_all(store, refs, args.minutes * 60, paper=args.paper, probe_seconds=args.probe_seconds,
-                     log=lambda line: print(line, flush=True))
+                     compile_mode=args.compile, log=lambda line: print(line, flush=True))
     summary = export_all(store, runs, out)
     for name, entries in summary.items():
         for e in entries:
