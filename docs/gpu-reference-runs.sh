@@ -5,11 +5,13 @@
 #   mkdir -p .device/src .device/shared/bench && git archive HEAD train models assets/text | tar -x -C .device/src
 #   cp ../shared/data/cifar10-jpeg.tar.xz .device/ && cp ../shared/bench/naive_cifar_baseline.py .device/shared/bench/
 #   cp docs/gpu-reference-runs.sh .device/        # and .device/store.tgz from the last session, if any
-# and run `bash .device/gpu-reference-runs.sh` there (A_MIN, B_MIN: the two budgets in minutes).
-# Two jobs share the GPU: (A) the residual ResNets on the paper's 64k-iteration schedule, continued from the
+# and run `bash .device/gpu-reference-runs.sh` there. Settings: A_ONLY, A_MIN (names, budget in minutes) and
+# COMPILE (torch.compile mode, e.g. reduce-overhead: a run begun eagerly continues compiled) for job A;
+# B_ONLY, B_MIN for job B (B_ONLY empty: no job B).
+# Two jobs share the GPU: (A) the ResNets on the paper's 64k-iteration schedule, continued from the
 # run store of earlier sessions (store.tgz: the store's database and the newest checkpoint of each unfinished
-# run; it comes back in $OUT, to be kept as .device/store.tgz for the next session); (B) the AlexNets and
-# the English-Chinese Transformer, their schedules shortened to fit B's budget. Finished models come back
+# run; it comes back in $OUT, to be kept as .device/store.tgz for the next session); (B) other references
+# (the AlexNets and the English-Chinese Transformer went so), their schedules shortened to fit B's budget. Finished models come back
 # as one tar each, ready for assets/models. The code runs from .device/src so that edits made here in the
 # meantime do not travel into the run.
 export PYTHONUNBUFFERED=1 PAPERLAB_HOME=/tmp/home OMP_NUM_THREADS=1 TORCHINDUCTOR_COMPILE_THREADS=4
@@ -20,21 +22,28 @@ mkdir -p /tmp/cifar && tar -xJf .device/cifar10-jpeg.tar.xz -C /tmp/cifar
 cd .device/src
 python3 -c "from train.data import load_images; load_images('/tmp/cifar')"
 echo "data at $(( $(date +%s) - T0 )) s"
-python3 -m train.reference --data /tmp/cifar --paper --only resnet20-cifar resnet56-cifar --minutes ${A_MIN:-7.8} --out /tmp/refA > /tmp/A.log 2>&1 &
-A=$!
+A_ONLY=${A_ONLY-resnet20-cifar resnet56-cifar resnet20-cifar-plain resnet56-cifar-plain}
+B_ONLY=${B_ONLY-}
+python3 -m train.reference --data /tmp/cifar --paper --only $A_ONLY --compile ${COMPILE:-reduce-overhead} \
+  --minutes ${A_MIN:-7.8} --out /tmp/refA > /tmp/A.log 2>&1 &
+PIDS=$!
+if [ -n "$B_ONLY" ]; then
 python3 - > /tmp/B.log 2>&1 <<PY &
 from pathlib import Path
 from train.reference import plan, train_all, export_all
 from train.store import RunStore
-refs = [r for r in plan("/tmp/cifar") if r.name in ("alexnet-cifar", "alexnet-cifar-two-towers", "transformer-en-zh")
-        and r.overrides.get("steps") != 60_000]
+refs = {}
+for ref in plan("/tmp/cifar"):  # the first candidate of each name
+    if ref.name in "$B_ONLY".split():
+        refs.setdefault(ref.name, ref)
 store = RunStore()
-runs = train_all(store, refs, ${B_MIN:-7.5} * 60, log=lambda s: print(s, flush=True))
+runs = train_all(store, list(refs.values()), ${B_MIN:-7.5} * 60, log=lambda s: print(s, flush=True))
 for name, entries in export_all(store, runs, Path("/tmp/refB")).items():
     print(name, entries, flush=True)
 PY
-B=$!
-wait $A $B
+PIDS="$PIDS $!"
+fi
+wait $PIDS
 echo "training done at $(( $(date +%s) - T0 )) s"
 python3 - <<'PY'
 import sqlite3, tarfile
@@ -57,8 +66,11 @@ with tarfile.open("/tmp/store.tgz", "w:gz") as tar:
 PY
 ls -la /tmp/store.tgz
 cp /tmp/store.tgz $OUT/ 
-cp /tmp/A.log /tmp/B.log /tmp/smi.csv /tmp/refB/ 2>/dev/null; cp /tmp/A.log /tmp/smi.csv /tmp/refA/ 2>/dev/null
-tar czf $OUT/refA.tgz -C /tmp refA
-cd /tmp/refB && for m in models/*; do [ -d $m ] && tar cf $OUT/$(basename $m).tar $m; done
-rm -rf /tmp/refB/models; tar czf $OUT/refB.tgz -C /tmp refB
+cp /tmp/A.log /tmp/smi.csv /tmp/refA/; for d in /tmp/home/runs/*/; do tail -c 2000 $d/log.txt > /tmp/refA/$(basename $d).log; done
+[ -f /tmp/B.log ] && mkdir -p /tmp/refB && cp /tmp/B.log /tmp/refB/
+for ref in /tmp/refA /tmp/refB; do
+  [ -d $ref ] || continue
+  (cd $ref && for m in models/*; do [ -d $m ] && tar cf $OUT/$(basename $ref)-$(basename $m).tar $m; done)
+  rm -rf $ref/models; tar czf $OUT/$(basename $ref).tgz -C /tmp $(basename $ref)
+done
 ls -la $OUT; echo "end at $(( $(date +%s) - T0 )) s"
