@@ -18,7 +18,7 @@ export PYTHONUNBUFFERED=1 PAPERLAB_HOME=/tmp/home OMP_NUM_THREADS=1 TORCHINDUCTO
 T0=$(date +%s)
 nvidia-smi --query-gpu=timestamp,name,utilization.gpu,memory.used --format=csv,noheader -l 15 > /tmp/smi.csv 2>&1 &
 mkdir -p /tmp/cifar && tar -xJf .device/cifar10-jpeg.tar.xz -C /tmp/cifar
-[ -f .device/store.tgz ] && mkdir -p /tmp/home && tar -xzf .device/store.tgz -C /tmp/home
+[ -f .device/store.tgz ] && [ ! -d /tmp/home ] && mkdir -p /tmp/home && tar -xzf .device/store.tgz -C /tmp/home  # a second call goes on from the first
 cd .device/src
 python3 -c "from train.data import load_images; load_images('/tmp/cifar')"
 echo "data at $(( $(date +%s) - T0 )) s"
