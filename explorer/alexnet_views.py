@@ -20,7 +20,7 @@ from torch import nn
 
 from explorer.devices import device, on_device
 from explorer.gpu import gpu
-from explorer.reference_runs import bundled_models
+from explorer.reference_runs import bundled_label, bundled_models
 from models.alexnet import imagenet_alexnet
 from train.checkpoint import load_weights
 from train.data import CIFAR10_CLASSES, CIFAR10_MEAN, CIFAR10_STD, cifar10_cached, load_cifar10, load_sample
@@ -196,8 +196,8 @@ def model_sources(store: RunStore) -> list[tuple[str, str]]:
     for run in store.list_runs():
         if run.recipe == "alexnet" and store.checkpoints(run.id):
             sources.append((f"{run.title} · {run.id} · step {run.step} ({run.status})", f"run:{run.id}"))
-    for name in bundled_models("alexnet"):
-        sources.append((f"{name} (bundled)", f"bundled:{name}"))
+    for name, (_, weights) in bundled_models("alexnet").items():
+        sources.append((bundled_label(weights.parent), f"bundled:{name}"))
     sources.append(("torchvision ImageNet AlexNet (Krizhevsky 2014, 64 conv1 kernels)", "torchvision"))
     return sources
 

@@ -52,3 +52,20 @@ def bundled_models(recipe: str, root: Path | None = None) -> dict[str, tuple[dic
         if meta.get("recipe") == recipe:
             out[path.parent.name] = meta["config"], path.parent / "model.safetensors"
     return out
+
+
+@functools.cache
+def bundled_label(folder: Path) -> str:
+    """A bundled model's name with its headline number, for model lists: "alexnet-cifar (bundled · test 85.05%)".
+
+    The number is the held-out test BLEU in config.json for translators, else the last test accuracy in metrics.csv.
+    """
+    meta = json.loads((folder / "config.json").read_text()) if (folder / "config.json").exists() else {}
+    metrics = read_curves(folder / "metrics.csv") if (folder / "metrics.csv").exists() else {}
+    if "test_bleu" in meta:
+        score = f" · BLEU {meta['test_bleu']:.2f}"
+    elif "test_error" in metrics:
+        score = f" · test {100 * (1 - metrics['test_error'][1][-1]):.2f}%"
+    else:
+        score = ""
+    return f"{folder.name} (bundled{score})"

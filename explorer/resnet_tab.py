@@ -251,7 +251,8 @@ def checkpoint_choices() -> list[tuple[str, str]]:
         for path in reversed(store().checkpoints(run.id)):
             step = int(path.stem.removeprefix("step-"))
             out.append((f"{run.title} · step {step:,} · {run.id}", f"{run.id}:{step}"))
-    return out + [(f"{name} (bundled)", f"bundled:{name}") for name in reference_runs.bundled_models("resnet")]
+    return out + [(reference_runs.bundled_label(weights.parent), f"bundled:{name}")
+                  for name, (_, weights) in reference_runs.bundled_models("resnet").items()]
 
 
 def find_weights(key: str) -> tuple[str, dict, Path]:

@@ -13,7 +13,7 @@ import gradio as gr
 from gradio.context import Context
 
 from explorer import attention_views as views
-from explorer import deployment
+from explorer import deployment, reference_runs
 from explorer.i18n import language, t, text
 from explorer.plots import curves_figure
 from explorer.services import store
@@ -110,7 +110,7 @@ STRINGS = {
 # -- models --------------------------------------------------------------------------------------------------
 def model_choices() -> list[tuple[str, str]]:
     """(label, key) for every bundled model folder and every translation run with a checkpoint."""
-    choices = [(f"{folder.name} (bundled)", f"bundle:{folder.name}")
+    choices = [(reference_runs.bundled_label(folder), f"bundle:{folder.name}")
                for folder in sorted(MODELS_DIR.glob("transformer-*")) if (folder / "model.safetensors").exists()]
     for run in store().list_runs():
         if run.recipe == "translate" and store().checkpoints(run.id) and \

@@ -134,3 +134,16 @@ def test_how_a_run_executes_is_not_what_it_trains(home):
     run_id = store.create_run("resnet", ref.config(compile="off").to_dict(), label="ResNet-8", group_id="reference")
     assert stored(store, ref, ref.config(compile="reduce-overhead", device="cuda")).id == run_id  # continued as is
     assert stored(store, ref, ref.config(steps=12)) is None  # another schedule is another run
+
+
+def test_bundled_models_are_listed_with_their_headline_number(tmp_path: Path):
+    from explorer.reference_runs import bundled_label
+
+    classifier, translator, bare = (tmp_path / name for name in ("net", "translator", "bare"))
+    for folder in (classifier, translator, bare):
+        folder.mkdir()
+    (classifier / "metrics.csv").write_text("step,loss,test_error\n10,2.0,0.5\n20,1.0,\n30,0.5,0.1495\n")
+    (translator / "config.json").write_text(json.dumps({"test_bleu": 38.25, "val_bleu": 36.5}))
+    assert bundled_label(classifier) == "net (bundled · test 85.05%)"
+    assert bundled_label(translator) == "translator (bundled · BLEU 38.25)"
+    assert bundled_label(bare) == "bare (bundled)"

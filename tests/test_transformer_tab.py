@@ -39,7 +39,7 @@ def lab(models_dir, monkeypatch, home):
 
 
 def test_models_are_listed_and_missing_ones_say_so(lab, monkeypatch, tmp_path):
-    assert lab.model_choices() == [("transformer-test (bundled)", "bundle:transformer-test")]
+    assert lab.model_choices() == [("transformer-test (bundled)", "bundle:transformer-test")]  # no test BLEU yet
     with pytest.raises(gr.Error):
         lab.get_translator(None, "en")
     monkeypatch.setattr(tab, "MODELS_DIR", tmp_path)
