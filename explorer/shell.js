@@ -110,7 +110,7 @@
   function restore() {
     watchLanguage();
     const lang = localStorage.getItem(STORE.language) || shownLanguage();
-    remember(shownLanguage());
+    remember(lang);  // before the page's load events reach the server, so they answer in this language
     return [localStorage.getItem(STORE.presenter) === "1", lang];
   }
 
@@ -156,6 +156,11 @@
     (button?.offsetParent ? button : shown)?.scrollIntoView({ behavior: "smooth", block: "start" });
     shown?.animate([{ boxShadow: "0 0 0 4px var(--color-accent)" }, { boxShadow: "none" }], { duration: 1600 });
   }
+
+  // A lab's sub-tab buttons are drawn when the lab is first opened: name them in the shown language then.
+  document.addEventListener("click", (event) => {
+    if (event.target.closest?.('[role="tab"]')) setTimeout(() => translateTabButtons(shownLanguage()), 100);
+  });
 
   Object.defineProperty(window, "Plotly", { configurable: true, get: () => plotly, set: install });
   window.paperlab = { setPresenter, setLanguage, restore, shownLanguage, reveal };

@@ -6,6 +6,7 @@ store, listed side by side. Pure helpers and figures live in explorer/attention_
 from __future__ import annotations
 
 import functools
+import json
 from pathlib import Path
 from typing import Any
 
@@ -25,6 +26,10 @@ MODELS_DIR = Path(__file__).resolve().parent.parent / "assets" / "models"
 MAX_CHARS = 400          # the bundled models were trained on captions of at most ~100 tokens
 KNIFE_SENTENCES = 100    # test pairs re-translated to measure what switching heads off costs
 KINDS = ("encoder", "decoder", "cross")
+EXAMPLES = {  # a sentence in the style each corpus teaches: captions, everyday sentences
+    "multi30k-en-de": "A man in a blue shirt is playing the guitar on the street.",
+    "tatoeba-en-zh": "She has been learning Chinese for three years.",
+}
 
 STRINGS = {
     "transformer.intro": (
@@ -349,6 +354,23 @@ def refresh(key):
     return gr.Dropdown(choices=choices, value=key if key in keys else (keys[0] if keys else None))
 
 
+def model_for_language(request: gr.Request):
+    """On page load: a Chinese page opens on the first bundled translator into Chinese, where there is one."""
+    if language(request) != "zh":
+        return gr.skip()
+    for folder in sorted(MODELS_DIR.glob("transformer-*/config.json")):
+        if json.loads(folder.read_text()).get("tgt_lang") == "zh" and (folder.parent / "model.safetensors").exists():
+            return f"bundle:{folder.parent.name}"
+    return gr.skip()
+
+
+def example_for(key, current, request: gr.Request):
+    """The chosen model's example sentence in place of another model's; a sentence the user wrote stays."""
+    if not key or (isinstance(current, str) and current.strip() and current.strip() not in EXAMPLES.values()):
+        return gr.skip()
+    return EXAMPLES.get(get_translator(key, language(request)).info.get("corpus")) or gr.skip()
+
+
 def train_lecture(corpus, request: gr.Request):
     lang = language(request)
     if not isinstance(corpus, str) or corpus not in CORPORA:
@@ -369,12 +391,12 @@ def build() -> None:
         refresh_btn = gr.Button(t("transformer.refresh"), scale=1)
     info = gr.Markdown()
     with gr.Row():
-        source = gr.Textbox(value="A man in a blue shirt is playing the guitar on the street.",
+        source = gr.Textbox(value=EXAMPLES["multi30k-en-de"],
                             label=t("transformer.source"), lines=2, scale=4)
         with gr.Column(scale=1):
             beam = gr.Slider(1, 4, value=1, step=1, label=t("transformer.beam"))
             go_btn = gr.Button(t("transformer.translate"), variant="primary")
-    output = gr.Textbox(label=t("transformer.output"), interactive=False)
+    output = gr.Textbox(label=t("transformer.output"), interactive=False, elem_id="transformer-output")
     with gr.Tabs():
         with gr.Tab(t("transformer.step_tab"), elem_id="transformer-eq1"):
             with gr.Row():
@@ -429,6 +451,8 @@ def build() -> None:
     knife_btn.click(knife, [state, source, *off], [knife_out, knife_bleu])
     attr_btn.click(attribute, [state, step], attr_plot)
     refresh_btn.click(refresh, model, model)
+    Context.root_block.load(model_for_language, None, model)
+    model.change(example_for, [model, source], source)
     gr.on([model.change, Context.root_block.load], model_info, model, [info, curves_plot]).then(
         paper_views, model, [pe_plot, lr_plot, sizes])
     timer.tick(poll, [model, last_step], [curves_plot, last_step], show_progress="hidden")

@@ -95,3 +95,28 @@ def test_views_are_pure_and_escape_tokens():
 def test_the_tab_builds(lab):
     with gr.Blocks():
         lab.build()
+
+
+def test_a_chinese_page_opens_on_a_translator_into_chinese(lab, models_dir, monkeypatch, tmp_path):
+    import json
+    import shutil
+
+    zh, en = (gr.Request(headers={"accept-language": lang}) for lang in ("zh-CN,zh;q=0.9", "en-GB"))
+    assert lab.model_for_language(zh) == gr.skip()  # no translator into Chinese: the first model stays
+    both = tmp_path / "models"
+    shutil.copytree(models_dir / "transformer-test", both / "transformer-a-de")
+    shutil.copytree(models_dir / "transformer-test", both / "transformer-b-zh")
+    config = json.loads((both / "transformer-b-zh" / "config.json").read_text())
+    (both / "transformer-b-zh" / "config.json").write_text(json.dumps({**config, "corpus": "tatoeba-en-zh",
+                                                                       "tgt_lang": "zh"}))
+    monkeypatch.setattr(tab, "MODELS_DIR", both)
+    assert lab.model_for_language(zh) == "bundle:transformer-b-zh"
+    assert lab.model_for_language(en) == gr.skip()  # an English page keeps the first model
+
+    # the example sentence follows the model, until the user writes one of their own
+    examples = lab.EXAMPLES
+    assert lab.example_for("bundle:transformer-b-zh", examples["multi30k-en-de"], zh) == examples["tatoeba-en-zh"]
+    assert lab.example_for("bundle:transformer-a-de", "  ", en) == examples["multi30k-en-de"]
+    assert lab.example_for("bundle:transformer-a-de", "My own sentence.", en) == gr.skip()
+    with pytest.raises(gr.Error):
+        lab.example_for("bundle:missing", "", en)
