@@ -124,6 +124,10 @@ def test_paper_schedules_continue_where_the_last_budget_ended(home):
     [(_, third)] = train_all(store, [ref], 600.0, paper=True, log=lambda line: None)  # done: kept, not retrained
     assert third == first and store.get(first).updated == finished
     assert [r.id for r in store.list_runs(group_id="reference")] == [first]
+    for path in store.checkpoints(first):  # carried to another machine without them: not bundled, not an error
+        path.unlink()
+    [entry] = export_all(store, [(ref, first)], home / "out")[ref.name]
+    assert entry["status"] == "done" and "exported" not in entry
 
 
 def test_how_a_run_executes_is_not_what_it_trains(home):

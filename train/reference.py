@@ -264,7 +264,8 @@ def export_all(store: RunStore, runs: list[tuple[Reference, str]], out: Path) ->
             path.parent.mkdir(parents=True, exist_ok=True)
             path.write_text(store.metrics_csv(entry["run_id"]))
             path.with_suffix(".json").write_text(json.dumps(sidecar(store.get(entry["run_id"]).config), indent=1))
-        if ref.bundle and entry["status"] == "done":
+        if ref.bundle and entry["status"] == "done" and store.checkpoints(entry["run_id"]):  # (a store carried
+            # between machines keeps no checkpoint of a finished run: it was exported where it finished)
             entry["exported"] = str(export_run(store, entry["run_id"], ref.name, root=out / "models"))
     (out / "summary.json").write_text(json.dumps(summary, indent=1))
     return summary
