@@ -21,7 +21,7 @@ from gradio.i18n import I18nData
 LANGUAGES = ("en", "zh")
 COOKIE = "paperlab-lang"
 TAB_MODULES = ("explorer.common_strings", "explorer.runs_tab", "explorer.reading_tab", "explorer.alexnet_tab",
-               "explorer.resnet_tab", "explorer.transformer_tab")
+               "explorer.resnet_tab", "explorer.transformer_tab", "explorer.scorecard")
 
 
 def t(key: str) -> I18nData:

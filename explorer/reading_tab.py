@@ -14,8 +14,10 @@ import json
 from collections.abc import Sequence
 
 import gradio as gr
+from gradio.context import Context
 
-from explorer.i18n import LANGUAGES, t
+from explorer import scorecard
+from explorer.i18n import LANGUAGES, language, t
 from explorer.reading_guide import GUIDES, Guide, Text
 
 SECTIONS = ("problem", "method", "experiments")  # pass 3, in this order
@@ -95,8 +97,8 @@ def jump_js(target: str) -> str:
     return f"() => window.paperlab.reveal({json.dumps(target)})"
 
 
-def _paper(guide: Guide) -> list[gr.Checkbox]:
-    """One paper's three passes; returns its checkboxes in tick_ids order."""
+def _paper(guide: Guide) -> tuple[list[gr.Checkbox], gr.Dataframe]:
+    """One paper's three passes; returns its checkboxes in tick_ids order and its reproduction table."""
     lab = guide.lab
     gr.Markdown(guide.citation)
     with gr.Accordion(t("reading.pass1")):
@@ -114,9 +116,12 @@ def _paper(guide: Guide) -> list[gr.Checkbox]:
     with gr.Accordion(t("reading.pass3")):
         for section in SECTIONS:
             gr.Markdown(t(f"reading.{lab}.{section}"))
+        gr.Markdown(t("scorecard.title"))
+        table = gr.Dataframe(interactive=False, wrap=True, column_widths=["30%", "24%", "30%", "16%"],
+                             elem_id=f"reading-{lab}-scorecard")
         gr.Markdown(t("reading.recall"))
         boxes += [gr.Checkbox(label=t(f"reading.{lab}.recall{i}")) for i in range(1, len(guide.recall) + 1)]
-    return boxes
+    return boxes, table
 
 
 def build() -> None:
@@ -124,11 +129,14 @@ def build() -> None:
     saved = gr.BrowserState({}, storage_key=STORAGE_KEY, secret=STORAGE_SECRET)
     ids: list[str] = []
     boxes: list[gr.Checkbox] = []
+    tables: list[gr.Dataframe] = []
     with gr.Tabs(elem_id="reading-papers"):
         for guide in GUIDES:
             with gr.Tab(t(f"tab.{guide.lab}"), id=f"reading-{guide.lab}", elem_id=f"reading-{guide.lab}"):
                 ids += tick_ids(guide)
-                boxes += _paper(guide)
+                paper_boxes, table = _paper(guide)
+                boxes += paper_boxes
+                tables.append(table)
     with gr.Row():
         reset = gr.Button(t("reading.reset"), size="sm", variant="stop", scale=0)
 
@@ -145,3 +153,10 @@ def build() -> None:
     # made by save or reset then echo back here, and those leave the boxes as they are.
     saved.change(restore, inputs=[saved, *boxes], outputs=boxes, **quiet)
     reset.click(lambda: [False] * len(boxes) + [{}], outputs=[*boxes, saved], **quiet)
+    Context.root_block.load(scorecards, outputs=tables, **quiet)
+
+
+def scorecards(request: gr.Request) -> list[gr.Dataframe]:
+    """Each paper's reproduction table in the page's language (measured once per process, on first demand)."""
+    lang = language(request)
+    return [gr.Dataframe(value=scorecard.rows(guide.lab, lang), headers=scorecard.headers(lang)) for guide in GUIDES]

@@ -1,0 +1,223 @@
+"""Does it reproduce? Claims each paper makes that the bundled runs can check, beside what they measure.
+
+The Reading tab shows these in pass 3. The paper's side is cited; our side is computed from assets/ (reference
+curves, bundled models) the first time it is asked for, so it follows the bundled runs when they are retrained.
+A claim measured on other data than the paper's says so instead of a verdict.
+"""
+from __future__ import annotations
+
+import functools
+import json
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from explorer import reference_runs
+from explorer.i18n import text
+
+VERDICTS = ("yes", "no", "other_data", "missing")
+Measurement = tuple[str, str]  # (what our runs measure, one of VERDICTS)
+
+
+@dataclass(frozen=True)
+class Claim:
+    lab: str
+    key: str                            # STRINGS key scorecard.<key>: the claim, in both languages
+    paper: tuple[str, str]              # the paper's number, cited: (English, Chinese)
+    measure: Callable[[], Measurement]  # raises LookupError when an asset it needs is not bundled
+
+
+def _bundled(name: str) -> tuple[dict, Path]:
+    for recipe in ("alexnet", "resnet"):
+        if name in (models := reference_runs.bundled_models(recipe)):
+            return models[name]
+    raise LookupError(name)
+
+
+def _curves(lab: str, experiment: str) -> dict[str, tuple[dict, reference_runs.Curves]]:
+    runs = {label: (config, curves) for label, config, curves in reference_runs.load(lab, experiment)}
+    if not runs:
+        raise LookupError(f"{lab}/{experiment}")
+    return runs
+
+
+# -- AlexNet --------------------------------------------------------------------------------------------------
+def relu_speedup() -> Measurement:
+    """Fig. 1: epochs to 25% training error, tanh over ReLU, from the bundled reference runs."""
+    from explorer.alexnet_tab import first_below, train_images
+
+    reached = {}
+    for label, (config, curves) in _curves("alexnet", "relu-vs-tanh").items():
+        steps, errors = curves["train_error"]
+        per_step = config["batch_size"] / train_images(config)
+        reached[label] = first_below([s * per_step for s in steps], errors, 0.25)
+    relu, tanh = reached["ReLU"], reached["tanh"]
+    if relu is None or tanh is None:
+        raise LookupError("a Fig. 1 run never reached 25%")
+    ratio = tanh / relu
+    return f"{ratio:.2f}x (ReLU {relu:.1f}, tanh {tanh:.1f} epochs)", "yes" if ratio >= 2 else "no"
+
+
+def colour_split() -> Measurement:
+    """Fig. 3: mean colourfulness of conv1's kernels per tower of the bundled two-tower AlexNet."""
+    from explorer import alexnet_views as views
+    from train.recipes.alexnet import conv1_weights
+
+    vm = views.load_view_model("bundled:alexnet-cifar-two-towers", None)
+    gpu1, gpu2 = (float(views.colourfulness(part).mean())
+                  for part in views.tower_split(conv1_weights(vm.model), 2))
+    return f"GPU 1 {gpu1:.2f}, GPU 2 {gpu2:.2f}", "yes" if abs(gpu2 - gpu1) >= 0.1 else "no"
+
+
+def test_accuracy(name: str, data: str) -> Callable[[], Measurement]:
+    def measure() -> Measurement:
+        _, weights = _bundled(name)
+        errors = reference_runs.read_curves(weights.parent / "metrics.csv")["test_error"][1]
+        return f"{100 * (1 - errors[-1]):.2f}% ({data})", "other_data"
+    return measure
+
+
+# -- ResNet ---------------------------------------------------------------------------------------------------
+def training_error_at_common_step(higher: str, lower: str) -> Measurement:
+    """Fig. 6: training error (mean of the last ten logged values) of two reference runs at the last step both
+    reached; the claim holds when the run named `higher` has the higher one."""
+    runs = _curves("resnet", "plain-vs-residual")
+    end = min(runs[label][1]["train_error"][0][-1] for label in (higher, lower))
+
+    def error(label: str) -> float:
+        steps, values = runs[label][1]["train_error"]
+        return float(np.mean([v for s, v in zip(steps, values) if s <= end][-10:]))
+
+    return (f"{higher} {100 * error(higher):.1f}%, {lower} {100 * error(lower):.1f}% ({end:,} iterations)",
+            "yes" if error(higher) > error(lower) else "no")
+
+
+def responses_smaller() -> Measurement:
+    """Fig. 7: mean response std of the 3x3 layers, bundled ResNet-20 against plain-20."""
+    from explorer.resnet_views import checkpoint_response_std
+
+    means = []
+    for name in ("resnet20-cifar", "resnet20-cifar-plain"):
+        config, weights = _bundled(name)
+        means.append(float(checkpoint_response_std(weights, config["depth"], config["plain"], config["shortcut"]).mean()))
+    residual, plain = means
+    return f"ResNet-20 {residual:.2f}, plain-20 {plain:.2f}", "yes" if residual < plain else "no"
+
+
+def paper_test_error(name: str, paper: float) -> Callable[[], Measurement]:
+    """Table 6: a bundled ResNet's test error; within half a point of the paper's counts as reached."""
+    def measure() -> Measurement:
+        config, weights = _bundled(name)
+        error = 100 * reference_runs.read_curves(weights.parent / "metrics.csv")["test_error"][1][-1]
+        return (f"{error:.2f}% ({config['steps']:,} iterations, CIFAR-10 JPEG mirror)",
+                "yes" if error <= paper + 0.5 else "no")
+    return measure
+
+
+# -- Transformer ----------------------------------------------------------------------------------------------
+def translator(name: str) -> dict:
+    path = reference_runs.MODELS_DIR / name / "config.json"
+    if not path.exists():
+        raise LookupError(name)
+    return json.loads(path.read_text())
+
+
+def beam_beats_greedy(name: str) -> Callable[[], Measurement]:
+    def measure() -> Measurement:
+        info = translator(name)
+        beam, greedy = info["test_bleu"], info["test_bleu_greedy"]
+        return f"{name}: beam 4 {beam:.2f}, greedy {greedy:.2f} BLEU", "yes" if beam > greedy else "no"
+    return measure
+
+
+def bleu_on(name: str, corpus: str) -> Callable[[], Measurement]:
+    def measure() -> Measurement:
+        return f"{translator(name)['test_bleu']:.2f} BLEU ({corpus})", "other_data"
+    return measure
+
+
+BEAM = ("beam 4, length penalty 0.6 (sec. 6.1)", "束宽 4，长度惩罚 0.6（第 6.1 节）")
+CLAIMS = (
+    Claim("alexnet", "relu", ("about 6x (Fig. 1)", "约 6 倍（图 1）"), relu_speedup),
+    Claim("alexnet", "colour", ("GPU 1 colour-agnostic, GPU 2 colour-specific (Fig. 3)",
+                                "GPU 1 与颜色无关，GPU 2 针对颜色（图 3）"), colour_split),
+    Claim("alexnet", "alexnet_accuracy", ("37.5% top-1 error, ILSVRC-2010 (Table 1)",
+                                          "ILSVRC-2010 上 top-1 错误率 37.5%（表 1）"),
+          test_accuracy("alexnet-cifar", "CIFAR-10 JPEG mirror, 5 conv + 3 FC scaled to 32x32")),
+    Claim("resnet", "degradation", ("plain-56 above plain-20 (Fig. 6 left)", "plain-56 高于 plain-20（图 6 左）"),
+          lambda: training_error_at_common_step("plain-56", "plain-20")),
+    Claim("resnet", "deeper_better", ("ResNet-56 below ResNet-20 (Fig. 6 middle)", "ResNet-56 低于 ResNet-20（图 6 中）"),
+          lambda: training_error_at_common_step("ResNet-20", "ResNet-56")),
+    Claim("resnet", "resnet20", ("8.75% test error (Table 6)", "测试误差 8.75%（表 6）"),
+          paper_test_error("resnet20-cifar", 8.75)),
+    Claim("resnet", "resnet56", ("6.97% test error (Table 6)", "测试误差 6.97%（表 6）"),
+          paper_test_error("resnet56-cifar", 6.97)),
+    Claim("resnet", "responses", ("residual responses smaller than plain (Fig. 7)", "残差网络的响应小于普通网络（图 7）"),
+          responses_smaller),
+    Claim("transformer", "beam", BEAM, beam_beats_greedy("transformer-en-de")),
+    Claim("transformer", "beam", BEAM, beam_beats_greedy("transformer-en-zh")),
+    Claim("transformer", "bleu", ("27.3 BLEU, WMT 2014 En-De, base model (Table 2)",
+                                  "WMT 2014 英德，基础模型 27.3 BLEU（表 2）"),
+          bleu_on("transformer-en-de", "Multi30k test 2016, N=3 d_model=256")),
+)
+
+
+@functools.cache
+def measured(claim: Claim) -> Measurement:
+    """What the bundled runs measure for a claim (once per process): ("", "missing") where an asset is absent."""
+    try:
+        return claim.measure()
+    except (LookupError, OSError):
+        return "", "missing"
+
+
+def rows(lab: str, lang: str) -> list[list[str]]:
+    """The lab's claims as table rows: claim, the paper, our runs, verdict."""
+    out = []
+    for claim in (c for c in CLAIMS if c.lab == lab):
+        ours, verdict = measured(claim)
+        out.append([text(f"scorecard.{claim.key}", lang), claim.paper[lang == "zh"], ours or "–",
+                    text(f"scorecard.verdict_{verdict}", lang)])
+    return out
+
+
+def headers(lang: str) -> list[str]:
+    return [text(f"scorecard.col_{column}", lang) for column in ("claim", "paper", "ours", "verdict")]
+
+
+STRINGS = {
+    "scorecard.title": ("**Does it reproduce?** The paper's checkable claims beside what this app's bundled runs "
+                        "measure (computed from `assets/`; model cards and `assets/reference/README.md` say how "
+                        "each was trained).",
+                        "**能复现吗？** 论文中可检验的结论，与本应用内置训练结果的实测值对照（由 `assets/` 计算；"
+                        "各模型卡片和 `assets/reference/README.md` 说明了训练方式）。"),
+    "scorecard.col_claim": ("claim", "结论"),
+    "scorecard.col_paper": ("the paper", "论文"),
+    "scorecard.col_ours": ("our runs", "我们的训练"),
+    "scorecard.col_verdict": ("reproduced?", "是否复现"),
+    "scorecard.verdict_yes": ("yes", "是"),
+    "scorecard.verdict_no": ("no", "否"),
+    "scorecard.verdict_other_data": ("other data: not comparable", "数据不同，不可直接比较"),
+    "scorecard.verdict_missing": ("not measured: asset not bundled", "未测：缺少内置结果"),
+    "scorecard.relu": ("ReLU reaches 25% training error faster than tanh (epochs, tanh over ReLU)",
+                       "ReLU 比 tanh 更快达到 25% 训练误差（轮数之比，tanh / ReLU）"),
+    "scorecard.colour": ("the two GPUs' first-layer kernels split into colour-agnostic and colour-specific "
+                         "(mean colourfulness)",
+                         "两块 GPU 上的第一层卷积核分化为与颜色无关和针对颜色两类（平均色彩度）"),
+    "scorecard.alexnet_accuracy": ("how well the network classifies held-out images",
+                                   "网络对未见图像的分类效果"),
+    "scorecard.degradation": ("degradation: the deeper plain net has the higher training error",
+                              "退化问题：更深的普通网络训练误差更高"),
+    "scorecard.deeper_better": ("with shortcuts, the deeper net has the lower training error",
+                                "有捷径连接时，更深的网络训练误差更低"),
+    "scorecard.resnet20": ("ResNet-20's CIFAR-10 test error on the paper's schedule",
+                           "ResNet-20 按论文训练计划在 CIFAR-10 上的测试误差"),
+    "scorecard.resnet56": ("ResNet-56's CIFAR-10 test error on the paper's schedule",
+                           "ResNet-56 按论文训练计划在 CIFAR-10 上的测试误差"),
+    "scorecard.responses": ("residual functions are closer to zero: smaller layer responses (std)",
+                            "残差函数更接近零：各层响应（标准差）更小"),
+    "scorecard.beam": ("beam search beats greedy decoding (test BLEU)", "束搜索优于贪心解码（测试集 BLEU）"),
+    "scorecard.bleu": ("translation quality of the base model (BLEU)", "基础模型的翻译质量（BLEU）"),
+}

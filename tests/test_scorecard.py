@@ -1,0 +1,57 @@
+"""The reading tab's reproduction tables: claims measured from the bundled assets, verdicts from the numbers."""
+from __future__ import annotations
+
+import pytest
+
+from explorer import reference_runs, scorecard
+from explorer.i18n import text
+
+
+def curves(errors: dict[str, list[float]], every: int = 100) -> list[tuple[str, dict, dict]]:
+    config = {"batch_size": 100, "train_images": 1000}  # ten steps an epoch
+    return [(label, config, {"train_error": ([every * (i + 1) for i in range(len(values))], values)})
+            for label, values in errors.items()]
+
+
+def test_every_bundled_claim_is_measured_in_both_languages():
+    bundled = {path.name for path in reference_runs.MODELS_DIR.iterdir()}
+    for claim in scorecard.CLAIMS:
+        ours, verdict = scorecard.measured(claim)
+        needs = {"resnet20": "resnet20-cifar", "resnet56": "resnet56-cifar"}.get(claim.key)
+        assert (verdict == "missing") == (needs is not None and needs not in bundled), (claim.key, ours)
+    for lang in ("en", "zh"):
+        verdicts = {text(f"scorecard.verdict_{v}", lang) for v in scorecard.VERDICTS}
+        for lab in ("alexnet", "resnet", "transformer"):
+            rows = scorecard.rows(lab, lang)
+            assert rows and all(len(row) == len(scorecard.headers(lang)) and all(row) for row in rows)
+            assert {row[3] for row in rows} <= verdicts
+    assert scorecard.rows("alexnet", "zh")[0][0] != scorecard.rows("alexnet", "en")[0][0]
+
+
+def test_fig6_claims_compare_training_error_where_both_runs_have_trained(monkeypatch):
+    runs = curves({"plain-20": [0.5] * 5 + [0.1] * 20, "plain-56": [0.6] * 15})  # plain-20 trained on, further
+    monkeypatch.setattr(reference_runs, "load", lambda lab, experiment: runs)
+    ours, verdict = scorecard.training_error_at_common_step("plain-56", "plain-20")
+    assert verdict == "yes" and "1,500 iterations" in ours  # plain-20's later, lower errors are not compared
+    monkeypatch.setattr(reference_runs, "load", lambda lab, experiment: curves({"plain-20": [0.6] * 15,
+                                                                               "plain-56": [0.2] * 15}))
+    assert scorecard.training_error_at_common_step("plain-56", "plain-20")[1] == "no"
+
+
+@pytest.mark.parametrize(("tanh_at", "verdict"), [(60, "yes"), (11, "no")])
+def test_fig1_speedup_is_the_ratio_of_epochs_to_25_percent(monkeypatch, tanh_at, verdict):
+    def fall_at(index: int) -> list[float]:  # logged every step, from step 1: 25% first at step index + 1
+        return [0.9 if i < index else 0.25 for i in range(80)]
+
+    runs = curves({"ReLU": fall_at(10), "tanh": fall_at(tanh_at)}, every=1)
+    monkeypatch.setattr(reference_runs, "load", lambda lab, experiment: runs)
+    ours, got = scorecard.relu_speedup()
+    assert got == verdict and ours.startswith(f"{(tanh_at + 1) / 11:.2f}x (ReLU 1.1, tanh {(tanh_at + 1) / 10:.1f}")
+
+
+def test_a_missing_asset_is_reported_not_raised(monkeypatch, tmp_path):
+    monkeypatch.setattr(reference_runs, "MODELS_DIR", tmp_path)
+    claim = scorecard.Claim("transformer", "beam", scorecard.BEAM, scorecard.beam_beats_greedy("transformer-xx"))
+    assert scorecard.measured(claim) == ("", "missing")
+    with pytest.raises(LookupError):
+        scorecard.paper_test_error("nothing", 8.75)()
