@@ -95,13 +95,15 @@ def training_error_at_common_step(higher: str, lower: str) -> Measurement:
 
 
 def responses_smaller() -> Measurement:
-    """Fig. 7: mean response std of the 3x3 layers, bundled ResNet-20 against plain-20."""
-    from explorer.resnet_views import checkpoint_response_std
+    """Fig. 7: mean response std of the 3x3 layers, bundled ResNet-20 against plain-20 (on the CPU: a page load
+    must not ask a Space for a GPU)."""
+    from explorer.resnet_views import model_from_weights, probe_batch
+    from models.resnet import response_std
 
     means = []
     for name in ("resnet20-cifar", "resnet20-cifar-plain"):
         config, weights = _bundled(name)
-        means.append(float(checkpoint_response_std(weights, config["depth"], config["plain"], config["shortcut"]).mean()))
+        means.append(float(response_std(model_from_weights(weights, config), probe_batch("test")[0]).mean()))
     residual, plain = means
     return f"ResNet-20 {residual:.2f}, plain-20 {plain:.2f}", "yes" if residual < plain else "no"
 
