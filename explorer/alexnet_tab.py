@@ -153,6 +153,12 @@ def train_images(config: dict) -> int | None:
     return min(size, total) if size and total else size or total
 
 
+def epochs(config: dict, steps: list[int]) -> list[float]:
+    """A run's logged steps as epochs (Fig. 1's x-axis); steps of one batch each where the epoch size is unknown."""
+    per_step = config["batch_size"] / (train_images(config) or config["batch_size"])
+    return [s * per_step for s in steps]
+
+
 def first_below(xs: list[float], ys: list[float], level: float) -> float | None:
     """The first x at which y <= level, linearly interpolated between logged points; None if never."""
     for i, (x, y) in enumerate(zip(xs, ys)):
@@ -248,13 +254,11 @@ def make_fig1_figure(runs: list[tuple[str, dict, dict]], lang: str = "en", level
         if "train_error" not in metrics:
             continue
         steps, errors = metrics["train_error"]
-        per_step = config["batch_size"] / (train_images(config) or config["batch_size"])
-        epochs = [s * per_step for s in steps]
-        last[label] = epochs[-1] if epochs else 0.0
+        xs = epochs(config, steps)
+        last[label] = xs[-1] if xs else 0.0
         color = PALETTE[i % len(PALETTE)]
-        fig.add_trace(go.Scatter(x=epochs, y=[100 * e for e in errors], mode="lines", name=label,
-                                 line={"color": color}))
-        epoch = first_below(epochs, errors, level)
+        fig.add_trace(go.Scatter(x=xs, y=[100 * e for e in errors], mode="lines", name=label, line={"color": color}))
+        epoch = first_below(xs, errors, level)
         if epoch is not None:
             reached[label] = epoch
             fig.add_vline(x=epoch, line={"color": color, "dash": "dot"})

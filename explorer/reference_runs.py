@@ -54,6 +54,12 @@ def bundled_models(recipe: str, root: Path | None = None) -> dict[str, tuple[dic
     return out
 
 
+def final_test_error(folder: Path) -> float | None:
+    """The last test error in a bundled model's metrics.csv; None where it has none."""
+    metrics = read_curves(folder / "metrics.csv") if (folder / "metrics.csv").exists() else {}
+    return metrics["test_error"][1][-1] if "test_error" in metrics else None
+
+
 @functools.cache
 def bundled_label(folder: Path) -> str:
     """A bundled model's name with its headline number, for model lists: "alexnet-cifar (bundled · test 85.05%)".
@@ -61,11 +67,11 @@ def bundled_label(folder: Path) -> str:
     The number is the held-out test BLEU in config.json for translators, else the last test accuracy in metrics.csv.
     """
     meta = json.loads((folder / "config.json").read_text()) if (folder / "config.json").exists() else {}
-    metrics = read_curves(folder / "metrics.csv") if (folder / "metrics.csv").exists() else {}
+    error = final_test_error(folder)
     if "test_bleu" in meta:
         score = f" · BLEU {meta['test_bleu']:.2f}"
-    elif "test_error" in metrics:
-        score = f" · test {100 * (1 - metrics['test_error'][1][-1]):.2f}%"
+    elif error is not None:
+        score = f" · test {100 * (1 - error):.2f}%"
     else:
         score = ""
     return f"{folder.name} (bundled{score})"

@@ -50,12 +50,16 @@ def model_from_weights(path: Path, config: dict) -> nn.Module:
     return model.eval()
 
 
+def weights_response_std(path: Path, config: dict, on: torch.device) -> np.ndarray:
+    """Fig. 7 for one set of weights, on the bundled sample's test images, computed on device `on`."""
+    return response_std(model_from_weights(path, config).to(on), probe_batch("test")[0].to(on))
+
+
 @functools.lru_cache(maxsize=64)
 @gpu(duration=30)
 def checkpoint_response_std(path: Path, depth: int, plain: bool, shortcut: str) -> np.ndarray:
-    """Fig. 7 for one checkpoint, on the bundled sample's test images (on the GPU if any); cached per checkpoint file."""
-    model = model_from_weights(path, {"depth": depth, "plain": plain, "shortcut": shortcut}).to(device())
-    return response_std(model, probe_batch("test")[0].to(device()))
+    """Fig. 7 for one checkpoint (on the GPU if any); cached per checkpoint file."""
+    return weights_response_std(path, {"depth": depth, "plain": plain, "shortcut": shortcut}, device())
 
 
 @functools.lru_cache(maxsize=16)

@@ -46,13 +46,12 @@ def _curves(lab: str, experiment: str) -> dict[str, tuple[dict, reference_runs.C
 # -- AlexNet --------------------------------------------------------------------------------------------------
 def relu_speedup() -> Measurement:
     """Fig. 1: epochs to 25% training error, tanh over ReLU, from the bundled reference runs."""
-    from explorer.alexnet_tab import first_below, train_images
+    from explorer.alexnet_tab import epochs, first_below
 
     reached = {}
     for label, (config, curves) in _curves("alexnet", "relu-vs-tanh").items():
         steps, errors = curves["train_error"]
-        per_step = config["batch_size"] / train_images(config)
-        reached[label] = first_below([s * per_step for s in steps], errors, 0.25)
+        reached[label] = first_below(epochs(config, steps), errors, 0.25)
     relu, tanh = reached["ReLU"], reached["tanh"]
     if relu is None or tanh is None:
         raise LookupError("a Fig. 1 run never reached 25%")
@@ -71,11 +70,18 @@ def colour_split() -> Measurement:
     return f"GPU 1 {gpu1:.2f}, GPU 2 {gpu2:.2f}", "yes" if abs(gpu2 - gpu1) >= 0.1 else "no"
 
 
-def test_accuracy(name: str, data: str) -> Callable[[], Measurement]:
+def _test_error(name: str) -> tuple[dict, float]:
+    """A bundled classifier's config and its last test error."""
+    config, weights = _bundled(name)
+    error = reference_runs.final_test_error(weights.parent)
+    if error is None:
+        raise LookupError(f"{name} has no test error")
+    return config, error
+
+
+def accuracy_on(name: str, data: str) -> Callable[[], Measurement]:
     def measure() -> Measurement:
-        _, weights = _bundled(name)
-        errors = reference_runs.read_curves(weights.parent / "metrics.csv")["test_error"][1]
-        return f"{100 * (1 - errors[-1]):.2f}% ({data})", "other_data"
+        return f"{100 * (1 - _test_error(name)[1]):.2f}% ({data})", "other_data"
     return measure
 
 
@@ -90,29 +96,27 @@ def training_error_at_common_step(higher: str, lower: str) -> Measurement:
         steps, values = runs[label][1]["train_error"]
         return float(np.mean([v for s, v in zip(steps, values) if s <= end][-10:]))
 
-    return (f"{higher} {100 * error(higher):.1f}%, {lower} {100 * error(lower):.1f}% ({end:,} iterations)",
-            "yes" if error(higher) > error(lower) else "no")
+    high, low = error(higher), error(lower)
+    return f"{higher} {100 * high:.1f}%, {lower} {100 * low:.1f}% ({end:,} iterations)", "yes" if high > low else "no"
 
 
 def responses_smaller() -> Measurement:
     """Fig. 7: mean response std of the 3x3 layers, bundled ResNet-20 against plain-20 (on the CPU: a page load
     must not ask a Space for a GPU)."""
-    from explorer.resnet_views import model_from_weights, probe_batch
-    from models.resnet import response_std
+    import torch
 
-    means = []
-    for name in ("resnet20-cifar", "resnet20-cifar-plain"):
-        config, weights = _bundled(name)
-        means.append(float(response_std(model_from_weights(weights, config), probe_batch("test")[0]).mean()))
-    residual, plain = means
+    from explorer.resnet_views import weights_response_std
+
+    residual, plain = (float(weights_response_std(weights, config, torch.device("cpu")).mean())
+                       for config, weights in map(_bundled, ("resnet20-cifar", "resnet20-cifar-plain")))
     return f"ResNet-20 {residual:.2f}, plain-20 {plain:.2f}", "yes" if residual < plain else "no"
 
 
 def paper_test_error(name: str, paper: float) -> Callable[[], Measurement]:
     """Table 6: a bundled ResNet's test error; within half a point of the paper's counts as reached."""
     def measure() -> Measurement:
-        config, weights = _bundled(name)
-        error = 100 * reference_runs.read_curves(weights.parent / "metrics.csv")["test_error"][1][-1]
+        config, error = _test_error(name)
+        error *= 100
         return (f"{error:.2f}% ({config['steps']:,} iterations, CIFAR-10 JPEG mirror)",
                 "yes" if error <= paper + 0.5 else "no")
     return measure
@@ -147,7 +151,7 @@ CLAIMS = (
                                 "GPU 1 与颜色无关，GPU 2 针对颜色（图 3）"), colour_split),
     Claim("alexnet", "alexnet_accuracy", ("37.5% top-1 error, ILSVRC-2010 (Table 1)",
                                           "ILSVRC-2010 上 top-1 错误率 37.5%（表 1）"),
-          test_accuracy("alexnet-cifar", "CIFAR-10 JPEG mirror, 5 conv + 3 FC scaled to 32x32")),
+          accuracy_on("alexnet-cifar", "CIFAR-10 JPEG mirror, 5 conv + 3 FC scaled to 32x32")),
     Claim("resnet", "degradation", ("plain-56 above plain-20 (Fig. 6 left)", "plain-56 高于 plain-20（图 6 左）"),
           lambda: training_error_at_common_step("plain-56", "plain-20")),
     Claim("resnet", "deeper_better", ("ResNet-56 below ResNet-20 (Fig. 6 middle)", "ResNet-56 低于 ResNet-20（图 6 中）"),
