@@ -51,8 +51,6 @@ class AlexNetConfig:
             raise ValueError(f"pool_kernel must be 3 (overlapping, z=3 s=2) or 2 (z=s=2); got {self.pool_kernel}")
         if not 0 <= self.dropout < 1:
             raise ValueError(f"dropout must be in [0, 1); got {self.dropout}")
-        if self.init not in INITS:
-            raise ValueError(f"init must be one of {', '.join(INITS)}; got {self.init!r}")
         if self.feature_size < 1:
             raise ValueError(f"image_size {self.image_size} is too small for this network")
 
@@ -121,33 +119,35 @@ class AlexNet(nn.Module):
         )
         convs = [m for m in self.features if isinstance(m, nn.Conv2d)]
         linears = [m for m in self.classifier if isinstance(m, nn.Linear)]
-        if cfg.init == "paper":
-            paper_init(convs + linears, ones=[convs[1], convs[3], convs[4], *linears[:2]])
-        elif cfg.init == "he":
-            for m in convs + linears:
-                nn.init.kaiming_normal_(m.weight, nonlinearity="relu" if cfg.activation == "relu" else "tanh")
-                nn.init.zeros_(m.bias)
+        initialise(convs + linears, cfg.init, cfg.activation, ones=[convs[1], convs[3], convs[4], *linears[:2]])
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
         x = self.features(x)                        # (B, c5, 6, 6) for 224x224 inputs
         return self.classifier(torch.flatten(x, 1))
 
 
-def paper_init(layers: list[nn.Module], ones: list[nn.Module]) -> None:
-    """Sec. 5: weights from N(0, 0.01); biases 1 in conv2, conv4, conv5 and the hidden FC layers, else 0."""
-    for m in layers:
-        nn.init.normal_(m.weight, 0.0, 0.01)
-        nn.init.constant_(m.bias, 1.0 if any(m is o for o in ones) else 0.0)
+def initialise(layers: list[nn.Module], init: str, activation_name: str, ones: list[nn.Module] = ()) -> None:
+    """'paper' (sec. 5): weights from N(0, 0.01), biases 1 in the `ones` layers (the paper: conv2, conv4, conv5 and
+    the hidden FC layers), else 0; 'he': He-normal weights for the activation, zero biases; 'pytorch': as built."""
+    if init not in INITS:
+        raise ValueError(f"init must be one of {', '.join(INITS)}; got {init!r}")
+    for m in layers if init != "pytorch" else ():
+        if init == "paper":
+            nn.init.normal_(m.weight, 0.0, 0.01)
+        else:
+            nn.init.kaiming_normal_(m.weight, nonlinearity=activation_name)
+        nn.init.constant_(m.bias, 1.0 if init == "paper" and any(m is o for o in ones) else 0.0)
 
 
 class FourLayerNet(nn.Module):
     """Fig. 1's four-layer CIFAR-10 network: three 5x5 convolutions with pooling and one FC layer.
 
     Sized as cuda-convnet's quick CIFAR-10 model (32, 32, 64 kernels, 3/2 pooling), no
-    regularisation, as the paper's figure used; the activation is the only variable.
+    regularisation, as the paper's figure used; the activation is the only variable. init: PyTorch's
+    defaults, or 'paper' (sec. 5's N(0, 0.01), zero biases) or 'he' (see `initialise`).
     """
 
-    def __init__(self, activation_name: str = "relu", num_classes: int = 10):
+    def __init__(self, activation_name: str = "relu", num_classes: int = 10, init: str = "pytorch"):
         super().__init__()
         if activation_name not in ACTIVATIONS:
             raise ValueError(f"activation must be relu or tanh; got {activation_name!r}")
@@ -157,6 +157,7 @@ class FourLayerNet(nn.Module):
             nn.Conv2d(32, 64, 5, padding=2), activation(activation_name), nn.MaxPool2d(3, 2),  # (B, 64, 3, 3)
         )
         self.classifier = nn.Sequential(nn.Linear(64 * 3 * 3, num_classes))
+        initialise([m for m in self.modules() if isinstance(m, (nn.Conv2d, nn.Linear))], init, activation_name)
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
         return self.classifier(torch.flatten(self.features(x), 1))
@@ -190,8 +191,8 @@ def one_weird_trick_alexnet(num_classes: int = 1000) -> AlexNet:
                                  init="pytorch"))
 
 
-def four_layer_net(activation_name: str = "relu", num_classes: int = 10) -> FourLayerNet:
-    return FourLayerNet(activation_name, num_classes)
+def four_layer_net(activation_name: str = "relu", num_classes: int = 10, init: str = "pytorch") -> FourLayerNet:
+    return FourLayerNet(activation_name, num_classes, init)
 
 
 # -- torchvision's ImageNet weights ----------------------------------------------------------

@@ -91,6 +91,17 @@ def test_paper_initialisation():
     assert abs(float(linear[0].weight.detach().std()) - 0.01) < 1e-3
 
 
+def test_the_four_layer_net_takes_each_initialisation():
+    """Fig. 1's net honours its run's init (it once kept PyTorch's defaults whatever the config said)."""
+    first = {init: four_layer_net("tanh", init=init).features[0] for init in ("pytorch", "paper", "he")}
+    stds = {init: float(conv.weight.detach().std()) for init, conv in first.items()}
+    assert abs(stds["paper"] - 0.01) < 2e-3 and abs(stds["he"] - 5 / 3 / 75 ** 0.5) < 0.03  # tanh gain 5/3, fan-in 75
+    assert abs(stds["pytorch"] - 1 / 225 ** 0.5) < 0.02  # kaiming_uniform(a=sqrt(5)): 1/sqrt(3 fan-in)
+    assert float(first["paper"].bias.detach().abs().max()) == 0.0 != float(first["pytorch"].bias.detach().abs().max())
+    with pytest.raises(ValueError, match="init must be one of"):
+        four_layer_net(init="xavier")
+
+
 def test_lrn_and_pooling_options_change_the_network():
     base = cifar_alexnet()
     assert any(type(m).__name__ == "TowerLRN" for m in base.modules())
