@@ -129,6 +129,22 @@ STRINGS = {
     "alexnet.fig_speedup": ("measured speed-up to 25% training error: {speedup} (the paper: about six times)",
                             "达到 25% 训练误差的实测加速比：{speedup}（论文：约六倍）"),
     "alexnet.fig_not_yet": ("not measured yet: both curves must reach 25%", "尚未测出：两条曲线都需达到 25%"),
+    "alexnet.sweep_title": (
+        ("**Each net's learning rate chosen independently**, as Fig. 1's caption says the paper did: the bundled "
+         "runs of both nets at several learning rates and two initialisations (all 50,000 images, 10 epochs each, "
+         "on a CPU). Epochs to 25% training error:"),
+        "**为每个网络单独选择学习率**，正如图 1 的图注所说：内置的两种网络在多个学习率和两种初始化下的训练"
+        "（全部 50,000 张图像，每个 10 轮，在 CPU 上）。达到 25% 训练误差所需的轮数："),
+    "alexnet.sweep_columns": ("| units | initialisation | learning rate | epochs to 25% |",
+                              "| 激活单元 | 初始化 | 学习率 | 达到 25% 的轮数 |"),
+    "alexnet.init_pytorch": ("PyTorch default", "PyTorch 默认"),
+    "alexnet.init_paper": ("N(0, 0.01), sec. 5", "N(0, 0.01)，第 5 节"),
+    "alexnet.init_he": ("He", "He"),
+    "alexnet.sweep_never": ("not within {epochs:.0f}", "{epochs:.0f} 轮内未达到"),
+    "alexnet.sweep_best": ("Fastest of each: ReLU {relu:.1f} epochs (lr {relu_lr:g}, {relu_init}), tanh {tanh:.1f} "
+                           "(lr {tanh_lr:g}, {tanh_init}): **{ratio:.1f}x** (the paper: about 6x).",
+                           "各自最快：ReLU {relu:.1f} 轮（学习率 {relu_lr:g}，{relu_init}），tanh {tanh:.1f} 轮"
+                           "（学习率 {tanh_lr:g}，{tanh_init}）：**{ratio:.1f} 倍**（论文：约 6 倍）。"),
     "alexnet.caption": ("{cls} · distance {d:.1f}", "{cls} · 距离 {d:.1f}"),
 }
 
@@ -137,6 +153,7 @@ TRACK_PROGRESS = gr.Progress(track_tqdm=True)  # Gradio injects a live tracker w
 GALLERY_DISPLAY = 96  # neighbour thumbnails are enlarged to this many pixels
 TRAIN_IMAGES = {"cifar10": 50_000, "sample": 1000}
 REFERENCE = "reference"  # the group value that shows the bundled reference runs
+SWEEP = "relu-vs-tanh-lr-sweep"  # assets/reference/alexnet/<SWEEP>/: Fig. 1's nets at several learning rates
 DATA_CHOICES = ("cifar10", "sample")
 IMAGE_DIR = Path(tempfile.gettempdir()) / "paperlab-images"
 
@@ -168,6 +185,50 @@ def first_below(xs: list[float], ys: list[float], level: float) -> float | None:
             x0, y0 = xs[i - 1], ys[i - 1]
             return x0 + (x - x0) * (y0 - level) / (y0 - y)
     return None
+
+
+def fig1_sweep(level: float = 0.25) -> list[tuple[dict, float | None, float]]:
+    """Fig. 1's caption: each net's learning rate "chosen independently to make training as fast as possible".
+
+    Per bundled sweep run, by units, initialisation and lr: (config, epoch it first reaches `level` training
+    error or None, epochs it trained)."""
+    out = []
+    for _, config, metrics in reference_runs.load("alexnet", SWEEP):
+        steps, errors = metrics["train_error"]
+        xs = epochs(config, steps)
+        out.append((config, first_below(xs, errors, level), xs[-1]))
+    return sorted(out, key=lambda row: (row[0]["activation"], row[0]["init"], row[0]["lr"]))
+
+
+def fastest(sweep: list[tuple[dict, float | None, float]]) -> dict[str, tuple[dict, float]]:
+    """activation -> (config, epochs) of its sweep run that reached the level first."""
+    best: dict[str, tuple[dict, float]] = {}
+    for config, reached, _ in sweep:
+        unit = config["activation"]
+        if reached is not None and (unit not in best or reached < best[unit][1]):
+            best[unit] = config, reached
+    return best
+
+
+def sweep_markdown(lang: str) -> str:
+    """The bundled sweep as a table, and the speed-up of each net's fastest run; "" where none is bundled."""
+    sweep = fig1_sweep()
+    if not sweep:
+        return ""
+    def init(config: dict) -> str:
+        return text(f"alexnet.init_{config['init']}", lang)
+
+    lines = [text("alexnet.sweep_title", lang), "", text("alexnet.sweep_columns", lang), "|---|---|---|---|"]
+    for config, reached, trained in sweep:
+        when = f"{reached:.1f}" if reached is not None else text("alexnet.sweep_never", lang, epochs=trained)
+        unit = "ReLU" if config["activation"] == "relu" else "tanh"
+        lines.append(f"| {unit} | {init(config)} | {config['lr']:g} | {when} |")
+    best = fastest(sweep)
+    if {"relu", "tanh"} <= best.keys():
+        (relu_cfg, relu), (tanh_cfg, tanh) = best["relu"], best["tanh"]
+        lines += ["", text("alexnet.sweep_best", lang, relu=relu, tanh=tanh, ratio=tanh / relu, relu_lr=relu_cfg["lr"],
+                           tanh_lr=tanh_cfg["lr"], relu_init=init(relu_cfg), tanh_init=init(tanh_cfg))]
+    return "\n".join(lines)
 
 
 def chosen(value, options) -> bool:
@@ -462,16 +523,18 @@ def launch_experiment(experiment: str, data: str, request: gr.Request):
 
 
 def group_tick(experiment: str, group_id: str | None, seen: tuple | None, request: gr.Request):
+    """The group's curves, redrawn when a run logs; under Fig. 1's reference runs the learning-rate sweep."""
     if not group_id or not chosen(experiment, EXPERIMENTS):
-        return gr.skip(), seen
+        return gr.skip(), gr.skip(), seen
     lang = language(request)
     runs = [] if group_id == REFERENCE else sorted(store().list_runs(group_id=group_id), key=lambda r: r.created)
     now = (group_id, experiment, lang, tuple(store().last_step(r.id) for r in runs))
     if now == seen:
-        return gr.skip(), seen
+        return gr.skip(), gr.skip(), seen
     series = (reference_runs.load("alexnet", experiment) if group_id == REFERENCE
               else [(r.label, r.config, store().metrics(r.id)) for r in runs])
-    return make_group_figure(experiment, series, lang), now
+    sweep = sweep_markdown(lang) if (experiment, group_id) == ("relu-vs-tanh", REFERENCE) else ""
+    return make_group_figure(experiment, series, lang), sweep, now
 
 
 def choose_experiment(experiment: str):
@@ -548,8 +611,9 @@ def build() -> None:
             groups = group_choices(names[0])
             group = gr.Dropdown(groups, value=groups[0][1] if groups else None, label=t("alexnet.group"))
             group_plot = gr.Plot(show_label=False)
+            sweep = gr.Markdown(elem_id="alexnet-fig1-sweep")
             group_seen = gr.State(None)
-            gr.Timer(3.0).tick(group_tick, [experiment, group, group_seen], [group_plot, group_seen],
+            gr.Timer(3.0).tick(group_tick, [experiment, group, group_seen], [group_plot, sweep, group_seen],
                                show_progress="hidden")
 
     # wiring

@@ -33,6 +33,8 @@ def test_bundled_reference_runs_load_with_their_configs():
             steps, errors = metrics["train_error"]
             assert steps == sorted(steps) and all(0 <= e <= 1 for e in errors) and config["train_images"] == 50_000
     assert reference_runs.load("alexnet", "no-such-experiment") == []
+    sweep = {name for name, _, _ in reference_runs.load("alexnet", alexnet_tab.SWEEP)}  # Fig. 1 at several rates
+    assert sweep == {r.name for r in plan("cifar10") if r.curves == f"alexnet/{alexnet_tab.SWEEP}"}
 
 
 def test_fig1_reference_is_offered_first_and_drawn_in_epochs(home):

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import pytest
 
-from explorer import reference_runs, scorecard
+from explorer import alexnet_tab, reference_runs, scorecard
 from explorer.i18n import text
 
 
@@ -39,14 +39,21 @@ def test_fig6_claims_compare_training_error_where_both_runs_have_trained(monkeyp
 
 
 @pytest.mark.parametrize(("tanh_at", "verdict"), [(60, "yes"), (11, "no")])
-def test_fig1_speedup_is_the_ratio_of_epochs_to_25_percent(monkeypatch, tanh_at, verdict):
+def test_fig1_speedup_is_the_ratio_of_epochs_to_25_percent_at_each_nets_fastest_lr(monkeypatch, tanh_at, verdict):
     def fall_at(index: int) -> list[float]:  # logged every step, from step 1: 25% first at step index + 1
         return [0.9 if i < index else 0.25 for i in range(80)]
 
-    runs = curves({"ReLU": fall_at(10), "tanh": fall_at(tanh_at)}, every=1)
+    runs = curves({"ReLU 0.01": fall_at(10), "ReLU 0.1": fall_at(30), "ReLU 1": [0.9] * 80,
+                   "tanh 0.01": fall_at(tanh_at), "tanh 0.1": fall_at(tanh_at + 5)}, every=1)
+    runs = [(label, {**config, "activation": label.split()[0].lower(), "lr": float(label.split()[1]),
+                     "init": "pytorch"}, metrics) for label, config, metrics in runs]
     monkeypatch.setattr(reference_runs, "load", lambda lab, experiment: runs)
     ours, got = scorecard.relu_speedup()
-    assert got == verdict and ours.startswith(f"{(tanh_at + 1) / 11:.2f}x (ReLU 1.1, tanh {(tanh_at + 1) / 10:.1f}")
+    assert got == verdict
+    assert ours.startswith(f"{(tanh_at + 1) / 11:.2f}x, each net's fastest lr (ReLU 1.1 epochs at lr 0.01, "
+                           f"tanh {(tanh_at + 1) / 10:.1f} at 0.01)")
+    table = alexnet_tab.sweep_markdown("en")
+    assert "| ReLU | PyTorch default | 1 | not within 8 |" in table and f"**{(tanh_at + 1) / 11:.1f}x**" in table
 
 
 def test_a_missing_asset_is_reported_not_raised(monkeypatch, tmp_path):

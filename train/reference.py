@@ -56,7 +56,8 @@ class Reference:
 
 
 def plan(data: str) -> list[Reference]:
-    """What the app bundles: Fig. 6's four CIFAR nets, the CIFAR AlexNets, Fig. 1's curves, two translators.
+    """What the app bundles: Fig. 6's four CIFAR nets, the CIFAR AlexNets, Fig. 1's curves and learning-rate sweep,
+    two translators.
 
     Names listed twice are candidates trained side by side; export_all keeps the better.
     """
@@ -68,10 +69,18 @@ def plan(data: str) -> list[Reference]:
                 Reference("alexnet-cifar", "alexnet", {**cifar, "steps": 60_000, "milestones": (30_000, 50_000)}),
                 Reference("alexnet-cifar-two-towers", "alexnet", {**cifar, "towers": 2})]
     # Fig. 1 on all 50,000 images, as in the paper (about 40 epochs of batch 128; lr 0.01 for both)
-    fig1 = [Reference(label, "alexnet", {**cifar, **FIG1, "train_size": 0, "eval_size": 0, "batch_size": 128,
-                                         "steps": 16_000, "eval_every": 400, "log_every": 20, "activation": act},
-                      curves="alexnet/relu-vs-tanh", bundle=False)
-            for label, act in (("ReLU", "relu"), ("tanh", "tanh"))]
+    units = (("ReLU", "relu"), ("tanh", "tanh"))
+    fig1_all = {**cifar, **FIG1, "train_size": 0, "batch_size": 128, "log_every": 20}
+    fig1 = [Reference(label, "alexnet", {**fig1_all, "eval_size": 0, "steps": 16_000, "eval_every": 400,
+                                         "activation": act}, curves="alexnet/relu-vs-tanh", bundle=False)
+            for label, act in units]
+    # Fig. 1's caption: each net's learning rate "chosen independently": 10 epochs at each of several rates
+    fig1_sweep = [Reference(f"{label}-{init}-lr{lr:g}", "alexnet",
+                            {**fig1_all, "eval_size": 1000, "steps": 3900, "eval_every": 390, "snapshot_every": 3900,
+                             "checkpoint_every": 3900, "activation": act, "init": init, "lr": lr},
+                            curves="alexnet/relu-vs-tanh-lr-sweep", bundle=False)
+                  for init, rates in (("pytorch", (0.0025, 0.005, 0.01, 0.02, 0.04)), ("paper", (0.01, 0.04)))
+                  for lr in rates for label, act in units]
     # Small Transformers (N=3, d_model=256, h=8): sized for assets/; two dropout rates compete for en-de
     small = {"n_layers": 3, "d_model": 256, "d_ff": 1024, "n_heads": 8, "vocab_size": 8000, "batch_size": 6000,
              "warmup_steps": 1500, "steps": 6000, "eval_size": 0, "eval_every": 500, "checkpoint_every": 1000,
@@ -79,7 +88,7 @@ def plan(data: str) -> list[Reference]:
     translators = [Reference("transformer-en-de", "translate", {**small, "dropout": dropout})
                    for dropout in (0.1, 0.3)]
     translators.append(Reference("transformer-en-zh", "translate", {**small, "corpus": "tatoeba-en-zh", "dropout": 0.2}))
-    return [*resnets, *alexnets, *fig1, *translators]
+    return [*resnets, *alexnets, *fig1, *fig1_sweep, *translators]
 
 
 def label(ref: Reference) -> str:
