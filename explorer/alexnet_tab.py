@@ -339,7 +339,7 @@ def make_fig1_figure(runs: list[tuple[str, dict, dict]], lang: str = "en", level
     fig.add_annotation(text=speedup, xref="paper", yref="paper", x=0.99, y=0.98, showarrow=False, xanchor="right",
                        font={"size": 15}, bgcolor="rgba(255,255,255,0.8)")
     return base_layout(fig, text("alexnet.fig_fig1", lang), text("alexnet.fig_epochs", lang),
-                       text("alexnet.fig_train_error", lang) + " (%)", height=460)
+                       text("alexnet.fig_train_error", lang) + " (%)", height=520, legend_below=True)
 
 
 def make_group_figure(experiment: str, runs: list[tuple[str, dict, dict]], lang: str = "en") -> go.Figure:

@@ -13,10 +13,14 @@ PALETTE = ("#1f77b4", "#d62728", "#2ca02c", "#9467bd", "#ff7f0e", "#17becf", "#8
 FONT = dict(family="Inter, Noto Sans SC, sans-serif", size=14)
 
 
-def base_layout(fig: go.Figure, title: str, x_title: str, y_title: str, *, height: int = 420) -> go.Figure:
+def base_layout(fig: go.Figure, title: str, x_title: str, y_title: str, *, height: int = 420,
+                legend_below: bool = False) -> go.Figure:
+    """The app's plot style; the legend sits above the plot, or under the x-axis where it is long (many runs)."""
+    legend = dict(orientation="h", yanchor="top", y=-0.18) if legend_below else dict(orientation="h", yanchor="bottom",
+                                                                                        y=1.02)
     fig.update_layout(title=title, xaxis_title=x_title, yaxis_title=y_title, height=height, font=FONT,
-                      template="plotly_white", margin=dict(l=60, r=20, t=60, b=50),
-                      legend=dict(orientation="h", yanchor="bottom", y=1.02, xanchor="left", x=0))
+                      template="plotly_white", margin=dict(l=60, r=20, t=60, b=130 if legend_below else 50),
+                      legend=dict(**legend, xanchor="left", x=0))
     return fig
 
 

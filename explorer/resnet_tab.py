@@ -198,10 +198,8 @@ def make_error_figure(live: Sequence[tuple[str, reference_runs.Curves]], referen
                 fig.add_trace(go.Scatter(x=steps, y=[100 * v for v in values], mode="lines",
                                          name=f"{label} {tag[name]}{suffix}", opacity=0.35 if faint else 1.0,
                                          line={"color": color, "dash": dash[name], "width": 1.2 if faint else 2.2}))
-    base_layout(fig, text("resnet.curves_title", lang), text("common.iteration", lang),
-                text("common.error_pct", lang) + " (%)", height=520)
-    return fig.update_layout(legend={"orientation": "h", "yanchor": "top", "y": -0.18, "xanchor": "left", "x": 0},
-                             margin={"b": 130})
+    return base_layout(fig, text("resnet.curves_title", lang), text("common.iteration", lang),
+                       text("common.error_pct", lang) + " (%)", height=520, legend_below=True)
 
 
 def make_layer_figure(profiles: dict[str, np.ndarray], title: str, y_title: str, lang: str = "en", *,

@@ -15,6 +15,7 @@ from pathlib import Path
 
 import pytest
 
+from explorer import alexnet_tab
 from explorer.i18n import text
 from train.launcher import Launcher
 from train.store import RunStore
@@ -185,3 +186,17 @@ def test_a_reading_jump_opens_the_sub_tab_of_its_figure(page):
             return top >= -1 && top < window.innerHeight - 50;
         }}""", timeout=5_000)
         page.screenshot(path=SHOTS / f"reading-jump-{target}.png")
+
+
+def test_fig1_shows_each_nets_fastest_learning_rate(page):
+    """Under Fig. 1's reference runs the bundled sweep answers the caption's "learning rates chosen independently"."""
+    page.get_by_role("tab", name=TABS[0]).click()
+    page.get_by_role("tab", name=text("alexnet.ablations", "en")).click()
+    sweep = page.locator("#alexnet-fig1-sweep")
+    sweep.get_by_text("Fastest of each").wait_for(timeout=20_000)
+    assert sweep.locator("tr").count() == 1 + len(alexnet_tab.fig1_sweep())  # a header and one row a run
+    page.wait_for_function("""() => {  // and above it, Fig. 1 drawn from the two 41-epoch reference runs
+        const plot = document.querySelector('#alexnet-fig1 .js-plotly-plot');
+        return plot && plot.data && plot.data.filter(t => t.mode === 'lines').length === 2;
+    }""", timeout=20_000)
+    page.screenshot(path=SHOTS / "alexnet-fig1-sweep.png", full_page=True)
