@@ -68,6 +68,24 @@ def test_sigkill_then_resume_loses_and_repeats_nothing(home):
     assert steps == list(range(1, 61)) and store.get(run.id).status == "done"
 
 
+def test_resuming_a_run_another_process_still_trains_is_refused(home):
+    """Two processes on one run would interleave its metrics and checkpoints (seen when a resume followed a stop
+    while the stopped process was still saving)."""
+    store = RunStore()
+    env = {**os.environ, "PAPERLAB_HOME": str(home), "OMP_NUM_THREADS": "1"}
+    proc = subprocess.Popen([sys.executable, "-m", "train", "resnet", *TINY, "--steps", "5000", "--quiet"], cwd=ROOT,
+                            env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        wait_for(lambda: store.list_runs() and store.list_runs()[0].step >= 2)
+        [run] = store.list_runs()
+        second = cli("--resume", run.id, home=home)
+        assert second.returncode == 1 and f"still training in process {proc.pid}" in second.stderr
+        assert (store.get(run.id).status, store.get(run.id).pid) == ("running", proc.pid)  # the first goes on
+    finally:
+        proc.kill()
+        proc.wait()
+
+
 def test_launcher_runs_cancels_and_resumes_in_the_background(home):
     store = RunStore()
     launch = Launcher(store)

@@ -21,6 +21,10 @@ from train.store import RunStore, atomic_write
 from train.trainer import Listener, Trainer
 
 
+class AlreadyRunning(RuntimeError):
+    """Another live process is training the run: two would interleave its metrics and checkpoints."""
+
+
 class StoreRecorder(Listener):
     """Writes a run's events into the run store (rank 0 only)."""
 
@@ -47,6 +51,9 @@ def execute(store: RunStore, run_id: str, listeners: Sequence[Listener] = (), ra
     """
     deadline = None if max_seconds is None else time.monotonic() + max_seconds
     run = store.get(run_id)
+    if ranks.main and run.training_elsewhere():  # e.g. still saving its last checkpoint after a stop
+        raise AlreadyRunning(f"run {run_id} is still training in process {run.pid}; stop it, or wait until it has "
+                             "stopped, then resume")
     recipe = get_recipe(run.recipe)
     cfg = recipe.config_cls.from_dict({**run.config, **(overrides or {})})
     stop = threading.Event()

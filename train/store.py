@@ -133,6 +133,11 @@ class RunRecord:
     def active(self) -> bool:
         return self.status in ACTIVE
 
+    def training_elsewhere(self) -> bool:
+        """Running in another live process that has written within 10 x STALE_AFTER_S (a resume must wait for it)."""
+        return (self.status == "running" and self.pid != os.getpid() and pid_alive(self.pid)
+                and time.time() - self.updated <= 10 * STALE_AFTER_S)
+
     @property
     def title(self) -> str:
         return self.label or f"{self.recipe} {self.id}"
