@@ -215,6 +215,7 @@ def sweep_markdown(lang: str) -> str:
     sweep = fig1_sweep()
     if not sweep:
         return ""
+
     def init(config: dict) -> str:
         return text(f"alexnet.init_{config['init']}", lang)
 

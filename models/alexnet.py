@@ -131,7 +131,9 @@ def initialise(layers: list[nn.Module], init: str, activation_name: str, ones: l
     the hidden FC layers), else 0; 'he': He-normal weights for the activation, zero biases; 'pytorch': as built."""
     if init not in INITS:
         raise ValueError(f"init must be one of {', '.join(INITS)}; got {init!r}")
-    for m in layers if init != "pytorch" else ():
+    if init == "pytorch":
+        return
+    for m in layers:
         if init == "paper":
             nn.init.normal_(m.weight, 0.0, 0.01)
         else:

@@ -133,10 +133,13 @@ class RunRecord:
     def active(self) -> bool:
         return self.status in ACTIVE
 
+    def process_alive(self) -> bool:
+        """Its recorded process lives and has written within 10 x STALE_AFTER_S."""
+        return pid_alive(self.pid) and time.time() - self.updated <= 10 * STALE_AFTER_S
+
     def training_elsewhere(self) -> bool:
-        """Running in another live process that has written within 10 x STALE_AFTER_S (a resume must wait for it)."""
-        return (self.status == "running" and self.pid != os.getpid() and pid_alive(self.pid)
-                and time.time() - self.updated <= 10 * STALE_AFTER_S)
+        """Running in another process that is alive (a resume must wait for it)."""
+        return self.status == "running" and self.pid != os.getpid() and self.process_alive()
 
     @property
     def title(self) -> str:
@@ -250,9 +253,8 @@ class RunStore:
     def reconcile(self) -> list[str]:
         """Mark runs whose process died without saying so (kill -9, reboot) as interrupted."""
         found = []
-        now = time.time()
         for run in self.list_runs(statuses=["running"]):
-            if not pid_alive(run.pid) or now - run.updated > 10 * STALE_AFTER_S:
+            if not run.process_alive():
                 self.update(run.id, status="interrupted", pid=None,
                             message="the training process stopped unexpectedly; resume to continue from the last checkpoint")
                 found.append(run.id)

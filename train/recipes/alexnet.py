@@ -74,8 +74,8 @@ ABLATE = {"train_size": 5000, "eval_size": 1000, "steps": 400, "batch_size": 64,
 # FIG1: the four-layer net, no regularisation or augmentation. lr 0.01 measured on 5,000 CIFAR-10 (JPEG
 # mirror) images: ReLU reaches 25% training error near step 740 (0.05 stalls both nets above 60%).
 FIG1 = {"arch": "four_layer", "init": "pytorch", "augment": "none", "weight_decay": 0.0, "train_size": 5000,
-        "eval_size": 1000, "lr": 0.01, "steps": 1200, "batch_size": 64, "milestones": (), "log_every": 10, "eval_every": 100,
-        "snapshot_every": 100, "checkpoint_every": 400}
+        "eval_size": 1000, "lr": 0.01, "steps": 1200, "batch_size": 64, "milestones": (), "log_every": 10,
+        "eval_every": 100, "snapshot_every": 100, "checkpoint_every": 400}
 
 register(Recipe(
     name="alexnet",
