@@ -150,11 +150,13 @@ def make_heatmap_figure(weights: np.ndarray, rows: Sequence[str], cols: Sequence
     return fig
 
 
-def make_step_figure(row: np.ndarray, mean_row: np.ndarray, cols: Sequence[str], title: str, head_name: str,
-                     mean_name: str) -> go.Figure:
-    """One decoding step: a head's cross-attention over the source beside the mean over heads."""
-    fig = go.Figure([go.Bar(x=list(range(len(cols))), y=row, name=head_name, marker_color=PALETTE[0]),
-                     go.Bar(x=list(range(len(cols))), y=mean_row, name=mean_name, marker_color=PALETTE[4])])
+def make_step_figure(row: np.ndarray | None, mean_row: np.ndarray, cols: Sequence[str], title: str,
+                     head_name: str, mean_name: str) -> go.Figure:
+    """One decoding step: a head's cross-attention over the source beside the mean over heads (alone when
+    row is None, i.e. the mean itself was chosen)."""
+    xs = list(range(len(cols)))
+    bars = [] if row is None else [go.Bar(x=xs, y=row, name=head_name, marker_color=PALETTE[0])]
+    fig = go.Figure(bars + [go.Bar(x=xs, y=mean_row, name=mean_name, marker_color=PALETTE[4])])
     base_layout(fig, title, "", "weight", height=340)
     fig.update_layout(xaxis=_axis(cols), yaxis_range=[0, 1], barmode="group")
     return fig

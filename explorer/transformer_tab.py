@@ -227,7 +227,7 @@ def show_step(state, step, layer, head, request: gr.Request):
     cross = state["maps"]["cross"]
     head_name = text("transformer.mean", lang) if head is None else f"H{head + 1}"
     token = state["out"][step]
-    row = views.head_or_mean(cross, layer, head)[step]
+    row = None if head is None else cross[layer, head, step]
     step_fig = views.make_step_figure(row, cross[layer].mean(0)[step], state["src"],
                                       text("transformer.step_title", lang, step=step + 1, token=token),
                                       head_name, text("transformer.mean", lang))

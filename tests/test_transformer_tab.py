@@ -63,7 +63,11 @@ def test_translate_keeps_every_map_and_handles_bad_input(lab):
         odd = lab.translate("bundle:transformer-test", "<script>alert(1)</script> 🐶 Собака", 1, None, no_progress)
     assert all("<script" not in tok for tok in odd[1]["src"])
     # every view draws from the state without a model pass
-    assert lab.show_step(state, 1, 1, -1, None)[0] is not None
+    mean_only = lab.show_step(state, 1, 1, -1, None)[0]      # the mean chosen: drawn once, not twice
+    assert [bar.name for bar in mean_only.data] == ["mean of heads"]
+    one_head = lab.show_step(state, 2, 1, 2, None)[0]        # step 2, layer index 1, head H3 beside the mean
+    assert [bar.name for bar in one_head.data] == ["H3", "mean of heads"]
+    np.testing.assert_allclose(one_head.data[0].y, state["maps"]["cross"][1, 2, 1])
     assert lab.show_grid(state, "decoder", None) is not None
     assert lab.show_head_view(state, "cross", 0, 2, None) is not None
 
