@@ -112,6 +112,10 @@ STRINGS = {
     "alexnet.msg_choose": ("Choose one of the listed options.", "请从列表中选择一项。"),
     "alexnet.status": ("**{title}**: {status}, step {step} of {total}. {message}",
                        "**{title}**：{status}，第 {step} / {total} 步。{message}"),
+    "alexnet.trained_status": ("No run chosen to watch: these are the conv1 kernels and curves of the chosen model, "
+                               "**{title}**, after training. Press **Train** to watch new kernels form from noise.",
+                               "尚未选择要观看的训练：这里是所选模型 **{title}** 训练完成后的 conv1 卷积核和曲线。"
+                               "按 **开始训练** 观看新的卷积核从噪声中形成。"),
     "alexnet.indexing": ("computing gallery features", "正在计算图库特征"),
     "alexnet.loading": ("loading the model", "正在加载模型"),
     "alexnet.fig_filters": ("conv1 kernels of {title}", "{title} 的 conv1 卷积核"),
@@ -293,9 +297,9 @@ def make_filter_figure(weights: np.ndarray, towers: int, title: str, lang: str =
                                  hoverinfo="text", showlegend=False), row=row, col=1)
     fig.update_xaxes(visible=False)
     fig.update_yaxes(visible=False, scaleanchor=None)
-    width = 760
+    width = 760  # nominal: the figure fills its column's width (a fixed width was cut off in half-width columns)
     height = sum(int(width * g.shape[0] / g.shape[1]) for g, _ in grids) + 70 * len(grids) + 40
-    fig.update_layout(title=title, height=height, width=width, margin={"l": 10, "r": 10, "t": 80, "b": 10},
+    fig.update_layout(title=title, height=height, margin={"l": 10, "r": 10, "t": 80, "b": 10},
                       template="plotly_white")
     return fig
 
@@ -403,11 +407,12 @@ def stop_run(run_id: str | None, request: gr.Request) -> None:
     launcher().cancel(run.id)
 
 
-def watch_tick(run_id: str | None, seen: tuple | None, request: gr.Request):
-    """Redraw the live filter grid and curves only when a new step or snapshot arrived."""
-    if not run_id:
-        return gr.skip(), gr.skip(), gr.skip(), seen
+def watch_tick(run_id: str | None, source: str | None, seen: tuple | None, request: gr.Request):
+    """Redraw the live filter grid and curves only when a new step or snapshot arrived; with no run to watch,
+    show the lab's chosen model as trained, so the tab opens on trained kernels rather than empty plots."""
     lang = language(request)
+    if not run_id:
+        return trained_view(source, seen, lang)
     try:
         run = store().get(run_id)
     except KeyError:
@@ -423,6 +428,22 @@ def watch_tick(run_id: str | None, seen: tuple | None, request: gr.Request):
                                   text("alexnet.fig_filters_step", lang, step=snapshot[0]), lang)
                if snapshot else gr.skip())
     return status, filters, make_run_figure(run.title, store().metrics(run_id), lang), now
+
+
+def trained_view(source: str | None, seen: tuple | None, lang: str):
+    """The chosen model's conv1 kernels and training curves; the torchvision model is shown only on request."""
+    now = ("trained", source, lang)
+    if now == seen or not isinstance(source, str) or not source.startswith(("bundled:", "run:")):
+        return gr.skip(), gr.skip(), gr.skip(), seen
+    try:
+        vm = views.load_view_model(source, store())
+    except (views.ModelUnavailable, CheckpointError, KeyError, RuntimeError):
+        return gr.skip(), gr.skip(), gr.skip(), now  # the filters tab says why, on request
+    curves = views.model_curves(source, store())
+    return (text("alexnet.trained_status", lang, title=vm.title),
+            make_filter_figure(conv1_weights(vm.model), vm.towers, text("alexnet.fig_filters", lang, title=vm.title),
+                               lang),
+            make_run_figure(vm.title, curves, lang) if curves else None, now)
 
 
 def refresh_lists():
@@ -499,6 +520,14 @@ def search(source: str, query: dict | None, k: float, request: gr.Request, progr
     return top, by_features, by_pixels, gr.Dropdown(choices=list(vm.classes), value=next(iter(top)))
 
 
+def first_search(source: str, query: dict | None, k: float, request: gr.Request, progress=TRACK_PROGRESS):
+    """Opening the neighbours view searches the gallery's first image, so Fig. 4 is there before any click."""
+    if query:
+        return (gr.skip(),) * 6
+    query, shown = pick_gallery(0)
+    return (query, shown, *search(source, query, k, request, progress))
+
+
 def explain(source: str, query: dict | None, cls: str | None, method: str, request: gr.Request):
     """The query with a Captum attribution of the chosen class (default: the top prediction) over it."""
     lang = language(request)
@@ -571,15 +600,15 @@ def build() -> None:
                 live_filters = gr.Plot(show_label=False)
                 live_curves = gr.Plot(show_label=False, elem_id="alexnet-table1")
             watch_seen = gr.State(None)
-            gr.Timer(WATCH_EVERY_S).tick(watch_tick, [watch_run, watch_seen],
+            gr.Timer(WATCH_EVERY_S).tick(watch_tick, [watch_run, model, watch_seen],
                                          [status, live_filters, live_curves, watch_seen], show_progress="hidden")
 
-        with gr.Tab(t("alexnet.filters")):
+        with gr.Tab(t("alexnet.filters")) as filters_tab:
             gr.Markdown(t("alexnet.filters_note"))
             filters_button = gr.Button(t("alexnet.show_filters"), variant="primary")
             filters_plot = gr.Plot(show_label=False)
 
-        with gr.Tab(t("alexnet.neighbours"), elem_id="alexnet-fig4"):
+        with gr.Tab(t("alexnet.neighbours"), elem_id="alexnet-fig4") as neighbours_tab:
             gallery_size = len(views.load_gallery().images)
             gr.Markdown(views.load_gallery().name)
             query = gr.State(None)
@@ -622,11 +651,13 @@ def build() -> None:
     stop_button.click(stop_run, watch_run, None)
     watch_run.change(lambda: None, None, watch_seen)
     refresh.click(refresh_lists, None, [watch_run, model, no_model])
-    filters_button.click(show_filters, model, filters_plot)
+    gr.on([filters_button.click, filters_tab.select], show_filters, model, filters_plot)
     index.release(pick_gallery, index, [query, query_image])
     random_button.click(pick_random, None, [index, query, query_image])
     upload.upload(pick_upload, upload, [query, query_image])
     search_button.click(search, [model, query, k], [top5, by_features, by_pixels, cls])
+    neighbours_tab.select(first_search, [model, query, k],
+                          [query, query_image, top5, by_features, by_pixels, cls])
     explain_button.click(explain, [model, query, cls, method], attribution)
     experiment.change(choose_experiment, experiment, [group, group_seen])
     group.change(lambda: None, None, group_seen)

@@ -20,7 +20,7 @@ from torch import nn
 
 from explorer.devices import device, on_device
 from explorer.gpu import gpu
-from explorer.reference_runs import bundled_label, bundled_models
+from explorer.reference_runs import Curves, bundled_label, bundled_models, read_curves
 from models.alexnet import imagenet_alexnet
 from train.checkpoint import load_weights
 from train.data import CIFAR10_CLASSES, CIFAR10_MEAN, CIFAR10_STD, cifar10_cached, load_cifar10, load_sample
@@ -221,6 +221,16 @@ def load_view_model(source: str, store: RunStore) -> ViewModel:
         return _checkpoint_view_model(json.dumps(config, sort_keys=True), str(path), path.stat().st_mtime_ns)
     except OSError as exc:
         raise ModelUnavailable(f"cannot read {path.name}: {exc}") from exc
+
+
+def model_curves(source: str, store: RunStore) -> Curves:
+    """The training curves behind a model_sources() value: a run's metrics or a bundled model's metrics.csv."""
+    kind, _, name = source.partition(":")
+    if kind == "run":
+        return store.metrics(name)
+    weights = bundled_models("alexnet").get(name, (None, None))[1] if kind == "bundled" else None
+    metrics = weights.parent / "metrics.csv" if weights else None
+    return read_curves(metrics) if metrics and metrics.exists() else {}
 
 
 @functools.lru_cache(maxsize=4)

@@ -383,6 +383,11 @@ def shortcut_table(depth: int, request: gr.Request) -> dict:
     return {"data": rows, "headers": [text(k, lang) for k in ("resnet.option", "resnet.params", "resnet.extra")]}
 
 
+def first_responses(keys: list[str], request: gr.Request, progress=gr.Progress()):
+    """Opening Fig. 7 measures the checkpoints already chosen (the bundled pair by default) without a click."""
+    return show_responses(keys, request, progress) if keys else gr.skip()
+
+
 def show_responses(keys: list[str], request: gr.Request, progress=gr.Progress()):
     lang = language(request)
     if not keys:
@@ -478,7 +483,7 @@ def build() -> None:
             gr.on(None, shortcut_table, [depth], [params])
             experiment_panel("shortcuts", depth, shortcut_variants_at)
 
-        with gr.Tab(t("resnet.responses"), elem_id="resnet-fig7"):
+        with gr.Tab(t("resnet.responses"), elem_id="resnet-fig7") as responses_tab:
             gr.Markdown(t("resnet.responses_help"))
             with gr.Row():
                 checkpoints = gr.Dropdown([], multiselect=True, label=t("resnet.checkpoints"), scale=4)
@@ -488,6 +493,7 @@ def build() -> None:
             gr.on([refresh.click], refresh_checkpoints, None, [checkpoints])
             gr.on(None, refresh_checkpoints, None, [checkpoints])
             show.click(show_responses, [checkpoints], [responses])
+            responses_tab.select(first_responses, [checkpoints], [responses])
 
         with gr.Tab(t("resnet.gradients")):
             gr.Markdown(t("resnet.gradients_help"))

@@ -317,6 +317,14 @@ def run_settings(key: str, translator: Translator) -> dict[str, Any]:
     return {**TranslationConfig().to_dict(), **translator.info.get("train", {})}
 
 
+def translate_once(key, raw, beam, state, request: gr.Request, progress=gr.Progress()):
+    """The first visit translates the sentence in the box, so the attention views open filled; later visits keep
+    whatever the user translated."""
+    if state or not key or not (isinstance(raw, str) and raw.strip()):
+        return (gr.skip(),) * (7 + len(KINDS))
+    return translate(key, raw, beam, request, progress)
+
+
 def model_info(key, request: gr.Request):
     lang = language(request)
     if not key:
@@ -439,12 +447,15 @@ def build() -> None:
     timer = gr.Timer(5.0)
 
     # -- wiring --
-    translated = gr.on([go_btn.click, source.submit], translate, [model, source, beam],
-                       [output, state, step, layer, head, hv_layer, hv_focus, *off])
+    translated_outputs = [output, state, step, layer, head, hv_layer, hv_focus, *off]
+    head_view_inputs = [state, hv_kind, hv_layer, hv_focus]
+    translations = [gr.on([go_btn.click, source.submit], translate, [model, source, beam], translated_outputs)]
+    if isinstance(lab := Context.block, gr.Tab):  # in the app, this lab's tab: opening it translates the example
+        translations.append(lab.select(translate_once, [model, source, beam, state], translated_outputs))
+    for translated in translations:
+        translated.then(show_grid, [state, grid_kind], grid_plot).then(show_head_view, head_view_inputs, hv_plot)
     gr.on([state.change, step.change, layer.change, head.change], show_step, [state, step, layer, head],
           [step_plot, map_plot, partial], show_progress="hidden")
-    head_view_inputs = [state, hv_kind, hv_layer, hv_focus]
-    translated.then(show_grid, [state, grid_kind], grid_plot).then(show_head_view, head_view_inputs, hv_plot)
     grid_kind.change(show_grid, [state, grid_kind], grid_plot)
     gr.on([hv_kind.change, hv_layer.change, hv_focus.change], show_head_view, head_view_inputs, hv_plot,
           show_progress="hidden")

@@ -191,3 +191,23 @@ def test_tab_builds(home):
 
     with gr.Blocks():
         alexnet_tab.build()
+
+
+def test_the_lab_opens_on_the_chosen_model_as_trained(home):
+    """Issue 6: before any click, Fig. 3's live view shows trained kernels and curves, and Fig. 4 a search."""
+    import gradio as gr
+
+    status, filters, curves, seen = alexnet_tab.watch_tick(None, "bundled:alexnet-cifar", None, None)
+    assert "after training" in status and filters.data[0].type == "image"
+    assert max(curves.data[0].x) > 20_000                      # the bundled run's curves, from its metrics.csv
+    assert alexnet_tab.watch_tick(None, "bundled:alexnet-cifar", seen, None)[1:] == (gr.skip(), gr.skip(), seen)
+    assert alexnet_tab.watch_tick(None, "torchvision", None, None)[3] is None  # never a download from a timer
+
+    def quiet(*args, **kwargs):
+        return None
+
+    query, shown, top5, by_features, by_pixels, cls = alexnet_tab.first_search("bundled:alexnet-cifar", None, 4,
+                                                                               None, progress=quiet)
+    assert query["index"] == 0 and len(top5) == 5 and cls.value == next(iter(top5))
+    assert len(by_features) == len(by_pixels) == 4
+    assert alexnet_tab.first_search("bundled:alexnet-cifar", query, 4, None, progress=quiet) == (gr.skip(),) * 6

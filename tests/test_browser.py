@@ -160,14 +160,44 @@ def test_switching_language_translates_labels_and_server_messages(page):
     page.get_by_role("tab", name=text("tab.runs", "en")).wait_for(timeout=10_000)
 
 
-def test_translating_a_sentence_shows_its_attention_heatmap(page):
+def test_opening_the_transformer_lab_translates_and_shows_attention(page):
     if not list((ROOT / "assets" / "models").glob("transformer-*")):
         pytest.skip("no bundled Transformer in assets/models/transformer-*")
-    page.get_by_role("tab", name=text("tab.transformer", "en")).click()
-    page.get_by_role("button", name=text("transformer.translate", "en"), exact=True).click()
+    output = "#transformer-output textarea"
+    page.get_by_role("tab", name=text("tab.transformer", "en")).click()  # no click on Translate: the example is done
+    page.wait_for_function(f"() => (document.querySelector('{output}')?.value || '').trim().length > 0",
+                           timeout=60_000)
     page.wait_for_function("""() => [...document.querySelectorAll('#tab-transformer .js-plotly-plot')]
         .some(p => p.data && p.data.some(t => t.type === 'heatmap' && t.z))""", timeout=60_000)
     page.screenshot(path=SHOTS / "transformer-attention.png", full_page=True)
+    first = page.locator(output).input_value()
+    page.get_by_label(text("transformer.source", "en")).fill("Two dogs are running on the beach.")
+    page.get_by_role("button", name=text("transformer.translate", "en"), exact=True).click()
+    page.wait_for_function(f"() => document.querySelector('{output}').value !== {json.dumps(first)}", timeout=60_000)
+    translated = page.locator(output).input_value()
+    page.get_by_role("tab", name=TABS[0]).click()   # leaving and coming back keeps the user's translation
+    page.get_by_role("tab", name=text("tab.transformer", "en")).click()
+    page.wait_for_timeout(1_500)
+    assert page.locator(output).input_value() == translated
+
+
+def test_the_image_labs_open_on_trained_results(page):
+    """Offline, before any click on Train, Show or Find: trained kernels and curves, Fig. 4's neighbours, Fig. 7."""
+    filters_and_curves = """() => {
+        const plots = [...document.querySelectorAll('#alexnet-fig3 .js-plotly-plot')];
+        return plots.some(p => p.data && p.data.some(t => t.type === 'image'))
+            && plots.some(p => p.data && p.data.some(t => t.type === 'scatter' && t.x && t.x.length > 100));
+    }"""
+    page.wait_for_function(filters_and_curves, timeout=30_000)  # the AlexNet lab is the first tab
+    page.get_by_role("tab", name=text("alexnet.neighbours", "en")).click()
+    page.locator("#alexnet-fig4 .grid-wrap img").first.wait_for(timeout=60_000)  # Fig. 4's nearest neighbours
+    assert page.locator("#alexnet-table2").get_by_text("%").count() >= 5          # top-5 predictions
+    page.get_by_role("tab", name=text("tab.resnet", "en")).click()
+    page.get_by_role("tab", name=text("resnet.responses", "en")).click()
+    page.wait_for_function("""() => {
+        const plot = document.querySelector('#resnet-fig7 .js-plotly-plot');
+        return plot && plot.data && plot.data.length >= 2;   // the bundled residual and plain ResNet-20
+    }""", timeout=60_000)
 
 
 def test_a_reading_jump_opens_the_sub_tab_of_its_figure(page):

@@ -90,6 +90,8 @@ def test_a_probe_times_its_steps_after_the_barrier(home, tmp_path: Path):
 
 def test_fig7_offers_bundled_resnets_and_measures_them(home, tmp_path: Path, monkeypatch):
     """A bundled model (as train.export writes it) is a Fig. 7 choice beside run checkpoints, and is measured."""
+    import gradio as gr
+
     from explorer import resnet_tab
     from train.export import export_run
 
@@ -106,8 +108,9 @@ def test_fig7_offers_bundled_resnets_and_measures_them(home, tmp_path: Path, mon
     assert resnet_tab.refresh_checkpoints()["value"] == keys
     name, config, path = resnet_tab.find_weights("bundled:resnet8-test")
     assert (name, config["depth"], path.suffix) == ("resnet8-test", 8, ".safetensors")
-    figure = resnet_tab.show_responses(keys, None)
+    figure = resnet_tab.first_responses(keys, None)   # opening Fig. 7 measures the chosen ones without a click
     assert {trace.name for trace in figure.data} == {"ResNet-8 · step 2", "resnet8-test"}
+    assert resnet_tab.first_responses([], None) == gr.skip()  # none chosen: quiet, no error on opening the tab
 
 
 def test_paper_schedules_continue_where_the_last_budget_ended(home):

@@ -62,6 +62,11 @@ def test_translate_keeps_every_map_and_handles_bad_input(lab):
     with pytest.warns(UserWarning, match="vocabulary"):
         odd = lab.translate("bundle:transformer-test", "<script>alert(1)</script> 🐶 Собака", 1, None, no_progress)
     assert all("<script" not in tok for tok in odd[1]["src"])
+    # opening the lab translates the sentence in the box once; later visits keep what is there
+    assert lab.translate_once("bundle:transformer-test", "A dog runs on the beach.", 1, None, None,
+                              no_progress)[0] == out[0]
+    assert lab.translate_once("bundle:transformer-test", "Cats.", 1, state, None, no_progress) == (gr.skip(),) * 10
+    assert lab.translate_once("bundle:transformer-test", "  ", 1, None, None, no_progress) == (gr.skip(),) * 10
     # every view draws from the state without a model pass
     mean_only = lab.show_step(state, 1, 1, -1, None)[0]      # the mean chosen: drawn once, not twice
     assert [bar.name for bar in mean_only.data] == ["mean of heads"]
