@@ -325,7 +325,8 @@ def experiment_panel(experiment: str, setting: gr.components.Component,
         lines = [text("resnet.run_line", lang, label=r.title, step=steps[r.id], total=r.total_steps, status=r.status)
                  + (f" · {r.message}" if r.status == "failed" else "") for r in runs]
         message = "\n\n".join(lines) or text("resnet.no_runs", lang, experiment=experiment)
-        figure = make_error_figure([(r.title, store().metrics(r.id)) for r in runs], reference, lang)
+        figure = make_error_figure([(r.title, store().metrics(r.id)) for r in runs], reference, lang) \
+            if runs or reference else None  # nothing to draw: the empty plot, not axes around nothing
         return gr.update(choices=groups, value=group_id), message, figure, new_key
 
     def start(preset_name: str, data_name: str, value, request: gr.Request):
