@@ -339,9 +339,16 @@ def model_info(key, request: gr.Request):
 
 
 def curves(key: str, lang: str):
-    if not key or not key.startswith("run:"):
+    """The chosen model's training curves: a run's, or the metrics.csv a bundled model ships with."""
+    kind, _, name = (key or "").partition(":")
+    bundled = MODELS_DIR / Path(name).name / "metrics.csv"
+    if kind == "run":
+        metrics = store().metrics(name)
+    elif kind == "bundle" and name and bundled.exists():
+        metrics = reference_runs.read_curves(bundled)
+    else:
         return None
-    return curves_figure([("", store().metrics(key[4:]))], ["loss", "val_loss", "bleu"],
+    return curves_figure([("", metrics)], ["loss", "val_loss", "bleu"],
                          title=text("transformer.curves_title", lang), x_title=text("common.iteration", lang),
                          dashes={"val_loss": "dash", "bleu": "dot"})
 

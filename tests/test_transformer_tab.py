@@ -46,6 +46,18 @@ def test_models_are_listed_and_missing_ones_say_so(lab, monkeypatch, tmp_path):
     assert lab.model_choices() == []
 
 
+def test_train_your_own_shows_the_bundled_models_curves(lab, models_dir):
+    assert lab.curves("bundle:transformer-test", "en") is None          # a bundle without metrics.csv: nothing
+    (models_dir / "transformer-test" / "metrics.csv").write_text("step,bleu,loss,val_loss\n50,,8.7,\n100,4.5,7.5,7.9\n")
+    try:
+        figure = lab.curves("bundle:transformer-test", "en")
+    finally:
+        (models_dir / "transformer-test" / "metrics.csv").unlink()
+    assert {trace.name.strip(): list(trace.x) for trace in figure.data} == {"loss": [50, 100], "val_loss": [100],
+                                                                          "bleu": [100]}
+    assert lab.curves("bundle:../../etc", "en") is None and lab.curves(None, "en") is None
+
+
 def test_translate_keeps_every_map_and_handles_bad_input(lab):
     out = lab.translate("bundle:transformer-test", "A dog runs on the beach.", 1, None, no_progress)
     state = out[1]
