@@ -622,8 +622,8 @@ def build() -> None:
                 with gr.Column(scale=1):
                     query_image = gr.Image(label=t("alexnet.query"), interactive=False, height=240)
                     top5 = gr.Label(num_top_classes=5, label=t("alexnet.top5"), elem_id="alexnet-table2")
-            by_features = gr.Gallery(label=t("alexnet.by_features"), columns=8, height="auto")
-            by_pixels = gr.Gallery(label=t("alexnet.by_pixels"), columns=8, height="auto")
+            by_features = gr.Gallery(label=t("alexnet.by_features"), columns=8, height="auto", elem_classes="fit-gallery")
+            by_pixels = gr.Gallery(label=t("alexnet.by_pixels"), columns=8, height="auto", elem_classes="fit-gallery")
             with gr.Row():
                 cls = gr.Dropdown([], label=t("alexnet.class"), allow_custom_value=False)
                 method = gr.Radio(list(views.ATTRIBUTIONS), value=views.ATTRIBUTIONS[0], label=t("alexnet.method"))
