@@ -120,7 +120,8 @@ def _number(name: str, value: Any, kind: type) -> int | float:
     return number
 
 
-def overlay_figure(run_ids: list[str], metric_names: list[str], lang: str = "en") -> go.Figure:
+def overlay_figure(run_ids: list[str], metric_names: list[str], lang: str = "en") -> go.Figure | None:
+    """The chosen runs' curves on one plot; None (the empty plot) when none is chosen."""
     series = []
     for run_id in run_ids:
         try:
@@ -128,6 +129,8 @@ def overlay_figure(run_ids: list[str], metric_names: list[str], lang: str = "en"
         except KeyError:
             continue
         series.append((run.title, store().metrics(run_id)))
+    if not series:
+        return None
     percent = all(name.endswith("error") for name in metric_names)
     return curves_figure(series, metric_names, title=text("plot.runs", lang), x_title=text("common.iteration", lang),
                          y_title=text("common.error_pct", lang) if percent else "", percent=percent,

@@ -47,3 +47,16 @@ def test_bad_launch_options_get_a_clear_error(server):
         client.predict("resnet", "", "sample", 6, 16, 0.05, "", '{"depth": 7}', api_name="/launch")
     with pytest.raises(Exception, match="not in the list of choices|data must be"):
         client.predict("resnet", "", "/etc", 6, 16, 0.05, "", "", api_name="/launch")
+
+
+def test_the_runs_plot_is_empty_until_a_run_is_chosen(home):
+    from explorer import runs_tab, services
+
+    services.store.cache_clear()
+    assert runs_tab.overlay_figure([], ["train_error"]) is None
+    assert runs_tab.overlay_figure(["20260101-000000-abcdef"], ["train_error"]) is None  # unknown ids are left out
+    store = services.store()
+    run_id = store.create_run("resnet", {"steps": 4}, label="mine")
+    store.log_metrics(run_id, 2, {"train_error": 0.5})
+    figure = runs_tab.overlay_figure([run_id], ["train_error"])
+    assert [(list(trace.x), list(trace.y)) for trace in figure.data] == [([2], [50.0])]
