@@ -19,7 +19,7 @@ from plotly.subplots import make_subplots
 from explorer import alexnet_views as views
 from explorer import deployment, reference_runs
 from explorer.i18n import language, t, text
-from explorer.plots import PALETTE, base_layout, curves_figure
+from explorer.plots import PALETTE, base_layout, curves_figure, error_tags
 from explorer.services import launcher, store
 from models.alexnet import WeightsUnavailable
 from train.checkpoint import CheckpointError
@@ -306,7 +306,7 @@ def make_filter_figure(weights: np.ndarray, towers: int, title: str, lang: str =
 
 def make_run_figure(title: str, metrics: dict, lang: str = "en") -> go.Figure:
     return curves_figure([(title, metrics)], ["train_error", "test_error"], percent=True,
-                         dashes={"train_error": "dash"}, title=text("alexnet.fig_curves", lang),
+                         dashes={"train_error": "dash"}, tags=error_tags(lang), title=text("alexnet.fig_curves", lang),
                          x_title=text("common.iteration", lang), y_title=text("common.error_pct", lang))
 
 
@@ -352,7 +352,8 @@ def make_group_figure(experiment: str, runs: list[tuple[str, dict, dict]], lang:
         return make_fig1_figure(runs, lang)
     exp = EXPERIMENTS[experiment]
     return curves_figure([(label, metrics) for label, _, metrics in runs], ["train_error", "test_error"],
-                         percent=True, dashes={"train_error": "dash"}, title=f"{exp.figure}: {exp.summary}",
+                         percent=True, dashes={"train_error": "dash"}, tags=error_tags(lang),
+                         title=f"{exp.figure}: {exp.summary}",
                          x_title=text("common.iteration", lang), y_title=text("common.error_pct", lang))
 
 

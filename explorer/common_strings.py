@@ -17,4 +17,6 @@ STRINGS = {
                       "本实验室正在建设中，图表将在下一个版本中提供。"),
     "common.iteration": ("iteration", "迭代次数"),
     "common.error_pct": ("error", "错误率"),
+    "common.train_error": ("train", "训练"),
+    "common.test_error": ("test", "测试"),
 }

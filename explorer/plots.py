@@ -9,6 +9,8 @@ from collections.abc import Sequence
 
 import plotly.graph_objects as go
 
+from explorer.i18n import text
+
 PALETTE = ("#1f77b4", "#d62728", "#2ca02c", "#9467bd", "#ff7f0e", "#17becf", "#8c564b", "#e377c2")
 FONT = dict(family="Inter, Noto Sans SC, sans-serif", size=14)
 
@@ -24,14 +26,20 @@ def base_layout(fig: go.Figure, title: str, x_title: str, y_title: str, *, heigh
     return fig
 
 
+def error_tags(lang: str) -> dict[str, str]:
+    """How training and test error are named beside a run's label in legends."""
+    return {"train_error": text("common.train_error", lang), "test_error": text("common.test_error", lang)}
+
+
 def curves_figure(series: Sequence[tuple[str, dict[str, tuple[list[int], list[float]]]]], names: Sequence[str],
                   *, title: str = "", x_title: str = "iteration", y_title: str = "", percent: bool = False,
-                  dashes: dict[str, str] | None = None) -> go.Figure:
+                  dashes: dict[str, str] | None = None, tags: dict[str, str] | None = None) -> go.Figure:
     """One line per (run, metric): runs by colour, metrics by dash (e.g. train dashed, test solid as in Fig. 6).
 
-    series: (run label, {metric name: (steps, values)}) for each run, as RunStore.metrics returns.
+    series: (run label, {metric name: (steps, values)}) for each run, as RunStore.metrics returns; tags: how a
+    metric is named in the legend (default: its own name).
     """
-    dashes = dashes or {}
+    dashes, tags = dashes or {}, tags or {}
     fig = go.Figure()
     for i, (label, metrics) in enumerate(series):
         for name in names:
@@ -40,6 +48,6 @@ def curves_figure(series: Sequence[tuple[str, dict[str, tuple[list[int], list[fl
             steps, values = metrics[name]
             ys = [100 * v for v in values] if percent else values
             fig.add_trace(go.Scatter(x=steps, y=ys, mode="lines+markers" if len(steps) < 30 else "lines",
-                                     name=f"{label} {name}",
+                                     name=f"{label} {tags.get(name, name)}",
                                      line=dict(color=PALETTE[i % len(PALETTE)], dash=dashes.get(name, "solid"))))
     return base_layout(fig, title, x_title, y_title + (" (%)" if percent else ""))

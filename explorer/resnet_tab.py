@@ -17,7 +17,7 @@ from plotly.subplots import make_subplots
 from explorer import deployment, reference_runs
 from explorer import resnet_views as views
 from explorer.i18n import language, t, text
-from explorer.plots import FONT, PALETTE, base_layout
+from explorer.plots import FONT, PALETTE, base_layout, error_tags
 from explorer.services import launcher, store
 from models.resnet import CIFAR_DEPTHS, SHORTCUTS
 from train.checkpoint import CheckpointError
@@ -88,8 +88,6 @@ STRINGS = {
                         "正在停止 {count} 次训练；每次训练都会保存检查点，可在“训练记录”页继续。"),
     "resnet.nothing_to_stop": ("None of these runs is queued or running.", "这些训练都没有在排队或运行。"),
     "resnet.curves_title": ("Training error (dashed) and test error (solid)", "训练误差（虚线）与测试误差（实线）"),
-    "resnet.train_error": ("train", "训练"),
-    "resnet.test_error": ("test", "测试"),
     "resnet.reference": ("reference", "参考"),
     "resnet.shortcuts": ("Shortcuts A / B / C", "捷径连接 A / B / C"),
     "resnet.shortcuts_help": (
@@ -184,7 +182,7 @@ def make_error_figure(live: Sequence[tuple[str, reference_runs.Curves]], referen
     """Fig. 6: per run label one colour; training error dashed, test error solid; reference runs faint under live ones."""
     labels = list(dict.fromkeys([*(label for label, _ in live), *reference]))
     fig = go.Figure()
-    tag = {"train_error": text("resnet.train_error", lang), "test_error": text("resnet.test_error", lang)}
+    tag = error_tags(lang)
     dash = {"train_error": "dash", "test_error": "solid"}
     for is_reference, series in ((True, list(reference.items())), (False, list(live))):
         faint = is_reference and bool(live)

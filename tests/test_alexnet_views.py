@@ -200,6 +200,7 @@ def test_the_lab_opens_on_the_chosen_model_as_trained(home):
     status, filters, curves, seen = alexnet_tab.watch_tick(None, "bundled:alexnet-cifar", None, None)
     assert "after training" in status and filters.data[0].type == "image"
     assert max(curves.data[0].x) > 20_000                      # the bundled run's curves, from its metrics.csv
+    assert [trace.name.split()[-1] for trace in curves.data] == ["train", "test"]   # named for people, not columns
     assert alexnet_tab.watch_tick(None, "bundled:alexnet-cifar", seen, None)[1:] == (gr.skip(), gr.skip(), seen)
     assert alexnet_tab.watch_tick(None, "torchvision", None, None)[3] is None  # never a download from a timer
 
