@@ -39,8 +39,9 @@ STRINGS = {
         "因此恒等映射很容易得到。在这里训练两种网络，亲眼看看这一现象。")),
     "resnet.fig6": ("Plain vs residual (Fig. 6)", "普通网络与残差网络（图 6）"),
     "resnet.fig6_help": (
-        ("Plain and residual CIFAR-10 networks of sec. 4.2 (6n+2 layers) train one after another. Dashed lines are "
-        "training error, solid lines test error, as in Fig. 6. The plot opens with our reference runs (all 50,000 "
+        ("Plain and residual CIFAR-10 networks of sec. 4.2 (6n+2 layers) train one after another. As in Fig. 6, "
+        "plain networks are on the left and ResNets on the right, dashed lines are training error and solid lines "
+        "test error; each depth keeps its colour in both panels. The plot opens with our reference runs (all 50,000 "
         "images, the paper's recipe and 64k-iteration schedule, each drawn as far as it has trained so far), drawn "
         "faintly under your own runs. "
         "The **lecture** preset is scaled down for a laptop CPU: 4,000 training images, batch 64, "
@@ -49,7 +50,7 @@ STRINGS = {
         "4-pixel padding, random crops and flips: minutes on a data-centre GPU (ResNet-20: 4.3 min on an H100), "
         "hours on a laptop."),
         ("按第 4.2 节的结构（6n+2 层）依次训练 CIFAR-10 上的普通网络和残差网络。"
-        "与图 6 一样，虚线是训练误差，实线是测试误差；"
+        "与图 6 一样，普通网络在左、残差网络在右，虚线是训练误差，实线是测试误差；同一深度在两幅图中颜色相同。"
         "打开时显示我们的参考运行（全部 50,000 张图像、论文的设置和 64k 次迭代的进度表，每条曲线画到它目前训练到的位置），"
         "你自己的训练开始后它们以浅色显示在下面。**课堂**预设为笔记本 CPU 缩小了规模：4,000 张训练图像、批大小 64、"
         "300 次迭代（学习率 0.1，第 240 次迭代时除以 10）。"
@@ -169,6 +170,8 @@ STRINGS = {
     "resnet.measured": ("measured multiply-adds (1e9)", "实测乘加（1e9）"),
     "resnet.paper": ("paper's FLOPs (1e9)", "论文 FLOPs（1e9）"),
     "resnet.difference": ("difference", "差异"),
+    "resnet.panel_plain": ("plain networks", "普通网络"),
+    "resnet.panel_residual": ("residual networks (ResNets)", "残差网络（ResNet）"),
 }
 
 REFRESH_S = 2.0  # how often the timers look at the run store
@@ -177,27 +180,45 @@ PLANES = (64, 128, 256, 512)  # stage widths of Table 1
 
 # -- figures ------------------------------------------------------------------------------------------------
 
-def make_error_figure(live: Sequence[tuple[str, reference_runs.Curves]], reference: dict[str, reference_runs.Curves],
-                      lang: str = "en") -> go.Figure:
-    """Fig. 6: per run label one colour; training error dashed, test error solid; reference runs faint under live ones."""
-    labels = list(dict.fromkeys([*(label for label, _ in live), *reference]))
-    fig = go.Figure()
+Series = tuple[str, dict, reference_runs.Curves]  # (label, run config, metrics), as reference_runs.load gives them
+
+
+def make_error_figure(live: Sequence[Series], reference: Sequence[Series], lang: str = "en") -> go.Figure:
+    """Fig. 6: plain networks left and ResNets right on one error axis (one panel where only one kind is shown).
+
+    A colour per architecture (depth and shortcut), so plain-56 above plain-20 on the left and ResNet-56 below
+    ResNet-20 on the right read at a glance; training error dashed, test error solid; reference runs faint under
+    live ones. The y-axis stops above the last errors (the paper shows 0-20%); autoscale shows the first iterations.
+    """
+    everything = [*reference, *live]
+    arch = sorted({(cfg.get("depth", 0), cfg.get("shortcut", "A")) for _, cfg, _ in everything})
+    kinds = [plain for plain in (True, False) if any(bool(cfg.get("plain")) == plain for _, cfg, _ in everything)]
+    kinds = kinds or [False]
+    fig = make_subplots(1, len(kinds), shared_yaxes=True, horizontal_spacing=0.03,
+                        subplot_titles=[text("resnet.panel_plain" if plain else "resnet.panel_residual", lang)
+                                        for plain in kinds])
     tag = error_tags(lang)
     dash = {"train_error": "dash", "test_error": "solid"}
-    for is_reference, series in ((True, list(reference.items())), (False, list(live))):
+    last = []  # each curve's last error (%)
+    for is_reference, series in ((True, reference), (False, live)):
         faint = is_reference and bool(live)
-        for label, curves in series:
-            color = PALETTE[labels.index(label) % len(PALETTE)]
+        for label, cfg, curves in series:
+            color = PALETTE[arch.index((cfg.get("depth", 0), cfg.get("shortcut", "A"))) % len(PALETTE)]
             for name in ("train_error", "test_error"):
-                if name not in curves:
+                if name not in curves or not curves[name][0]:
                     continue
                 steps, values = curves[name]
+                last.append(100 * values[-1])
                 suffix = f" ({text('resnet.reference', lang)})" if is_reference else ""
                 fig.add_trace(go.Scatter(x=steps, y=[100 * v for v in values], mode="lines",
                                          name=f"{label} {tag[name]}{suffix}", opacity=0.35 if faint else 1.0,
-                                         line={"color": color, "dash": dash[name], "width": 1.2 if faint else 2.2}))
-    return base_layout(fig, text("resnet.curves_title", lang), text("common.iteration", lang),
-                       text("common.error_pct", lang) + " (%)", height=520, legend_below=True)
+                                         line={"color": color, "dash": dash[name], "width": 1.2 if faint else 2.2}),
+                              row=1, col=kinds.index(bool(cfg.get("plain"))) + 1)
+    base_layout(fig, text("resnet.curves_title", lang), "", text("common.error_pct", lang) + " (%)", height=540,
+                legend_below=True)
+    fig.update_xaxes(title_text=text("common.iteration", lang))
+    fig.update_yaxes(range=[0, max(20, min(100, 10 * int(np.ceil(1.5 * max(last, default=0) / 10))))])
+    return fig
 
 
 def make_layer_figure(profiles: dict[str, np.ndarray], title: str, y_title: str, lang: str = "en", *,
@@ -306,7 +327,7 @@ def experiment_panel(experiment: str, setting: gr.components.Component,
         stop = gr.Button(t("resnet.stop"), variant="stop")
     group = gr.Dropdown([], label=t("resnet.group"), interactive=True)
     status = gr.Markdown()
-    reference = {label: metrics for label, _, metrics in reference_runs.load("resnet", experiment)}
+    reference = reference_runs.load("resnet", experiment)
     plot = gr.Plot(make_error_figure([], reference) if reference else None)  # the timer redraws it in the page's language
     seen = gr.State("")
 
@@ -323,7 +344,7 @@ def experiment_panel(experiment: str, setting: gr.components.Component,
         lines = [text("resnet.run_line", lang, label=r.title, step=steps[r.id], total=r.total_steps, status=r.status)
                  + (f" · {r.message}" if r.status == "failed" else "") for r in runs]
         message = "\n\n".join(lines) or text("resnet.no_runs", lang, experiment=experiment)
-        figure = make_error_figure([(r.title, store().metrics(r.id)) for r in runs], reference, lang) \
+        figure = make_error_figure([(r.title, r.config, store().metrics(r.id)) for r in runs], reference, lang) \
             if runs or reference else None  # nothing to draw: the empty plot, not axes around nothing
         return gr.update(choices=groups, value=group_id), message, figure, new_key
 
