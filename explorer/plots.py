@@ -50,4 +50,4 @@ def curves_figure(series: Sequence[tuple[str, dict[str, tuple[list[int], list[fl
             fig.add_trace(go.Scatter(x=steps, y=ys, mode="lines+markers" if len(steps) < 30 else "lines",
                                      name=f"{label} {tags.get(name, name)}",
                                      line=dict(color=PALETTE[i % len(PALETTE)], dash=dashes.get(name, "solid"))))
-    return base_layout(fig, title, x_title, y_title + (" (%)" if percent else ""))
+    return base_layout(fig, title, x_title, y_title + (" (%)" if percent else ""), legend_below=True)  # many runs
