@@ -20,13 +20,14 @@ def test_a_schedule_shrinks_with_its_milestones_and_never_grows():
 
 def test_reference_labels_are_the_labs_experiment_labels():
     """The labs look reference curves up by the labels their own experiments give runs."""
-    for curves, experiment in (("resnet/plain-vs-residual", "plain-vs-residual"), ("alexnet/relu-vs-tanh", "relu-vs-tanh")):
+    for curves, experiment in (("resnet/plain-vs-residual", "plain-vs-residual"), ("alexnet/relu-vs-tanh", "relu-vs-tanh"),
+                               ("alexnet/alexnet-towers", "alexnet-towers")):
         expected = {name for name, _ in experiment_configs(experiment)}
         assert {label(r) for r in plan("cifar10") if r.curves == curves} == expected
 
 
 def test_bundled_reference_runs_load_with_their_configs():
-    for lab, experiment in (("resnet", "plain-vs-residual"), ("alexnet", "relu-vs-tanh")):
+    for lab, experiment in (("resnet", "plain-vs-residual"), ("alexnet", "relu-vs-tanh"), ("alexnet", "alexnet-towers")):
         runs = reference_runs.load(lab, experiment)
         assert {name for name, _, _ in runs} == {name for name, _ in experiment_configs(experiment)}
         for _, config, metrics in runs:
@@ -45,6 +46,7 @@ def test_fig1_reference_is_offered_first_and_drawn_in_epochs(home):
     assert {trace.name for trace in lines} == {"ReLU", "tanh"}
     assert 40 < max(lines[0].x) < 42  # 16,000 steps of 128 over 50,000 images: 41 epochs
     assert alexnet_tab.group_choices("alexnet-lrn") == []  # no reference runs bundled for it
+    assert alexnet_tab.group_choices("alexnet-towers")[0][1] == alexnet_tab.REFERENCE  # the bundled AlexNet pair
 
 
 def test_reading_curves_skips_empty_cells(tmp_path: Path):

@@ -33,7 +33,7 @@ from pathlib import Path
 from typing import Any
 
 from train.config import COMPILE_MODES
-from train.recipes import get_recipe
+from train.recipes import EXPERIMENTS, get_recipe
 from train.recipes.alexnet import FIG1
 from train.recipes.resnet import variant_label
 from train.store import RunStore
@@ -65,9 +65,11 @@ def plan(data: str) -> list[Reference]:
     resnets = [Reference(f"resnet{depth}-cifar{'-plain' if plain else ''}", "resnet",
                          {**cifar, "depth": depth, "plain": plain}, curves="resnet/plain-vs-residual")
                for plain in (True, False) for depth in (20, 56)]
-    alexnets = [Reference("alexnet-cifar", "alexnet", cifar),  # sec. 5's schedule, and one twice as long
-                Reference("alexnet-cifar", "alexnet", {**cifar, "steps": 60_000, "milestones": (30_000, 50_000)}),
-                Reference("alexnet-cifar-two-towers", "alexnet", {**cifar, "towers": 2})]
+    towers = "alexnet/alexnet-towers"  # the bundled pair is also sec. 3.2's one-against-two-towers ablation
+    alexnets = [Reference("alexnet-cifar", "alexnet", cifar, curves=towers),  # sec. 5's schedule, one twice as long
+                Reference("alexnet-cifar", "alexnet", {**cifar, "steps": 60_000, "milestones": (30_000, 50_000)},
+                          curves=towers),
+                Reference("alexnet-cifar-two-towers", "alexnet", {**cifar, "towers": 2}, curves=towers)]
     # Fig. 1 on all 50,000 images, as in the paper (about 40 epochs of batch 128; lr 0.01 for both)
     units = (("ReLU", "relu"), ("tanh", "tanh"))
     fig1_all = {**cifar, **FIG1, "train_size": 0, "batch_size": 128, "log_every": 20}
@@ -92,9 +94,13 @@ def plan(data: str) -> list[Reference]:
 
 
 def label(ref: Reference) -> str:
-    if ref.recipe == "resnet":
-        return variant_label(ref.overrides.get("depth", 20), ref.overrides.get("plain", False))
-    return ref.name
+    """A curve's name: the variant of its experiment whose settings the run has (e.g. "plain-56", "two towers"),
+    so the lab draws it beside the user's runs of that variant; else a ResNet's "ResNet-8" or the reference's name."""
+    config = ref.config().to_dict()
+    own = variant_label(config["depth"], config["plain"]) if ref.recipe == "resnet" else ref.name
+    experiment = EXPERIMENTS.get(ref.curves.partition("/")[2])
+    variants = experiment.variants if experiment else ()
+    return next((name for name, variant in variants if all(config.get(k) == v for k, v in variant.items())), own)
 
 
 def scaled(ref: Reference, factor: float):
