@@ -12,6 +12,8 @@ import functools
 import json
 from pathlib import Path
 
+import numpy as np
+
 from train.data import ASSETS
 
 REFERENCE_DIR = ASSETS / "reference"
@@ -42,6 +44,19 @@ def load(lab: str, experiment: str, root: Path = REFERENCE_DIR) -> list[tuple[st
         config = json.loads(sidecar.read_text()) if sidecar.exists() else {}
         runs.append((path.stem, config, read_curves(path)))
     return runs
+
+
+@functools.cache
+def load_snapshots(lab: str, experiment: str, name: str, root: Path = REFERENCE_DIR) -> dict[str, tuple[list[int],
+                                                                                                       np.ndarray]]:
+    """A reference run's per-layer profiles over training, from <name>.npz beside its curve (as
+    train.reference.write_snapshots writes it): {kind: (steps, array of one row per step)}; {} where none ship."""
+    path = root / lab / experiment / f"{name}.npz"
+    if not path.exists():
+        return {}
+    with np.load(path) as saved:
+        return {kind: (saved[f"{kind}_steps"].tolist(), saved[kind]) for kind in saved.files
+                if not kind.endswith("_steps")}
 
 
 def bundled_models(recipe: str, root: Path | None = None) -> dict[str, tuple[dict, Path]]:

@@ -134,10 +134,12 @@ STRINGS = {
         ("The norm of the loss gradient with respect to each 3x3 layer's weights, input layer first, on a fixed "
         "batch of training images. Sec. 4.1 notes that with batch norm the plain nets' gradients keep healthy "
         "norms: their difficulty is not vanishing gradients. The shortcuts carry the gradient straight back to "
-        "early layers. Above: fresh networks. Below: runs, at any logged iteration."),
+        "early layers. Above: fresh networks. Below: Fig. 6's reference runs on the paper's schedule (and your own "
+        "runs), at any logged iteration: drag the slider through training and compare plain-56 with ResNet-56."),
         ("损失对每个 3x3 层权重的梯度范数（从输入层开始），在一批固定的训练图像上计算。第 4.1 节指出，有了批归一化，"
         "普通网络的梯度范数依然正常：它们的困难并非梯度消失。捷径连接把梯度直接传回浅层。上图：刚初始化的网络；"
-        "下图：训练中的网络，可选任意已记录的迭代。")),
+        "下图：按论文进度表训练的图 6 参考运行（以及你自己的训练），可选任意已记录的迭代："
+        "拖动滑块穿过整个训练过程，比较 plain-56 与 ResNet-56。")),
     "resnet.init_title": ("Gradient norm per layer at initialisation", "初始化时各层的梯度范数"),
     "resnet.train_title": ("Gradient norm per layer at iteration {step:,}", "第 {step:,} 次迭代时各层的梯度范数"),
     "resnet.grad_norm": ("gradient norm", "梯度范数"),
@@ -445,25 +447,57 @@ def init_gradients(depth: int, request: gr.Request):
                              log_y=True)
 
 
-def refresh_gradient_runs():
+REFERENCE_PREFIX = "reference:"  # gradient sources that are Fig. 6's reference runs, by label
+
+
+def reference_gradients() -> dict[str, tuple[list[int], np.ndarray]]:
+    """Fig. 6's reference runs that ship their gradient norms over training: label -> (steps, per-layer norms)."""
+    out = {}
+    for name, _, _ in reference_runs.load("resnet", "plain-vs-residual"):
+        shipped = reference_runs.load_snapshots("resnet", "plain-vs-residual", name)
+        if "grad_norm" in shipped:
+            out[name] = shipped["grad_norm"]
+    return out
+
+
+def refresh_gradient_runs(request: gr.Request):
+    """Runs with gradient norms, then the reference runs; chosen: the first four runs, else the references, at the
+    last iteration all of them reached."""
     runs = [r for r in resnet_runs() if store().snapshot_steps(r.id, "grad_norm")]
-    choices = [(f"{r.title} · {r.id}", r.id) for r in runs]
-    top = max((r.total_steps for r in runs), default=0)
-    return gr.update(choices=choices, value=[r.id for r in runs[:4]]), gr.update(maximum=max(top, 1))
+    references = reference_gradients()
+    suffix = f" ({text('resnet.reference', language(request))})"
+    choices = [(f"{r.title} · {r.id}", r.id) for r in runs] + [(name + suffix, REFERENCE_PREFIX + name)
+                                                              for name in references]
+    lasts = {r.id: store().snapshot_steps(r.id, "grad_norm")[-1] for r in runs[:4]} or \
+        {REFERENCE_PREFIX + name: steps[-1] for name, (steps, _) in references.items()}
+    top = max([r.total_steps for r in runs] + [steps[-1] for steps, _ in references.values()], default=1)
+    return (gr.update(choices=choices, value=list(lasts)),
+            gr.update(maximum=max(top, 1), value=min(lasts.values(), default=0)))
+
+
+def gradient_profile(key: str, step: int) -> tuple[str, np.ndarray] | None:
+    """(legend name, per-layer norms) of a run or reference run at its newest snapshot at or before step."""
+    if key.startswith(REFERENCE_PREFIX):
+        steps, norms = reference_gradients().get(key[len(REFERENCE_PREFIX):], ([], None))
+        if not steps:
+            return None
+        found = views.snapshot_at(steps, step)
+        return f"{key[len(REFERENCE_PREFIX):]} · {found:,}", norms[steps.index(found)]
+    try:
+        steps = store().snapshot_steps(key, "grad_norm")
+    except KeyError:  # not a run id
+        return None
+    if not steps:
+        return None
+    found = store().load_snapshot(key, "grad_norm", views.snapshot_at(steps, step))
+    return f"{store().get(key).title} · {found[0]:,}", found[1]
 
 
 def training_gradients(run_ids: list[str], step: int, request: gr.Request):
     lang = language(request)
     step = int(np.clip(np.nan_to_num(float(step or 0)), 0, 2**62))
-    profiles = {}
-    for run_id in run_ids if isinstance(run_ids, list) else []:
-        try:
-            steps = store().snapshot_steps(run_id, "grad_norm")
-        except KeyError:  # not a run id
-            continue
-        if steps:
-            found = store().load_snapshot(run_id, "grad_norm", views.snapshot_at(steps, step))
-            profiles[f"{store().get(run_id).title} · {found[0]:,}"] = found[1]
+    found = [gradient_profile(str(key), step) for key in (run_ids if isinstance(run_ids, list) else [])]
+    profiles = dict(profile for profile in found if profile)
     if not profiles:
         raise gr.Error(text("resnet.pick_run", lang))
     return make_layer_figure(profiles, text("resnet.train_title", lang, step=step), text("resnet.grad_norm", lang),

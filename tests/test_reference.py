@@ -4,6 +4,8 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import numpy as np
+
 from explorer import alexnet_tab, reference_runs
 from train.recipes import experiment_configs
 from train.reference import Reference, export_all, label, plan, scaled
@@ -49,6 +51,21 @@ def test_fig1_reference_is_offered_first_and_drawn_in_epochs(home):
     assert alexnet_tab.group_choices("alexnet-towers")[0][1] == alexnet_tab.REFERENCE  # the bundled AlexNet pair
 
 
+def test_gradients_open_on_the_reference_runs_at_an_iteration_all_reached(home):
+    """Sec. 4.1 over training, offline: Fig. 6's reference runs ship their per-layer gradient norms."""
+    from explorer import resnet_tab
+
+    runs, slider = resnet_tab.refresh_gradient_runs(None)
+    names = ("ResNet-20", "ResNet-56", "plain-20", "plain-56")
+    assert runs["value"] == [resnet_tab.REFERENCE_PREFIX + name for name in names]  # no runs of one's own yet
+    lasts = [resnet_tab.reference_gradients()[name][0][-1] for name in names]
+    assert slider["value"] == min(lasts) and slider["maximum"] == 64_000
+    figure = resnet_tab.training_gradients(runs["value"], slider["value"], None)
+    assert [(trace.name, len(trace.y)) for trace in figure.data] == [
+        (f"{name} · {slider['value']:,}", 19 if name.endswith("20") else 55) for name in names]
+    assert all(0 < y < 100 for trace in figure.data for y in trace.y)  # trained nets: no vanishing, no exploding
+
+
 def test_reading_curves_skips_empty_cells(tmp_path: Path):
     folder = tmp_path / "resnet" / "exp"
     folder.mkdir(parents=True)
@@ -79,6 +96,9 @@ def test_export_keeps_the_better_candidate_and_writes_curves(home, tmp_path: Pat
     assert json.loads((bundle / "config.json").read_text())["config"]["lr"] == better[0].overrides["lr"]
     [(name, config, metrics)] = reference_runs.load("resnet", "test", root=tmp_path / "reference")
     assert name == "ResNet-8" and config["train_images"] == 128 and metrics["test_error"][1][-1] == 0.0
+    steps, norms = reference_runs.load_snapshots("resnet", "test", "ResNet-8", root=tmp_path / "reference")["grad_norm"]
+    assert steps == store.snapshot_steps(better[1], "grad_norm") and norms.shape == (len(steps), 7)  # 7 3x3 layers
+    np.testing.assert_allclose(norms[-1], store.load_snapshot(better[1], "grad_norm")[1], rtol=1e-6)
 
 
 def test_a_probe_times_its_steps_after_the_barrier(home, tmp_path: Path):

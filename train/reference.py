@@ -32,6 +32,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import numpy as np
+
 from train.config import COMPILE_MODES
 from train.recipes import EXPERIMENTS, get_recipe
 from train.recipes.alexnet import FIG1
@@ -40,6 +42,7 @@ from train.store import RunStore
 from train.trainer import Listener
 
 PROBE_SECONDS = 20.0  # how long the probes time their steps, all at once
+REFERENCE_SNAPSHOTS = ("grad_norm",)  # shipped beside a curve: sec. 4.1's gradient norms per layer over training
 EXECUTION = ("compile", "device")  # config fields that change how a run executes, not what it trains
 
 
@@ -258,6 +261,18 @@ def sidecar(config: dict[str, Any]) -> dict[str, Any]:
     return {**config, "train_images": min(config.get("train_size") or len(data.train_y), len(data.train_y))}
 
 
+def write_snapshots(store: RunStore, run_id: str, path: Path) -> None:
+    """A run's per-layer profiles over training (REFERENCE_SNAPSHOTS) as one small .npz: <name>_steps, <name>."""
+    arrays = {}
+    for name in REFERENCE_SNAPSHOTS:
+        steps = store.snapshot_steps(run_id, name)
+        if steps:
+            arrays[f"{name}_steps"] = np.array(steps)
+            arrays[name] = np.stack([store.load_snapshot(run_id, name, step)[1] for step in steps]).astype(np.float32)
+    if arrays:
+        np.savez_compressed(path, **arrays)
+
+
 def export_all(store: RunStore, runs: list[tuple[Reference, str]], out: Path) -> dict[str, Any]:
     """Per name, the best candidate (finished first, then by score): its model and its curves; returns a summary."""
     from train.export import export_run
@@ -279,6 +294,7 @@ def export_all(store: RunStore, runs: list[tuple[Reference, str]], out: Path) ->
             path.parent.mkdir(parents=True, exist_ok=True)
             path.write_text(store.metrics_csv(entry["run_id"]))
             path.with_suffix(".json").write_text(json.dumps(sidecar(store.get(entry["run_id"]).config), indent=1))
+            write_snapshots(store, entry["run_id"], path.with_suffix(".npz"))
         if ref.bundle and entry["status"] == "done" and store.checkpoints(entry["run_id"]):  # (a store carried
             # between machines keeps no checkpoint of a finished run: it was exported where it finished)
             entry["exported"] = str(export_run(store, entry["run_id"], ref.name, root=out / "models"))
