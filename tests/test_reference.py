@@ -7,7 +7,7 @@ from pathlib import Path
 import numpy as np
 
 from explorer import alexnet_tab, reference_runs
-from train.recipes import experiment_configs
+from train.recipes import EXPERIMENTS, experiment_configs
 from train.reference import Reference, export_all, label, plan, scaled
 from train.runner import execute
 from train.store import RunStore
@@ -22,10 +22,12 @@ def test_a_schedule_shrinks_with_its_milestones_and_never_grows():
 
 def test_reference_labels_are_the_labs_experiment_labels():
     """The labs look reference curves up by the labels their own experiments give runs."""
-    for curves, experiment in (("resnet/plain-vs-residual", "plain-vs-residual"), ("alexnet/relu-vs-tanh", "relu-vs-tanh"),
-                               ("alexnet/alexnet-towers", "alexnet-towers")):
+    experiments = ("plain-vs-residual", "relu-vs-tanh", "alexnet-towers", "alexnet-dropout", "alexnet-augment",
+                   "alexnet-lrn", "alexnet-pooling")
+    for experiment in experiments:  # every variant has a run; the baseline of sec. 3-4's ablations is alexnet-cifar
+        folder = f"{EXPERIMENTS[experiment].recipe}/{experiment}"
         expected = {name for name, _ in experiment_configs(experiment)}
-        assert {label(r) for r in plan("cifar10") if r.curves == curves} == expected
+        assert {label(r, folder) for r in plan("cifar10") if folder in (r.curves, *r.also)} == expected
 
 
 def test_bundled_reference_runs_load_with_their_configs():
@@ -81,7 +83,7 @@ def test_export_keeps_the_better_candidate_and_writes_curves(home, tmp_path: Pat
     tiny = {"data": "sample", "train_size": 128, "eval_size": 100, "batch_size": 32, "steps": 4, "log_every": 2,
             "eval_every": 4, "checkpoint_every": 4, "snapshot_every": 100, "val_size": 0}
     candidates = [Reference("resnet8-cifar", "resnet", {**tiny, "depth": 8, "plain": False, "lr": lr},
-                            curves="resnet/test") for lr in (0.1, 0.05)]
+                            curves="resnet/test", also=("resnet/baseline",)) for lr in (0.1, 0.05)]
     runs = []
     for ref in candidates:
         run_id = store.create_run(ref.recipe, ref.config().to_dict(), label=label(ref))
@@ -96,6 +98,7 @@ def test_export_keeps_the_better_candidate_and_writes_curves(home, tmp_path: Pat
     assert json.loads((bundle / "config.json").read_text())["config"]["lr"] == better[0].overrides["lr"]
     [(name, config, metrics)] = reference_runs.load("resnet", "test", root=tmp_path / "reference")
     assert name == "ResNet-8" and config["train_images"] == 128 and metrics["test_error"][1][-1] == 0.0
+    assert reference_runs.load("resnet", "baseline", root=tmp_path / "reference")[0][2] == metrics  # and its also
     steps, norms = reference_runs.load_snapshots("resnet", "test", "ResNet-8", root=tmp_path / "reference")["grad_norm"]
     assert steps == store.snapshot_steps(better[1], "grad_norm") and norms.shape == (len(steps), 7)  # 7 3x3 layers
     np.testing.assert_allclose(norms[-1], store.load_snapshot(better[1], "grad_norm")[1], rtol=1e-6)

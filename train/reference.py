@@ -52,6 +52,7 @@ class Reference:
     recipe: str
     overrides: Mapping[str, Any] = field(default_factory=dict)
     curves: str = ""                   # OUT/reference/<curves>/<label>.csv, e.g. "resnet/plain-vs-residual"
+    also: tuple[str, ...] = ()         # more such folders: experiments whose baseline variant this run is
     bundle: bool = True                # export the model (False: its curves only)
 
     def config(self, **more: Any):
@@ -59,8 +60,8 @@ class Reference:
 
 
 def plan(data: str) -> list[Reference]:
-    """What the app bundles: Fig. 6's four CIFAR nets, the CIFAR AlexNets, Fig. 1's curves and learning-rate sweep,
-    two translators.
+    """What the app bundles: Fig. 6's four CIFAR nets, the CIFAR AlexNets and their ablations, Fig. 1's curves and
+    learning-rate sweep, two translators.
 
     Names listed twice are candidates trained side by side; export_all keeps the better.
     """
@@ -68,11 +69,26 @@ def plan(data: str) -> list[Reference]:
     resnets = [Reference(f"resnet{depth}-cifar{'-plain' if plain else ''}", "resnet",
                          {**cifar, "depth": depth, "plain": plain}, curves="resnet/plain-vs-residual")
                for plain in (True, False) for depth in (20, 56)]
-    towers = "alexnet/alexnet-towers"  # the bundled pair is also sec. 3.2's one-against-two-towers ablation
-    alexnets = [Reference("alexnet-cifar", "alexnet", cifar, curves=towers),  # sec. 5's schedule, one twice as long
+    # The bundled AlexNets, on sec. 5's schedule as the time budget cut it (and a candidate twice as long). Their
+    # curves are sec. 3.2's one-against-two-towers ablation; alexnet-cifar is the baseline of the other ablations
+    # of sec. 3-4 too, whose other variants each change one thing of it on its schedule.
+    bundled = {**cifar, "steps": 23_198, "milestones": (11_599, 19_332)}
+    baseline = {"curves": "alexnet/alexnet-towers",
+                "also": ("alexnet/alexnet-dropout", "alexnet/alexnet-augment", "alexnet/alexnet-lrn",
+                         "alexnet/alexnet-pooling")}
+    alexnets = [Reference("alexnet-cifar", "alexnet", bundled, **baseline),
                 Reference("alexnet-cifar", "alexnet", {**cifar, "steps": 60_000, "milestones": (30_000, 50_000)},
-                          curves=towers),
-                Reference("alexnet-cifar-two-towers", "alexnet", {**cifar, "towers": 2}, curves=towers)]
+                          **baseline),
+                Reference("alexnet-cifar-two-towers", "alexnet",
+                          {**cifar, "towers": 2, "steps": 21_904, "milestones": (10_952, 18_254)},
+                          curves="alexnet/alexnet-towers")]
+    ablations = [Reference(f"alexnet-cifar-{name}", "alexnet", {**bundled, **change}, curves=f"alexnet/{experiment}",
+                           bundle=False)
+                 for experiment, name, change in (("alexnet-dropout", "no-dropout", {"dropout": 0.0}),
+                                                  ("alexnet-augment", "no-augment", {"augment": "none"}),
+                                                  ("alexnet-augment", "crop-flip", {"augment": "crop_flip"}),
+                                                  ("alexnet-lrn", "no-lrn", {"lrn": False}),
+                                                  ("alexnet-pooling", "no-overlap", {"overlap": False}))]
     # Fig. 1 on all 50,000 images, as in the paper (about 40 epochs of batch 128; lr 0.01 for both)
     units = (("ReLU", "relu"), ("tanh", "tanh"))
     fig1_all = {**cifar, **FIG1, "train_size": 0, "batch_size": 128, "log_every": 20}
@@ -93,15 +109,16 @@ def plan(data: str) -> list[Reference]:
     translators = [Reference("transformer-en-de", "translate", {**small, "dropout": dropout})
                    for dropout in (0.1, 0.3)]
     translators.append(Reference("transformer-en-zh", "translate", {**small, "corpus": "tatoeba-en-zh", "dropout": 0.2}))
-    return [*resnets, *alexnets, *fig1, *fig1_sweep, *translators]
+    return [*resnets, *alexnets, *ablations, *fig1, *fig1_sweep, *translators]
 
 
-def label(ref: Reference) -> str:
-    """A curve's name: the variant of its experiment whose settings the run has (e.g. "plain-56", "two towers"),
-    so the lab draws it beside the user's runs of that variant; else a ResNet's "ResNet-8" or the reference's name."""
+def label(ref: Reference, folder: str | None = None) -> str:
+    """A curve's name in a curves folder (default: ref.curves): the variant of the folder's experiment whose settings
+    the run has (e.g. "plain-56", "two towers"), so the lab draws it beside the user's runs of that variant; else
+    a ResNet's "ResNet-8" or the reference's name."""
     config = ref.config().to_dict()
     own = variant_label(config["depth"], config["plain"]) if ref.recipe == "resnet" else ref.name
-    experiment = EXPERIMENTS.get(ref.curves.partition("/")[2])
+    experiment = EXPERIMENTS.get((ref.curves if folder is None else folder).partition("/")[2])
     variants = experiment.variants if experiment else ()
     return next((name for name, variant in variants if all(config.get(k) == v for k, v in variant.items())), own)
 
@@ -289,8 +306,8 @@ def export_all(store: RunStore, runs: list[tuple[Reference, str]], out: Path) ->
         if ref.name not in chosen or rank > (chosen[ref.name][1]["status"] == "done", chosen[ref.name][1]["score"]):
             chosen[ref.name] = ref, entry
     for ref, entry in chosen.values():
-        if ref.curves:
-            path = out / "reference" / ref.curves / f"{entry['label']}.csv"
+        for folder in filter(None, (ref.curves, *ref.also)):
+            path = out / "reference" / folder / f"{label(ref, folder)}.csv"
             path.parent.mkdir(parents=True, exist_ok=True)
             path.write_text(store.metrics_csv(entry["run_id"]))
             path.with_suffix(".json").write_text(json.dumps(sidecar(store.get(entry["run_id"]).config), indent=1))
