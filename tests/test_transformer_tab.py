@@ -141,3 +141,15 @@ def test_a_chinese_page_opens_on_a_translator_into_chinese(lab, models_dir, monk
     assert lab.example_for("bundle:transformer-a-de", "My own sentence.", en) == gr.skip()
     with pytest.raises(gr.Error):
         lab.example_for("bundle:missing", "", en)
+
+
+def test_inside_the_paper_draws_the_bundled_models_own_schedule(home):
+    """Eq. 3 as the shipped model trained (train.export records its run's config), not the paper's defaults."""
+    if not (tab.MODELS_DIR / "transformer-en-de" / "model.safetensors").exists():
+        pytest.skip("no bundled en-de Transformer")
+    tab._load.cache_clear()
+    key = "bundle:transformer-en-de"
+    settings = tab.run_settings(key, tab.get_translator(key, "en"))
+    assert (settings["warmup_steps"], settings["steps"], settings["dropout"]) == (1500, 2737, 0.3)
+    lr_figure = tab.paper_views(key, None)[1]
+    assert "warmup=1500" in lr_figure.layout.title.text and max(lr_figure.data[0].x) == 2737

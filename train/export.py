@@ -29,7 +29,7 @@ def export_run(store: RunStore, run_id: str, name: str, *, half: bool = True, ro
     if run.recipe == "translate":
         from train.translation_task import export_bundle, load_run
 
-        export_bundle(load_run(store, run_id), out, steps=run.step)
+        export_bundle(load_run(store, run_id), out, steps=run.step, train=run.config)  # how it trained
     else:
         from safetensors.torch import save_file
 
