@@ -99,6 +99,19 @@ def training_error_at_common_step(higher: str, lower: str) -> Measurement:
     return f"{higher} {100 * high:.1f}%, {lower} {100 * low:.1f}% ({end:,} iterations)", "yes" if high > low else "no"
 
 
+def healthy_gradients(name: str = "plain-56") -> Measurement:
+    """Sec. 4.1: with BN the plain net's backward gradients keep healthy norms. At its newest shipped snapshot, the
+    smallest per-layer gradient norm against the largest; vanishing gradients shrink by orders of magnitude over
+    the layers, so within a factor of 100 counts as healthy."""
+    steps, norms = reference_runs.load_snapshots("resnet", "plain-vs-residual", name).get("grad_norm", ([], None))
+    if not steps:
+        raise LookupError(f"no gradient norms shipped for {name}")
+    last = norms[-1]
+    ratio = float(last.min() / last.max())
+    return (f"{name} at {steps[-1]:,} iterations: {len(last)} layers, norms {last.min():.3g} to {last.max():.3g} "
+            f"(smallest / largest {ratio:.2f})", "yes" if ratio >= 0.01 else "no")
+
+
 def responses_smaller() -> Measurement:
     """Fig. 7: mean response std of the 3x3 layers, bundled ResNet-20 against plain-20 (on the CPU: a page load
     must not ask a Space for a GPU)."""
@@ -159,6 +172,8 @@ CLAIMS = (
           paper_test_error("resnet20-cifar", 8.75)),
     Claim("resnet", "resnet56", ("6.97% test error (Table 6)", "测试误差 6.97%（表 6）"),
           paper_test_error("resnet56-cifar", 6.97)),
+    Claim("resnet", "gradients", ("plain nets with BN keep healthy gradient norms: not vanishing gradients (sec. 4.1)",
+                                   "有批归一化的普通网络梯度范数正常：不是梯度消失（第 4.1 节）"), healthy_gradients),
     Claim("resnet", "responses", ("residual responses smaller than plain (Fig. 7)", "残差网络的响应小于普通网络（图 7）"),
           responses_smaller),
     Claim("transformer", "beam", BEAM, beam_beats_greedy("transformer-en-de")),
@@ -221,6 +236,8 @@ STRINGS = {
                            "ResNet-20 按论文训练计划在 CIFAR-10 上的测试误差"),
     "scorecard.resnet56": ("ResNet-56's CIFAR-10 test error on the paper's schedule",
                            "ResNet-56 按论文训练计划在 CIFAR-10 上的测试误差"),
+    "scorecard.gradients": ("the degradation is not caused by vanishing gradients",
+                            "退化并非由梯度消失造成"),
     "scorecard.responses": ("residual functions are closer to zero: smaller layer responses (std)",
                             "残差函数更接近零：各层响应（标准差）更小"),
     "scorecard.beam": ("beam search beats greedy decoding (test BLEU)", "束搜索优于贪心解码（测试集 BLEU）"),

@@ -62,3 +62,17 @@ def test_a_missing_asset_is_reported_not_raised(monkeypatch, tmp_path):
     assert scorecard.measured(claim) == ("", "missing")
     with pytest.raises(LookupError):
         scorecard.paper_test_error("nothing", 8.75)()
+
+
+def test_vanishing_gradients_would_show_in_the_shipped_norms(monkeypatch):
+    import numpy as np
+
+    def shipped(norms):
+        monkeypatch.setattr(reference_runs, "load_snapshots",
+                            lambda lab, experiment, name: {"grad_norm": ([0, 1000], np.array([norms, norms]))})
+
+    shipped(np.geomspace(1e-5, 1, 55))           # shrinking geometrically towards the input: vanishing
+    assert scorecard.healthy_gradients()[1] == "no"
+    shipped(np.linspace(0.02, 0.2, 55))
+    ours, verdict = scorecard.healthy_gradients()
+    assert verdict == "yes" and "1,000 iterations" in ours and "0.10" in ours
