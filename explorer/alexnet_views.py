@@ -10,7 +10,7 @@ import json
 import threading
 from collections import OrderedDict
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import numpy as np
@@ -218,9 +218,10 @@ def load_view_model(source: str, store: RunStore) -> ViewModel:
     else:
         raise ModelUnavailable(f"unknown model {source!r}: pick one from the list")
     try:
-        return _checkpoint_view_model(json.dumps(config, sort_keys=True), str(path), path.stat().st_mtime_ns)
+        vm = _checkpoint_view_model(json.dumps(config, sort_keys=True), str(path), path.stat().st_mtime_ns)
     except OSError as exc:
         raise ModelUnavailable(f"cannot read {path.name}: {exc}") from exc
+    return replace(vm, title=f"{name} ({vm.title})") if kind == "bundled" else vm  # its name, then what it is
 
 
 def model_curves(source: str, store: RunStore) -> Curves:

@@ -153,7 +153,8 @@ def test_runs_with_checkpoints_become_view_models(home):
     values = [value for _, value in sources]
     assert values[0] == f"run:{run_id}" and values[-1] == "torchvision"
     assert "bundled:alexnet-cifar-two-towers" in values  # the model shipped in assets/models
-    assert views.load_view_model("bundled:alexnet-cifar-two-towers", store).towers == 2
+    bundled = views.load_view_model("bundled:alexnet-cifar-two-towers", store)
+    assert bundled.towers == 2 and bundled.title == "alexnet-cifar-two-towers (alexnet relu, 2 towers)"
     vm = views.load_view_model(f"run:{run_id}", store)
     assert vm.towers == 2 and vm.image_size == 32 and not vm.model.training
     np.testing.assert_array_equal(conv1_weights(vm.model), conv1_weights(model))
