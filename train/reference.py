@@ -60,15 +60,19 @@ class Reference:
 
 
 def plan(data: str) -> list[Reference]:
-    """What the app bundles: Fig. 6's four CIFAR nets, the CIFAR AlexNets and their ablations, Fig. 1's curves and
-    learning-rate sweep, two translators.
+    """What the app bundles: Fig. 6's four CIFAR nets and the shortcut options, the CIFAR AlexNets and their
+    ablations, Fig. 1's curves and learning-rate sweep, two translators.
 
     Names listed twice are candidates trained side by side; export_all keeps the better.
     """
     cifar = {"data": data, "val_size": 0, "eval_size": 0, "compile": "off"}  # all 50k to train, all 10k to test
     resnets = [Reference(f"resnet{depth}-cifar{'-plain' if plain else ''}", "resnet",
-                         {**cifar, "depth": depth, "plain": plain}, curves="resnet/plain-vs-residual")
+                         {**cifar, "depth": depth, "plain": plain}, curves="resnet/plain-vs-residual",
+                         also=("resnet/shortcuts",) if (depth, plain) == (20, False) else ())
                for plain in (True, False) for depth in (20, 56)]
+    # Sec. 3.3's shortcut options at 20 layers: B and C beside ResNet-20, which is option A
+    shortcuts = [Reference(f"resnet20-cifar-{option.lower()}", "resnet", {**cifar, "depth": 20, "shortcut": option},
+                           curves="resnet/shortcuts", bundle=False) for option in ("B", "C")]
     # The bundled AlexNets, on sec. 5's schedule as the time budget cut it (and a candidate twice as long). Their
     # curves are sec. 3.2's one-against-two-towers ablation; alexnet-cifar is the baseline of the other ablations
     # of sec. 3-4 too, whose other variants each change one thing of it on its schedule.
@@ -109,7 +113,7 @@ def plan(data: str) -> list[Reference]:
     translators = [Reference("transformer-en-de", "translate", {**small, "dropout": dropout})
                    for dropout in (0.1, 0.3)]
     translators.append(Reference("transformer-en-zh", "translate", {**small, "corpus": "tatoeba-en-zh", "dropout": 0.2}))
-    return [*resnets, *alexnets, *ablations, *fig1, *fig1_sweep, *translators]
+    return [*resnets, *shortcuts, *alexnets, *ablations, *fig1, *fig1_sweep, *translators]
 
 
 def label(ref: Reference, folder: str | None = None) -> str:
