@@ -92,6 +92,13 @@ STRINGS = {
     "alexnet.group": ("experiment runs", "实验记录"),
     "alexnet.reference_runs": ("reference runs (bundled: GPU, all 50,000 training images)",
                                "参考运行（内置：GPU，全部 50,000 张训练图像）"),
+    "alexnet.no_reference": (
+        ("No reference runs ship for this ablation yet: on all 50,000 images it needs a GPU "
+         "(`python -m train.reference --data DIR --paper --only {names}`). Meanwhile **Run the experiment** trains "
+         "the lecture preset here, and its curves appear in this plot."),
+        ("这个消融实验还没有内置的参考运行：在全部 50,000 张图像上训练需要 GPU"
+         "（`python -m train.reference --data DIR --paper --only {names}`）。在此之前，"
+         "**运行实验**会在这里训练课堂预设，曲线会显示在这幅图中。")),
     "alexnet.ablation_intro": (
         ("Each experiment trains its variants one after another (lecture preset: minutes each on a CPU) and "
          "overlays their curves; training error dashed, test error solid."),
@@ -554,10 +561,14 @@ def launch_experiment(experiment: str, data: str, request: gr.Request):
 
 
 def group_tick(experiment: str, group_id: str | None, seen: tuple | None, request: gr.Request):
-    """The group's curves, redrawn when a run logs; under Fig. 1's reference runs the learning-rate sweep."""
-    if not group_id or not chosen(experiment, EXPERIMENTS):
+    """The group's curves, redrawn when a run logs; under Fig. 1's reference runs the learning-rate sweep; with
+    nothing to show, which reference runs are still to be trained."""
+    if not chosen(experiment, EXPERIMENTS):
         return gr.skip(), gr.skip(), seen
     lang = language(request)
+    if not group_id:
+        now = ("nothing", experiment, lang)
+        return (gr.skip(), gr.skip(), seen) if now == seen else (None, not_yet_markdown(experiment, lang), now)
     runs = [] if group_id == REFERENCE else sorted(store().list_runs(group_id=group_id), key=lambda r: r.created)
     now = (group_id, experiment, lang, tuple(store().last_step(r.id) for r in runs))
     if now == seen:
@@ -566,6 +577,14 @@ def group_tick(experiment: str, group_id: str | None, seen: tuple | None, reques
               else [(r.label, r.config, store().metrics(r.id)) for r in runs])
     sweep = sweep_markdown(lang) if (experiment, group_id) == ("relu-vs-tanh", REFERENCE) else ""
     return make_group_figure(experiment, series, lang), sweep, now
+
+
+def not_yet_markdown(experiment: str, lang: str) -> str:
+    """For an ablation with no bundled reference runs yet: the command that trains them, and what to do meanwhile."""
+    from train.reference import plan
+
+    names = dict.fromkeys(ref.name for ref in plan("cifar10") if f"alexnet/{experiment}" in (ref.curves, *ref.also))
+    return text("alexnet.no_reference", lang, names=" ".join(names))
 
 
 def choose_experiment(experiment: str):
