@@ -123,6 +123,10 @@ STRINGS = {
                                "**{title}**, after training. Press **Train** to watch new kernels form from noise.",
                                "尚未选择要观看的训练：这里是所选模型 **{title}** 训练完成后的 conv1 卷积核和曲线。"
                                "按 **开始训练** 观看新的卷积核从噪声中形成。"),
+    "alexnet.trained_elsewhere": ("The chosen model has no training curves here: its kernels are under "
+                                  "**First-layer filters**. Press **Train** to watch new kernels form from noise.",
+                                  "所选模型在这里没有训练曲线：它的卷积核在 **第一层滤波器** 中。"
+                                  "按 **开始训练** 观看新的卷积核从噪声中形成。"),
     "alexnet.indexing": ("computing gallery features", "正在计算图库特征"),
     "alexnet.loading": ("loading the model", "正在加载模型"),
     "alexnet.fig_filters": ("conv1 kernels of {title}", "{title} 的 conv1 卷积核"),
@@ -441,8 +445,10 @@ def watch_tick(run_id: str | None, source: str | None, seen: tuple | None, reque
 def trained_view(source: str | None, seen: tuple | None, lang: str):
     """The chosen model's conv1 kernels and training curves; the torchvision model is shown only on request."""
     now = ("trained", source, lang)
-    if now == seen or not isinstance(source, str) or not source.startswith(("bundled:", "run:")):
+    if now == seen or not isinstance(source, str):
         return gr.skip(), gr.skip(), gr.skip(), seen
+    if not source.startswith(("bundled:", "run:")):  # torchvision's: its weights download on request only
+        return text("alexnet.trained_elsewhere", lang), None, None, now
     try:
         vm = views.load_view_model(source, store())
     except (views.ModelUnavailable, CheckpointError, KeyError, RuntimeError):
