@@ -60,7 +60,7 @@ with tarfile.open("/tmp/store.tgz", "w:gz") as tar:
     for run in s.list_runs():
         d = s.run_dir(run.id)
         for f in d.iterdir():
-            if (f.is_file() and f.suffix != ".pt") or (f.is_dir() and f.name != "checkpoints" and run.status != "done"):
+            if (f.is_file() and f.suffix != ".pt") or (f.is_dir() and f.name != "checkpoints"):  # snapshots too
                 tar.add(f, f"runs/{run.id}/{f.name}")
         cks = s.checkpoints(run.id)
         if run.status != "done" and cks:

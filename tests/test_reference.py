@@ -8,7 +8,7 @@ import numpy as np
 
 from explorer import alexnet_tab, reference_runs
 from train.recipes import EXPERIMENTS, experiment_configs
-from train.reference import Reference, export_all, label, plan, scaled
+from train.reference import Reference, export_all, label, plan, scaled, write_snapshots
 from train.runner import execute
 from train.store import RunStore
 
@@ -105,6 +105,10 @@ def test_export_keeps_the_better_candidate_and_writes_curves(home, tmp_path: Pat
     steps, norms = reference_runs.load_snapshots("resnet", "test", "ResNet-8", root=tmp_path / "reference")["grad_norm"]
     assert steps == store.snapshot_steps(better[1], "grad_norm") and norms.shape == (len(steps), 7)  # 7 3x3 layers
     np.testing.assert_allclose(norms[-1], store.load_snapshot(better[1], "grad_norm")[1], rtol=1e-6)
+    for path in (store.run_dir(worse[1]) / "snapshots").glob("grad_norm-*"):  # a store carried without them
+        path.unlink()
+    write_snapshots(store, worse[1], tmp_path / "carried.npz")
+    assert not (tmp_path / "carried.npz").exists()
 
 
 def test_a_probe_times_its_steps_after_the_barrier(home, tmp_path: Path):

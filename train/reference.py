@@ -283,13 +283,18 @@ def sidecar(config: dict[str, Any]) -> dict[str, Any]:
 
 
 def write_snapshots(store: RunStore, run_id: str, path: Path) -> None:
-    """A run's per-layer profiles over training (REFERENCE_SNAPSHOTS) as one small .npz: <name>_steps, <name>."""
+    """A run's per-layer profiles over training (REFERENCE_SNAPSHOTS) as one small .npz: <name>_steps, <name>.
+    A kind whose files did not travel with a carried store is left out."""
     arrays = {}
     for name in REFERENCE_SNAPSHOTS:
         steps = store.snapshot_steps(run_id, name)
+        try:
+            profiles = [store.load_snapshot(run_id, name, step)[1] for step in steps]
+        except FileNotFoundError:
+            continue
         if steps:
             arrays[f"{name}_steps"] = np.array(steps)
-            arrays[name] = np.stack([store.load_snapshot(run_id, name, step)[1] for step in steps]).astype(np.float32)
+            arrays[name] = np.stack(profiles).astype(np.float32)
     if arrays:
         np.savez_compressed(path, **arrays)
 
