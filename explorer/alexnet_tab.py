@@ -27,6 +27,7 @@ from train.config import ConfigError
 from train.data import cifar10_cached
 from train.recipes import EXPERIMENTS, experiment_configs, get_recipe
 from train.recipes.alexnet import conv1_weights
+from train.reference import plan
 from train.store import new_run_id
 
 STRINGS = {
@@ -587,8 +588,6 @@ def group_tick(experiment: str, group_id: str | None, seen: tuple | None, reques
 
 def not_yet_markdown(experiment: str, lang: str) -> str:
     """For an ablation with no bundled reference runs yet: the command that trains them, and what to do meanwhile."""
-    from train.reference import plan
-
     names = dict.fromkeys(ref.name for ref in plan("cifar10") if f"alexnet/{experiment}" in (ref.curves, *ref.also))
     return text("alexnet.no_reference", lang, names=" ".join(names))
 
