@@ -195,11 +195,12 @@ def download_cifar(request: gr.Request, progress=gr.Progress()):
 
 def refresh(selected: list[str] | None, names: list[str] | None, current: str | None, seen: tuple | None,
             request: gr.Request):
-    """Timer tick: redraw only when a run's step or status changed since the last tick."""
+    """Timer tick: redraw only when a run's step or status changed since the last tick (the selected run's details
+    too: its step and status would otherwise stay as they were when it was chosen)."""
     runs = store().list_runs()
     signature = tuple((r.id, r.step, r.status) for r in runs)
     if signature == seen:
-        return gr.skip(), gr.skip(), gr.skip(), gr.skip(), gr.skip(), seen
+        return gr.skip(), gr.skip(), gr.skip(), gr.skip(), gr.skip(), gr.skip(), seen
     ids = {r.id for r in runs}
     selected = [s for s in (selected or []) if _valid(s) and s in ids] or [r.id for r in runs[:1]]
     available = metric_names(selected)
@@ -207,7 +208,8 @@ def refresh(selected: list[str] | None, names: list[str] | None, current: str | 
     choices = run_choices(runs)
     current = current if _valid(current) and current in ids else (runs[0].id if runs else None)
     return (run_rows(runs), gr.Dropdown(choices=choices, value=selected), gr.Dropdown(choices=available, value=names),
-            overlay_figure(selected, names, language(request)), gr.Dropdown(choices=choices, value=current), signature)
+            overlay_figure(selected, names, language(request)), gr.Dropdown(choices=choices, value=current),
+            details(current), signature)
 
 
 def redraw(selected: list[str] | None, names: list[str] | None, request: gr.Request):
@@ -348,7 +350,7 @@ def build() -> None:
     start.click(launch, [recipe, preset, data, steps, batch_size, lr, label, options], [status, selected, current],
                 concurrency_limit=1)
     get_cifar.click(download_cifar, None, status, concurrency_limit=1)
-    timer.tick(refresh, [selected, names, current, seen], [table, selected, names, plot, current, seen],
+    timer.tick(refresh, [selected, names, current, seen], [table, selected, names, plot, current, info, seen],
                show_progress="hidden")
     gr.on([selected.input, names.input], redraw, [selected, names], [names, plot], show_progress="hidden")
     current.change(details, current, info, show_progress="hidden")

@@ -60,3 +60,8 @@ def test_the_runs_plot_is_empty_until_a_run_is_chosen(home):
     store.log_metrics(run_id, 2, {"train_error": 0.5})
     figure = runs_tab.overlay_figure([run_id], ["train_error"])
     assert [(list(trace.x), list(trace.y)) for trace in figure.data] == [([2], [50.0])]
+    store.update(run_id, step=2)
+    shown = runs_tab.refresh(None, None, run_id, None, None)
+    assert "step 2/4" in shown[5]                         # the chosen run's details follow its training
+    store.update(run_id, step=3)
+    assert "step 3/4" in runs_tab.refresh(None, None, run_id, shown[6], None)[5]
