@@ -472,17 +472,18 @@ def refresh_gradient_runs(request: gr.Request):
         {REFERENCE_PREFIX + name: steps[-1] for name, (steps, _) in references.items()}
     top = max([r.total_steps for r in runs] + [steps[-1] for steps, _ in references.values()], default=1)
     return (gr.update(choices=choices, value=list(lasts)),
-            gr.update(maximum=max(top, 1), value=min(lasts.values(), default=0)))
+            gr.update(maximum=top, value=min(lasts.values(), default=0)))
 
 
 def gradient_profile(key: str, step: int) -> tuple[str, np.ndarray] | None:
     """(legend name, per-layer norms) of a run or reference run at its newest snapshot at or before step."""
     if key.startswith(REFERENCE_PREFIX):
-        steps, norms = reference_gradients().get(key[len(REFERENCE_PREFIX):], ([], None))
+        name = key.removeprefix(REFERENCE_PREFIX)
+        steps, norms = reference_gradients().get(name, ([], None))
         if not steps:
             return None
         found = views.snapshot_at(steps, step)
-        return f"{key[len(REFERENCE_PREFIX):]} · {found:,}", norms[steps.index(found)]
+        return f"{name} · {found:,}", norms[steps.index(found)]
     try:
         steps = store().snapshot_steps(key, "grad_norm")
     except KeyError:  # not a run id
