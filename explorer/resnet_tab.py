@@ -470,7 +470,7 @@ def refresh_gradient_runs(request: gr.Request):
                                                               for name in references]
     lasts = {r.id: store().snapshot_steps(r.id, "grad_norm")[-1] for r in runs[:4]} or \
         {REFERENCE_PREFIX + name: steps[-1] for name, (steps, _) in references.items()}
-    top = max([r.total_steps for r in runs] + [steps[-1] for steps, _ in references.values()], default=1)
+    top = max([1, *(r.total_steps for r in runs), *(steps[-1] for steps, _ in references.values())])
     return (gr.update(choices=choices, value=list(lasts)),
             gr.update(maximum=top, value=min(lasts.values(), default=0)))
 
