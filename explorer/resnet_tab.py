@@ -107,12 +107,21 @@ STRINGS = {
     "resnet.responses": ("Layer responses (Fig. 7)", "层响应（图 7）"),
     "resnet.responses_help": (
         ("Fig. 7: the standard deviation of each 3x3 layer's response (after batch norm, before the ReLU or the "
-        "addition), measured on 256 test images of the bundled sample. Residual functions are generally closer "
-        "to zero than plain layers' outputs, so their responses are smaller; the deeper the ResNet, the smaller. "
-        "Pick checkpoints of plain and residual runs of the same depth."),
-        ("图 7：每个 3x3 层响应（批归一化之后、ReLU 或相加之前）的标准差，在附带样本的 256 张测试图像上测量。"
-        "残差函数通常比普通网络各层的输出更接近零，因此响应更小；"
-        "残差网络越深，响应越小。请选择同样深度的普通网络和残差网络的检查点。")),
+        "addition). Residual functions are generally closer to zero than plain layers' outputs, so their responses "
+        "are smaller; the deeper the ResNet, the smaller. Below: Fig. 6's reference runs (and your own runs), as "
+        "measured during training on 128 test images every 1,000 iterations: drag the slider through training. "
+        "The lower panel sorts each net's layers by magnitude, as the paper's does."),
+        ("图 7：每个 3x3 层响应（批归一化之后、ReLU 或相加之前）的标准差。"
+        "残差函数通常比普通网络各层的输出更接近零，因此响应更小；残差网络越深，响应越小。"
+        "下图：图 6 的参考运行（以及你自己的训练），训练中每 1,000 次迭代在 128 张测试图像上测量：拖动滑块穿过整个训练过程。"
+        "与论文一样，下方子图把每个网络的各层按大小排序。")),
+    "resnet.responses_at": ("Standard deviation of layer responses at iteration {step:,}",
+                            "第 {step:,} 次迭代时各层响应的标准差"),
+    "resnet.measure_checkpoints": (
+        ("**Measure checkpoints**: any checkpoint of your runs, or a bundled model, on 256 test images of the "
+        "bundled sample. Pick plain and residual nets of the same depth."),
+        ("**测量检查点**：你的训练的任一检查点或附带模型，在附带样本的 256 张测试图像上测量。"
+         "请选择同样深度的普通网络和残差网络。")),
     "resnet.checkpoints": ("Checkpoints", "检查点"),
     "resnet.refresh": ("Refresh list", "刷新列表"),
     "resnet.show": ("Show", "显示"),
@@ -405,11 +414,6 @@ def shortcut_table(depth: int, request: gr.Request) -> dict:
     return {"data": rows, "headers": [text(k, lang) for k in ("resnet.option", "resnet.params", "resnet.extra")]}
 
 
-def first_responses(keys: list[str], request: gr.Request, progress=gr.Progress()):
-    """Opening Fig. 7 measures the checkpoints already chosen (the bundled pair by default) without a click."""
-    return show_responses(keys, request, progress) if keys else gr.skip()
-
-
 def show_responses(keys: list[str], request: gr.Request, progress=gr.Progress()):
     lang = language(request)
     if not keys:
@@ -447,67 +451,88 @@ def init_gradients(depth: int, request: gr.Request):
                              log_y=True)
 
 
-REFERENCE_PREFIX = "reference:"  # gradient sources that are Fig. 6's reference runs, by label
+REFERENCE_PREFIX = "reference:"  # run choices that are Fig. 6's reference runs, by label
+# Per-layer profiles that ResNet runs snapshot over training: kind -> (title, y-axis title, plot options)
+PROFILES = {"grad_norm": ("resnet.train_title", "resnet.grad_norm", {"log_y": True}),             # sec. 4.1
+            "response_std": ("resnet.responses_at", "resnet.std", {"sorted_panel": True})}        # Fig. 7
 
 
-def reference_gradients() -> dict[str, tuple[list[int], np.ndarray]]:
-    """Fig. 6's reference runs that ship their gradient norms over training: label -> (steps, per-layer norms)."""
+def reference_profiles(kind: str) -> dict[str, tuple[list[int], np.ndarray]]:
+    """Fig. 6's reference runs that ship a per-layer profile over training: label -> (steps, one row per step)."""
     out = {}
     for name, _, _ in reference_runs.load("resnet", "plain-vs-residual"):
         shipped = reference_runs.load_snapshots("resnet", "plain-vs-residual", name)
-        if "grad_norm" in shipped:
-            out[name] = shipped["grad_norm"]
+        if kind in shipped:
+            out[name] = shipped[kind]
     return out
 
 
-def refresh_gradient_runs(request: gr.Request):
-    """Runs with gradient norms, then the reference runs; chosen: the first four runs, else the references, at the
+def refresh_profile_runs(kind: str, request: gr.Request):
+    """Runs that logged `kind`, then the reference runs; chosen: the first four runs, else the references, at the
     last iteration all of them reached."""
-    runs = [r for r in resnet_runs() if store().snapshot_steps(r.id, "grad_norm")]
-    references = reference_gradients()
+    runs = [r for r in resnet_runs() if store().snapshot_steps(r.id, kind)]
+    references = reference_profiles(kind)
     suffix = f" ({text('resnet.reference', language(request))})"
     choices = [(f"{r.title} · {r.id}", r.id) for r in runs] + [(name + suffix, REFERENCE_PREFIX + name)
                                                               for name in references]
-    lasts = {r.id: store().snapshot_steps(r.id, "grad_norm")[-1] for r in runs[:4]} or \
+    lasts = {r.id: store().snapshot_steps(r.id, kind)[-1] for r in runs[:4]} or \
         {REFERENCE_PREFIX + name: steps[-1] for name, (steps, _) in references.items()}
     top = max([1, *(r.total_steps for r in runs), *(steps[-1] for steps, _ in references.values())])
     return (gr.update(choices=choices, value=list(lasts)),
             gr.update(maximum=top, value=min(lasts.values(), default=0)))
 
 
-def gradient_profile(key: str, step: int) -> tuple[str, np.ndarray] | None:
-    """(legend name, per-layer norms) of a run or reference run at its newest snapshot at or before step."""
+def layer_profile(kind: str, key: str, step: int) -> tuple[str, np.ndarray] | None:
+    """(legend name, per-layer values) of a run or reference run at its newest snapshot at or before step."""
     if key.startswith(REFERENCE_PREFIX):
         name = key.removeprefix(REFERENCE_PREFIX)
-        steps, norms = reference_gradients().get(name, ([], None))
+        steps, rows = reference_profiles(kind).get(name, ([], None))
         if not steps:
             return None
         found = views.snapshot_at(steps, step)
-        return f"{name} · {found:,}", norms[steps.index(found)]
+        return f"{name} · {found:,}", rows[steps.index(found)]
     try:
-        steps = store().snapshot_steps(key, "grad_norm")
+        steps = store().snapshot_steps(key, kind)
     except KeyError:  # not a run id
         return None
     if not steps:
         return None
-    found = store().load_snapshot(key, "grad_norm", views.snapshot_at(steps, step))
+    found = store().load_snapshot(key, kind, views.snapshot_at(steps, step))
     return f"{store().get(key).title} · {found[0]:,}", found[1]
 
 
-def training_gradients(run_ids: list[str], step: int, request: gr.Request):
+def training_profiles(kind: str, run_ids: list[str], step: int, request: gr.Request):
     lang = language(request)
     step = int(np.clip(np.nan_to_num(float(step or 0)), 0, 2**62))
-    found = [gradient_profile(str(key), step) for key in (run_ids if isinstance(run_ids, list) else [])]
+    found = [layer_profile(kind, str(key), step) for key in (run_ids if isinstance(run_ids, list) else [])]
     profiles = dict(profile for profile in found if profile)
     if not profiles:
         raise gr.Error(text("resnet.pick_run", lang))
-    return make_layer_figure(profiles, text("resnet.train_title", lang, step=step), text("resnet.grad_norm", lang),
-                             lang, log_y=True)
+    title, y_title, options = PROFILES[kind]
+    return make_layer_figure(profiles, text(title, lang, step=step), text(y_title, lang), lang, **options)
 
 
-def training_gradients_if_any(run_ids: list[str], step: int, request: gr.Request):
-    """After the run list refreshes: draw when there are runs, stay quiet when there are none."""
-    return training_gradients(run_ids, step, request) if run_ids else gr.skip()
+def through_training(kind: str) -> None:
+    """A run picker, an iteration slider and the per-layer `kind` of the chosen runs there: the user's runs and
+    Fig. 6's reference runs, drawn from their snapshots (nothing is measured)."""
+    def list_runs(request: gr.Request):
+        return refresh_profile_runs(kind, request)
+
+    def draw(run_ids: list[str], step: int, request: gr.Request):
+        return training_profiles(kind, run_ids, step, request)
+
+    def draw_if_any(run_ids: list[str], step: int, request: gr.Request):
+        """After the run list refreshes: draw when there are runs, stay quiet when there are none."""
+        return draw(run_ids, step, request) if run_ids else gr.skip()
+
+    with gr.Row():
+        runs = gr.Dropdown([], multiselect=True, label=t("resnet.runs"), scale=4)
+        refresh = gr.Button(t("resnet.refresh"), scale=1)
+    step = gr.Slider(0, 1, value=0, step=1, label=t("resnet.step"))
+    plot = gr.Plot()
+    for listing in (gr.on(None, list_runs, None, [runs, step]), refresh.click(list_runs, None, [runs, step])):
+        listing.then(draw_if_any, [runs, step], [plot])
+    gr.on([runs.input, step.release], draw, [runs, step], [plot])
 
 
 def block_view(planes: int, request: gr.Request):
@@ -538,32 +563,25 @@ def build() -> None:
             gr.on(None, shortcut_table, [depth], [params])
             experiment_panel("shortcuts", depth, shortcut_variants_at)
 
-        with gr.Tab(t("resnet.responses"), elem_id="resnet-fig7") as responses_tab:
+        with gr.Tab(t("resnet.responses"), elem_id="resnet-fig7"):
             gr.Markdown(t("resnet.responses_help"))
+            through_training("response_std")
+            gr.Markdown(t("resnet.measure_checkpoints"))
             with gr.Row():
                 checkpoints = gr.Dropdown([], multiselect=True, label=t("resnet.checkpoints"), scale=4)
                 refresh = gr.Button(t("resnet.refresh"), scale=1)
             show = gr.Button(t("resnet.show"), variant="primary")
-            responses = gr.Plot()
+            responses = gr.Plot(elem_id="resnet-fig7-measured")
             gr.on([refresh.click], refresh_checkpoints, None, [checkpoints])
             gr.on(None, refresh_checkpoints, None, [checkpoints])
             show.click(show_responses, [checkpoints], [responses])
-            responses_tab.select(first_responses, [checkpoints], [responses])
 
         with gr.Tab(t("resnet.gradients")):
             gr.Markdown(t("resnet.gradients_help"))
             grad_depth = gr.Dropdown(list(CIFAR_DEPTHS), value=56, label=t("resnet.depth"))
             init_plot = gr.Plot()
             gr.on(None, init_gradients, [grad_depth], [init_plot])
-            with gr.Row():
-                grad_runs = gr.Dropdown([], multiselect=True, label=t("resnet.runs"), scale=4)
-                grad_refresh = gr.Button(t("resnet.refresh"), scale=1)
-            grad_step = gr.Slider(0, 1, value=0, step=1, label=t("resnet.step"))
-            train_plot = gr.Plot()
-            for listing in (gr.on(None, refresh_gradient_runs, None, [grad_runs, grad_step]),
-                            grad_refresh.click(refresh_gradient_runs, None, [grad_runs, grad_step])):
-                listing.then(training_gradients_if_any, [grad_runs, grad_step], [train_plot])
-            gr.on([grad_runs.input, grad_step.release], training_gradients, [grad_runs, grad_step], [train_plot])
+            through_training("grad_norm")
 
         with gr.Tab(t("resnet.bottleneck"), elem_id="resnet-fig5"):
             gr.Markdown(t("resnet.bottleneck_help"))

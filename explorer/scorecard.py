@@ -124,6 +124,21 @@ def responses_smaller() -> Measurement:
     return f"ResNet-20 {residual:.2f}, plain-20 {plain:.2f}", "yes" if residual < plain else "no"
 
 
+def deeper_responds_less(shallow: str = "ResNet-20", deep: str = "ResNet-56") -> Measurement:
+    """Fig. 7: the deeper ResNet's layers respond less. Mean response std of the two reference runs' shipped
+    snapshots (128 test images each) at the last iteration both reached."""
+    from explorer.resnet_views import snapshot_at
+
+    profiles = [reference_runs.load_snapshots("resnet", "plain-vs-residual", name).get("response_std", ([], None))
+                for name in (shallow, deep)]
+    if not all(steps for steps, _ in profiles):
+        raise LookupError(f"no layer responses shipped for {shallow} and {deep}")
+    end = min(steps[-1] for steps, _ in profiles)
+    shallow_std, deep_std = (float(rows[steps.index(snapshot_at(steps, end))].mean()) for steps, rows in profiles)
+    return (f"{shallow} {shallow_std:.2f}, {deep} {deep_std:.2f} ({end:,} iterations)",
+            "yes" if deep_std < shallow_std else "no")
+
+
 def paper_test_error(name: str, paper: float) -> Callable[[], Measurement]:
     """Table 6: a bundled ResNet's test error; within half a point of the paper's counts as reached."""
     def measure() -> Measurement:
@@ -176,6 +191,8 @@ CLAIMS = (
                                    "有批归一化的普通网络梯度范数正常：不是梯度消失（第 4.1 节）"), healthy_gradients),
     Claim("resnet", "responses", ("residual responses smaller than plain (Fig. 7)", "残差网络的响应小于普通网络（图 7）"),
           responses_smaller),
+    Claim("resnet", "deeper_responses", ("the deeper ResNet, the smaller its responses (Fig. 7)",
+                                         "残差网络越深，响应越小（图 7）"), deeper_responds_less),
     Claim("transformer", "beam", BEAM, beam_beats_greedy("transformer-en-de")),
     Claim("transformer", "beam", BEAM, beam_beats_greedy("transformer-en-zh")),
     Claim("transformer", "bleu", ("27.3 BLEU, WMT 2014 En-De, base model (Table 2)",

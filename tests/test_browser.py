@@ -182,7 +182,8 @@ def test_opening_the_transformer_lab_translates_and_shows_attention(page):
 
 
 def test_the_image_labs_open_on_trained_results(page):
-    """Offline, before any click on Train, Show or Find: trained kernels and curves, Fig. 4's neighbours, Fig. 7."""
+    """Offline, before any click on Train, Show or Find: trained kernels and curves, Fig. 4's neighbours, Fig. 7
+    by depth."""
     filters_and_curves = """() => {
         const plots = [...document.querySelectorAll('#alexnet-fig3 .js-plotly-plot')];
         return plots.some(p => p.data && p.data.some(t => t.type === 'image'))
@@ -197,7 +198,8 @@ def test_the_image_labs_open_on_trained_results(page):
     page.get_by_role("tab", name=text("resnet.responses", "en")).click()
     page.wait_for_function("""() => {
         const plot = document.querySelector('#resnet-fig7 .js-plotly-plot');
-        return plot && plot.data && plot.data.length >= 2;   // the bundled residual and plain ResNet-20
+        const nets = plot && plot.data ? new Set(plot.data.map(t => t.name.split(' · ')[0])) : new Set();
+        return ['plain-20', 'plain-56', 'ResNet-20', 'ResNet-56'].every(n => nets.has(n));  // Fig. 6's runs
     }""", timeout=60_000)
 
 

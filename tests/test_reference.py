@@ -5,6 +5,7 @@ import json
 from pathlib import Path
 
 import numpy as np
+import pytest
 
 from explorer import alexnet_tab, reference_runs
 from train.recipes import EXPERIMENTS, experiment_configs
@@ -56,21 +57,35 @@ def test_fig1_reference_is_offered_first_and_drawn_in_epochs(home):
     assert alexnet_tab.group_choices("alexnet-towers")[0][1] == alexnet_tab.REFERENCE  # the bundled AlexNet pair
 
 
-def test_gradients_open_on_the_reference_runs_at_an_iteration_all_reached(home):
-    """Sec. 4.1 over training, offline: Fig. 6's reference runs ship their per-layer gradient norms."""
+@pytest.mark.parametrize("kind", ["grad_norm", "response_std"])
+def test_layer_profiles_open_on_the_reference_runs_at_an_iteration_all_reached(home, kind):
+    """Sec. 4.1's gradient norms and Fig. 7's responses over training, offline: Fig. 6's reference runs ship them."""
     from explorer import resnet_tab
 
-    runs, slider = resnet_tab.refresh_gradient_runs(None)
+    runs, slider = resnet_tab.refresh_profile_runs(kind, None)
     names = ("ResNet-20", "ResNet-56", "plain-20", "plain-56")
     assert runs["value"] == [resnet_tab.REFERENCE_PREFIX + name for name in names]  # no runs of one's own yet
-    lasts = [resnet_tab.reference_gradients()[name][0][-1] for name in names]
+    lasts = [resnet_tab.reference_profiles(kind)[name][0][-1] for name in names]
     assert slider["value"] == min(lasts) and slider["maximum"] == 64_000
-    figure = resnet_tab.training_gradients(runs["value"], slider["value"], None)
+    figure = resnet_tab.training_profiles(kind, runs["value"], slider["value"], None)
+    panels = 2 if kind == "response_std" else 1                # Fig. 7 adds the panel sorted by magnitude
     assert [(trace.name.split(" · ")[0], len(trace.y)) for trace in figure.data] == [
-        (name, 19 if name.endswith("20") else 55) for name in names]
+        (name, 19 if name.endswith("20") else 55) for name in names for _ in range(panels)]
     shown = [int(trace.name.split(" · ")[1].replace(",", "")) for trace in figure.data]  # each run's newest snapshot
     assert all(slider["value"] - 1000 < step <= slider["value"] for step in shown)        # at or before the slider
     assert all(0 < y < 100 for trace in figure.data for y in trace.y)  # trained nets: no vanishing, no exploding
+
+
+def test_fig7_reference_runs_respond_as_the_paper_finds(home):
+    """Fig. 7 at the last iteration all four reached: residual below plain at each depth, ResNet-56 below ResNet-20."""
+    from explorer import resnet_tab
+
+    runs, slider = resnet_tab.refresh_profile_runs("response_std", None)
+    mean = {name: float(np.mean(values)) for name, values in
+            (resnet_tab.layer_profile("response_std", key, slider["value"]) for key in runs["value"])}
+    mean = {name.split(" · ")[0]: value for name, value in mean.items()}
+    assert mean["ResNet-20"] < mean["plain-20"] and mean["ResNet-56"] < mean["plain-56"]
+    assert mean["ResNet-56"] < mean["ResNet-20"]
 
 
 def test_reading_curves_skips_empty_cells(tmp_path: Path):
@@ -107,10 +122,14 @@ def test_export_keeps_the_better_candidate_and_writes_curves(home, tmp_path: Pat
     steps, norms = reference_runs.load_snapshots("resnet", "test", "ResNet-8", root=tmp_path / "reference")["grad_norm"]
     assert steps == store.snapshot_steps(better[1], "grad_norm") and norms.shape == (len(steps), 7)  # 7 3x3 layers
     np.testing.assert_allclose(norms[-1], store.load_snapshot(better[1], "grad_norm")[1], rtol=1e-6)
-    for path in (store.run_dir(worse[1]) / "snapshots").glob("grad_norm-*"):  # a store carried without them
-        path.unlink()
-    write_snapshots(store, worse[1], tmp_path / "carried.npz")
-    assert not (tmp_path / "carried.npz").exists()
+    assert reference_runs.load_snapshots("resnet", "test", "ResNet-8", root=tmp_path / "reference")[
+        "response_std"][1].shape == (len(steps), 7)                                           # and Fig. 7's
+    for kind in ("grad_norm", "response_std"):   # a store carried without one kind's files, then without both
+        for path in (store.run_dir(worse[1]) / "snapshots").glob(f"{kind}-*"):
+            path.unlink()
+        write_snapshots(store, worse[1], tmp_path / f"without-{kind}.npz")
+    assert set(reference_runs.load_snapshots("", "", "without-grad_norm", root=tmp_path)) == {"response_std"}
+    assert not (tmp_path / "without-response_std.npz").exists()
 
 
 def test_a_probe_times_its_steps_after_the_barrier(home, tmp_path: Path):
@@ -142,9 +161,10 @@ def test_fig7_offers_bundled_resnets_and_measures_them(home, tmp_path: Path, mon
     assert resnet_tab.refresh_checkpoints()["value"] == keys
     name, config, path = resnet_tab.find_weights("bundled:resnet8-test")
     assert (name, config["depth"], path.suffix) == ("resnet8-test", 8, ".safetensors")
-    figure = resnet_tab.first_responses(keys, None)   # opening Fig. 7 measures the chosen ones without a click
+    figure = resnet_tab.show_responses(keys, None)
     assert {trace.name for trace in figure.data} == {"ResNet-8 · step 2", "resnet8-test"}
-    assert resnet_tab.first_responses([], None) == gr.skip()  # none chosen: quiet, no error on opening the tab
+    with pytest.raises(gr.Error):
+        resnet_tab.show_responses([], None)
 
 
 def test_paper_schedules_continue_where_the_last_budget_ended(home):

@@ -76,3 +76,18 @@ def test_vanishing_gradients_would_show_in_the_shipped_norms(monkeypatch):
     shipped(np.linspace(0.02, 0.2, 55))
     ours, verdict = scorecard.healthy_gradients()
     assert verdict == "yes" and "1,000 iterations" in ours and "0.10" in ours
+
+
+def test_fig7_depth_claim_compares_the_runs_where_both_have_trained(monkeypatch):
+    import numpy as np
+
+    shipped = {"ResNet-20": ([0, 1000, 2000, 3000], np.array([[0.9] * 19, [0.8] * 19, [0.7] * 19, [0.3] * 19])),
+               "ResNet-56": ([0, 1000, 2000], np.array([[0.9] * 55, [0.6] * 55, [0.5] * 55]))}
+    monkeypatch.setattr(reference_runs, "load_snapshots",
+                        lambda lab, experiment, name: {"response_std": shipped[name]})
+    assert scorecard.deeper_responds_less() == ("ResNet-20 0.70, ResNet-56 0.50 (2,000 iterations)", "yes")
+    shipped["ResNet-56"][1][2] = 0.75       # the deeper net responding more at the common iteration: not as in Fig. 7
+    assert scorecard.deeper_responds_less()[1] == "no"
+    monkeypatch.setattr(reference_runs, "load_snapshots", lambda lab, experiment, name: {})  # none shipped
+    with pytest.raises(LookupError):
+        scorecard.deeper_responds_less()

@@ -42,7 +42,7 @@ from train.store import RunStore
 from train.trainer import Listener
 
 PROBE_SECONDS = 20.0  # how long the probes time their steps, all at once
-REFERENCE_SNAPSHOTS = ("grad_norm",)  # shipped beside a curve: sec. 4.1's gradient norms per layer over training
+REFERENCE_SNAPSHOTS = ("grad_norm", "response_std")  # shipped beside a curve: per-layer profiles over training (sec. 4.1, Fig. 7)
 EXECUTION = ("compile", "device")  # config fields that change how a run executes, not what it trains
 
 
