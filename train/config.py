@@ -78,10 +78,6 @@ class TrainConfig:
         names = {f.name for f in dataclasses.fields(cls)}
         return cls(**{k: v for k, v in values.items() if k in names})
 
-    @classmethod
-    def from_json(cls, text: str) -> Self:
-        return cls.from_dict(json.loads(text))
-
 
 def choose(value: str, allowed: tuple[str, ...], name: str) -> str:
     """Check that value is one of allowed, with a message listing them."""
