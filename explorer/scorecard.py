@@ -257,6 +257,8 @@ STRINGS = {
                             "退化并非由梯度消失造成"),
     "scorecard.responses": ("residual functions are closer to zero: smaller layer responses (std)",
                             "残差函数更接近零：各层响应（标准差）更小"),
+    "scorecard.deeper_responses": ("the deeper the ResNet, the closer to zero its residual functions",
+                                   "残差网络越深，残差函数越接近零"),
     "scorecard.beam": ("beam search beats greedy decoding (test BLEU)", "束搜索优于贪心解码（测试集 BLEU）"),
     "scorecard.bleu": ("translation quality of the base model (BLEU)", "基础模型的翻译质量（BLEU）"),
 }

@@ -25,6 +25,7 @@ def test_every_bundled_claim_is_measured_in_both_languages():
             rows = scorecard.rows(lab, lang)
             assert rows and all(len(row) == len(scorecard.headers(lang)) and all(row) for row in rows)
             assert {row[3] for row in rows} <= verdicts
+            assert not any(row[0].startswith("scorecard.") for row in rows)  # every claim has its words
     assert scorecard.rows("alexnet", "zh")[0][0] != scorecard.rows("alexnet", "en")[0][0]
 
 
