@@ -192,17 +192,25 @@ PLANES = (64, 128, 256, 512)  # stage widths of Table 1
 # -- figures ------------------------------------------------------------------------------------------------
 
 Series = tuple[str, dict, reference_runs.Curves]  # (label, run config, metrics), as reference_runs.load gives them
+Profile = tuple[str, dict, np.ndarray]            # (legend name, run config, one value per 3x3 layer)
+DEPTH_ORDER = (20, 56, 32, 44, 110)               # colour order: Fig. 6's two depths first, blue and red
+
+
+def arch_colour(cfg: dict) -> str:
+    """One colour per architecture in every ResNet plot: per depth, and per shortcut option at a depth."""
+    depth, shortcut = cfg.get("depth", 20), cfg.get("shortcut", "A")
+    i = DEPTH_ORDER.index(depth) if depth in DEPTH_ORDER else len(DEPTH_ORDER)
+    return PALETTE[(i + 3 * (SHORTCUTS.index(shortcut) if shortcut in SHORTCUTS else 0)) % len(PALETTE)]
 
 
 def make_error_figure(live: Sequence[Series], reference: Sequence[Series], lang: str = "en") -> go.Figure:
     """Fig. 6: plain networks left and ResNets right on one error axis (one panel where only one kind is shown).
 
-    A colour per architecture (depth and shortcut), so plain-56 above plain-20 on the left and ResNet-56 below
+    A colour per architecture (arch_colour), so plain-56 above plain-20 on the left and ResNet-56 below
     ResNet-20 on the right read at a glance; training error dashed, test error solid; reference runs faint under
     live ones. The y-axis stops above the last errors (the paper shows 0-20%); autoscale shows the first iterations.
     """
     everything = [*reference, *live]
-    arch = sorted({(cfg.get("depth", 0), cfg.get("shortcut", "A")) for _, cfg, _ in everything})
     kinds = [plain for plain in (True, False) if any(bool(cfg.get("plain")) == plain for _, cfg, _ in everything)]
     kinds = kinds or [False]
     fig = make_subplots(1, len(kinds), shared_yaxes=True, horizontal_spacing=0.03,
@@ -214,7 +222,7 @@ def make_error_figure(live: Sequence[Series], reference: Sequence[Series], lang:
     for is_reference, series in ((True, reference), (False, live)):
         faint = is_reference and bool(live)
         for label, cfg, curves in series:
-            color = PALETTE[arch.index((cfg.get("depth", 0), cfg.get("shortcut", "A"))) % len(PALETTE)]
+            color = arch_colour(cfg)
             for name in ("train_error", "test_error"):
                 if name not in curves or not curves[name][0]:
                     continue
@@ -232,18 +240,19 @@ def make_error_figure(live: Sequence[Series], reference: Sequence[Series], lang:
     return fig
 
 
-def make_layer_figure(profiles: dict[str, np.ndarray], title: str, y_title: str, lang: str = "en", *,
+def make_layer_figure(profiles: Sequence[Profile], title: str, y_title: str, lang: str = "en", *,
                       sorted_panel: bool = False, log_y: bool = False) -> go.Figure:
-    """One line per network over its 3x3 layers; with sorted_panel a second panel sorted descending (Fig. 7)."""
+    """One line per network over its 3x3 layers, coloured as in Fig. 6, plain nets dashed; with sorted_panel a
+    second panel sorted descending (Fig. 7)."""
     rows = 2 if sorted_panel else 1
     fig = make_subplots(rows=rows, cols=1, vertical_spacing=0.14)
-    for i, (label, values) in enumerate(profiles.items()):
-        color = PALETTE[i % len(PALETTE)]
+    for label, cfg, values in profiles:
         panels = (values, np.sort(values)[::-1]) if sorted_panel else (values,)
+        line = {"color": arch_colour(cfg), "dash": "dash" if cfg.get("plain") else "solid"}
         for row, ys in enumerate(panels, start=1):
             fig.add_trace(go.Scatter(x=np.arange(1, len(ys) + 1), y=ys, mode="lines+markers", name=label,
-                                     legendgroup=label, showlegend=row == 1,
-                                     line={"color": color}, marker={"size": 4}), row=row, col=1)
+                                     legendgroup=label, showlegend=row == 1, line=line, marker={"size": 4}),
+                          row=row, col=1)
     base_layout(fig, title, "", y_title, height=320 * rows + 80)
     fig.update_xaxes(title_text=text("resnet.layer_index" if sorted_panel else "resnet.layer", lang), row=1, col=1)
     if sorted_panel:
@@ -418,15 +427,15 @@ def show_responses(keys: list[str], request: gr.Request, progress=gr.Progress())
     lang = language(request)
     if not keys:
         raise gr.Error(text("resnet.pick_checkpoint", lang))
-    profiles = {}
+    profiles = []
     for key in progress.tqdm(keys, desc=text("resnet.measuring", lang)):
         try:
             name, cfg, path = find_weights(str(key))
         except KeyError:
             raise gr.Error(text("resnet.missing_checkpoint", lang, name=str(key)[:80])) from None
         try:
-            profiles[name] = views.checkpoint_response_std(
-                path, cfg.get("depth", 20), cfg.get("plain", False), cfg.get("shortcut", "A"))
+            profiles.append((name, cfg, views.checkpoint_response_std(
+                path, cfg.get("depth", 20), cfg.get("plain", False), cfg.get("shortcut", "A"))))
         except (CheckpointError, RuntimeError) as exc:  # corrupt, truncated or another architecture's weights
             raise gr.Error(text("resnet.cannot_read", lang, name=name, why=exc)) from exc
     return make_layer_figure(profiles, text("resnet.responses_title", lang), text("resnet.std", lang), lang,
@@ -445,8 +454,8 @@ def refresh_checkpoints():
 def init_gradients(depth: int, request: gr.Request):
     lang = language(request)
     check_choice(depth, CIFAR_DEPTHS, lang)
-    profiles = {f"{'plain' if plain else 'ResNet'}-{depth}": views.initial_gradient_norms(int(depth), plain)
-                for plain in (True, False)}
+    profiles = [(f"{'plain' if plain else 'ResNet'}-{depth}", {"depth": depth, "plain": plain},
+                 views.initial_gradient_norms(int(depth), plain)) for plain in (True, False)]
     return make_layer_figure(profiles, text("resnet.init_title", lang), text("resnet.grad_norm", lang), lang,
                              log_y=True)
 
@@ -457,13 +466,14 @@ PROFILES = {"grad_norm": ("resnet.train_title", "resnet.grad_norm", {"log_y": Tr
             "response_std": ("resnet.responses_at", "resnet.std", {"sorted_panel": True})}        # Fig. 7
 
 
-def reference_profiles(kind: str) -> dict[str, tuple[list[int], np.ndarray]]:
-    """Fig. 6's reference runs that ship a per-layer profile over training: label -> (steps, one row per step)."""
+def reference_profiles(kind: str) -> dict[str, tuple[dict, list[int], np.ndarray]]:
+    """Fig. 6's reference runs that ship a per-layer profile over training: label -> (config, steps, one row per
+    step)."""
     out = {}
-    for name, _, _ in reference_runs.load("resnet", "plain-vs-residual"):
+    for name, config, _ in reference_runs.load("resnet", "plain-vs-residual"):
         shipped = reference_runs.load_snapshots("resnet", "plain-vs-residual", name)
         if kind in shipped:
-            out[name] = shipped[kind]
+            out[name] = config, *shipped[kind]
     return out
 
 
@@ -476,36 +486,37 @@ def refresh_profile_runs(kind: str, request: gr.Request):
     choices = [(f"{r.title} · {r.id}", r.id) for r in runs] + [(name + suffix, REFERENCE_PREFIX + name)
                                                               for name in references]
     lasts = {r.id: store().snapshot_steps(r.id, kind)[-1] for r in runs[:4]} or \
-        {REFERENCE_PREFIX + name: steps[-1] for name, (steps, _) in references.items()}
-    top = max([1, *(r.total_steps for r in runs), *(steps[-1] for steps, _ in references.values())])
+        {REFERENCE_PREFIX + name: steps[-1] for name, (_, steps, _) in references.items()}
+    top = max([1, *(r.total_steps for r in runs), *(steps[-1] for _, steps, _ in references.values())])
     return (gr.update(choices=choices, value=list(lasts)),
             gr.update(maximum=top, value=min(lasts.values(), default=0)))
 
 
-def layer_profile(kind: str, key: str, step: int) -> tuple[str, np.ndarray] | None:
-    """(legend name, per-layer values) of a run or reference run at its newest snapshot at or before step."""
+def layer_profile(kind: str, key: str, step: int) -> Profile | None:
+    """A run's or reference run's profile at its newest snapshot at or before step, its iteration in the legend."""
     if key.startswith(REFERENCE_PREFIX):
         name = key.removeprefix(REFERENCE_PREFIX)
-        steps, rows = reference_profiles(kind).get(name, ([], None))
+        config, steps, rows = reference_profiles(kind).get(name, ({}, [], None))
         if not steps:
             return None
         found = views.snapshot_at(steps, step)
-        return f"{name} · {found:,}", rows[steps.index(found)]
+        return f"{name} · {found:,}", config, rows[steps.index(found)]
     try:
         steps = store().snapshot_steps(key, kind)
     except KeyError:  # not a run id
         return None
     if not steps:
         return None
-    found = store().load_snapshot(key, kind, views.snapshot_at(steps, step))
-    return f"{store().get(key).title} · {found[0]:,}", found[1]
+    run = store().get(key)
+    found, values = store().load_snapshot(key, kind, views.snapshot_at(steps, step))
+    return f"{run.title} · {found:,}", run.config, values
 
 
 def training_profiles(kind: str, run_ids: list[str], step: int, request: gr.Request):
     lang = language(request)
     step = int(np.clip(np.nan_to_num(float(step or 0)), 0, 2**62))
     found = [layer_profile(kind, str(key), step) for key in (run_ids if isinstance(run_ids, list) else [])]
-    profiles = dict(profile for profile in found if profile)
+    profiles = [profile for profile in found if profile]
     if not profiles:
         raise gr.Error(text("resnet.pick_run", lang))
     title, y_title, options = PROFILES[kind]

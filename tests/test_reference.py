@@ -65,7 +65,7 @@ def test_layer_profiles_open_on_the_reference_runs_at_an_iteration_all_reached(h
     runs, slider = resnet_tab.refresh_profile_runs(kind, None)
     names = ("ResNet-20", "ResNet-56", "plain-20", "plain-56")
     assert runs["value"] == [resnet_tab.REFERENCE_PREFIX + name for name in names]  # no runs of one's own yet
-    lasts = [resnet_tab.reference_profiles(kind)[name][0][-1] for name in names]
+    lasts = [resnet_tab.reference_profiles(kind)[name][1][-1] for name in names]
     assert slider["value"] == min(lasts) and slider["maximum"] == 64_000
     figure = resnet_tab.training_profiles(kind, runs["value"], slider["value"], None)
     panels = 2 if kind == "response_std" else 1                # Fig. 7 adds the panel sorted by magnitude
@@ -74,6 +74,9 @@ def test_layer_profiles_open_on_the_reference_runs_at_an_iteration_all_reached(h
     shown = [int(trace.name.split(" · ")[1].replace(",", "")) for trace in figure.data]  # each run's newest snapshot
     assert all(slider["value"] - 1000 < step <= slider["value"] for step in shown)        # at or before the slider
     assert all(0 < y < 100 for trace in figure.data for y in trace.y)  # trained nets: no vanishing, no exploding
+    style = {trace.name.split(" · ")[0]: (trace.line.color, trace.line.dash) for trace in figure.data}
+    assert style["plain-56"] == (style["ResNet-56"][0], "dash") and style["ResNet-56"][1] == "solid"  # as in Fig. 6
+    assert style["ResNet-20"][0] != style["ResNet-56"][0]
 
 
 def test_fig7_reference_runs_respond_as_the_paper_finds(home):
@@ -81,9 +84,8 @@ def test_fig7_reference_runs_respond_as_the_paper_finds(home):
     from explorer import resnet_tab
 
     runs, slider = resnet_tab.refresh_profile_runs("response_std", None)
-    mean = {name: float(np.mean(values)) for name, values in
+    mean = {name.split(" · ")[0]: float(np.mean(values)) for name, _, values in
             (resnet_tab.layer_profile("response_std", key, slider["value"]) for key in runs["value"])}
-    mean = {name.split(" · ")[0]: value for name, value in mean.items()}
     assert mean["ResNet-20"] < mean["plain-20"] and mean["ResNet-56"] < mean["plain-56"]
     assert mean["ResNet-56"] < mean["ResNet-20"]
 

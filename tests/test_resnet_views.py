@@ -137,6 +137,9 @@ def test_error_figure_puts_plain_nets_left_resnets_right_like_fig6():
     assert tuple(fig.layout.yaxis.range) == (0, 70)   # 1.5 x the highest last error (45%), to the next 10
     single = make_error_figure([], reference[1:])      # ResNets only: one panel, the paper's 0-20%
     assert {trace.xaxis for trace in single.data} == {"x"} and tuple(single.layout.yaxis.range) == (0, 20)
+    shortcuts = make_error_figure([], [(f"option {o}", {"depth": 20, "shortcut": o}, {"test_error": ([1], [0.1])})
+                                       for o in ("A", "B", "C")])
+    assert len({trace.line.color for trace in shortcuts.data}) == 3  # one colour per shortcut option at a depth
 
 
 def test_tab_builds_and_its_handlers_answer(home):
