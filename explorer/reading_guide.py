@@ -221,10 +221,11 @@ RESNET = Guide(
             "en": "The standard deviation of each 3×3 layer's output (after batch norm, before ReLU), in network "
                   "order (top) and sorted (bottom). ResNets respond more weakly than plain nets, and deeper ResNets "
                   "more weakly still: residual functions stay close to zero, so the identity is a good starting "
-                  "point. Check this on your own checkpoints in the lab.",
+                  "point. The lab opens on Fig. 6's four reference runs: drag through training to see when the "
+                  "order appears, and check it on your own checkpoints.",
             "zh": "每个 3×3 层输出（批归一化之后、ReLU 之前）的标准差，上图按层的顺序排列，下图按大小排序。残差网络"
                   "的响应比普通网络弱，更深的残差网络更弱：残差函数接近零，说明恒等映射是一个好的起点。在实验室中用"
-                  "你自己的检查点验证这一点。"}),
+                  "实验室打开时显示图 6 的四个参考运行：拖动滑块穿过训练过程，看这一顺序何时出现；也可以用你自己的检查点验证。"}),
         Exhibit("table1", {"en": "Table 1 · ImageNet architectures", "zh": "表 1 · ImageNet 网络结构"}, {
             "en": "ResNet-18/34/50/101/152: four stages (conv2_x to conv5_x), their block counts, and 1.8, 3.6, 3.8, "
                   "7.6 and 11.3 billion FLOPs. Even ResNet-152 is cheaper than VGG-16/19 (15.3/19.6 billion). The "

@@ -110,11 +110,15 @@ STRINGS = {
         "addition). Residual functions are generally closer to zero than plain layers' outputs, so their responses "
         "are smaller; the deeper the ResNet, the smaller. Below: Fig. 6's reference runs (and your own runs), as "
         "measured during training on 128 test images every 1,000 iterations: drag the slider through training. "
-        "The lower panel sorts each net's layers by magnitude, as the paper's does."),
+        "The lower panel sorts each net's layers by magnitude, as the paper's does. (At iteration 0 batch norm "
+        "has seen no data yet: its running statistics are still mean 0 and variance 1, so nothing is normalised "
+        "and the residual sums grow with depth.)"),
         ("图 7：每个 3x3 层响应（批归一化之后、ReLU 或相加之前）的标准差。"
         "残差函数通常比普通网络各层的输出更接近零，因此响应更小；残差网络越深，响应越小。"
         "下图：图 6 的参考运行（以及你自己的训练），训练中每 1,000 次迭代在 128 张测试图像上测量：拖动滑块穿过整个训练过程。"
-        "与论文一样，下方子图把每个网络的各层按大小排序。")),
+        "与论文一样，下方子图把每个网络的各层按大小排序。"
+        "（第 0 次迭代时批归一化还没有见过数据：其滑动统计量仍为均值 0、方差 1，因此没有任何归一化，"
+        "残差的累加随深度增长。）")),
     "resnet.responses_at": ("Standard deviation of layer responses at iteration {step:,}",
                             "第 {step:,} 次迭代时各层响应的标准差"),
     "resnet.measure_checkpoints": (
