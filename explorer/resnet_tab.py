@@ -154,7 +154,7 @@ STRINGS = {
         "下图：按论文进度表训练的图 6 参考运行（以及你自己的训练），可选任意已记录的迭代："
         "拖动滑块穿过整个训练过程，比较 plain-56 与 ResNet-56。")),
     "resnet.init_title": ("Gradient norm per layer at initialisation", "初始化时各层的梯度范数"),
-    "resnet.train_title": ("Gradient norm per layer at iteration {step:,}", "第 {step:,} 次迭代时各层的梯度范数"),
+    "resnet.gradients_at": ("Gradient norm per layer at iteration {step:,}", "第 {step:,} 次迭代时各层的梯度范数"),
     "resnet.grad_norm": ("gradient norm", "梯度范数"),
     "resnet.layer": ("3x3 layer (input to output)", "3x3 层（从输入到输出）"),
     "resnet.runs": ("Runs", "训练"),
@@ -466,7 +466,7 @@ def init_gradients(depth: int, request: gr.Request):
 
 REFERENCE_PREFIX = "reference:"  # run choices that are Fig. 6's reference runs, by label
 # Per-layer profiles that ResNet runs snapshot over training: kind -> (title, y-axis title, plot options)
-PROFILES = {"grad_norm": ("resnet.train_title", "resnet.grad_norm", {"log_y": True}),             # sec. 4.1
+PROFILES = {"grad_norm": ("resnet.gradients_at", "resnet.grad_norm", {"log_y": True}),             # sec. 4.1
             "response_std": ("resnet.responses_at", "resnet.std", {"sorted_panel": True})}        # Fig. 7
 
 
