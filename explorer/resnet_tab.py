@@ -123,9 +123,9 @@ STRINGS = {
                             "第 {step:,} 次迭代时各层响应的标准差"),
     "resnet.measure_checkpoints": (
         ("**Measure checkpoints**: any checkpoint of your runs, or a bundled model, on 256 test images of the "
-        "bundled sample. Pick plain and residual nets of the same depth."),
+        "bundled sample. Pick plain and residual nets of one depth, or residual nets of two depths."),
         ("**测量检查点**：你的训练的任一检查点或附带模型，在附带样本的 256 张测试图像上测量。"
-         "请选择同样深度的普通网络和残差网络。")),
+         "请选择同样深度的普通网络和残差网络，或不同深度的残差网络。")),
     "resnet.checkpoints": ("Checkpoints", "检查点"),
     "resnet.refresh": ("Refresh list", "刷新列表"),
     "resnet.show": ("Show", "显示"),
