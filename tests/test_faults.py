@@ -17,7 +17,7 @@ from train.checkpoint import load_checkpoint, save_checkpoint
 from train.launcher import Launcher
 from train.recipes import get_recipe
 from train.recipes.alexnet import build_model
-from train.runner import execute
+from train.runner import execute, legs
 from train.store import RunStore
 
 TINY = {"data": "sample", "depth": 8, "batch_size": 16, "train_size": 256, "eval_size": 64, "val_size": 0,
@@ -101,6 +101,8 @@ def test_a_write_failure_fails_the_run_cleanly_and_it_resumes(home, monkeypatch,
 
     assert execute(store, run_id) == "done"
     assert store.metrics(run_id)["loss"][0] == list(range(2, 13, 2))
+    crashed, resumed = legs(store, run_id)  # the failed leg is closed too, so model cards can add up the time
+    assert crashed["step"] == 0 and crashed["end_step"] >= 4 and (resumed["step"], resumed["end_step"]) == (4, 12)
 
 
 def test_a_corrupt_checkpoint_is_a_clear_error_for_that_run_only(home):

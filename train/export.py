@@ -4,18 +4,18 @@
 
 Writes model.safetensors (fp16 unless --full-precision), config.json (recipe, label, config),
 metrics.csv (every logged step, so curves draw at once) and README.md: the model card (data,
-recipe, steps, hardware, wall time, final numbers, the command that reproduces it). Translation
+recipe, steps, hardware and time leg by leg, final numbers, the command that reproduces it). Translation
 runs are written by train.translation_task.export_bundle (tied weights stored once, the tokenizer).
 """
 from __future__ import annotations
 
 import argparse
-import json
 import shutil
 from pathlib import Path
 
 from train.checkpoint import load_weights
 from train.data import ASSETS
+from train.runner import legs, training_minutes
 from train.store import RunStore, atomic_write
 
 
@@ -46,10 +46,8 @@ def model_card(store: RunStore, run_id: str, name: str, half: bool) -> str:
     run = store.get(run_id)
     metrics = store.metrics(run_id)
     final = {k: v[1][-1] for k, v in sorted(metrics.items()) if v[1] and k not in ("lr",)}
-    env_path = store.run_dir(run_id) / "environment.json"
-    env = json.loads(env_path.read_text()) if env_path.exists() else []
-    hardware = "; ".join(sorted({f"{e['device_name']} ({e['device']}, {e['processes']} process(es), "
-                                 f"{e['cpu_threads']} CPU threads, torch {e['torch']})" for e in env})) or "unknown"
+    entries = legs(store, run_id)
+    minutes = training_minutes(entries)
     options = " ".join(f"--{k.replace('_', '-')} {' '.join(map(str, v)) if isinstance(v, list) else v}"
                        for k, v in sorted(run.config.items()) if not isinstance(v, bool) and v != [])
     flags = " ".join(f"--{'' if v else 'no-'}{k.replace('_', '-')}" for k, v in sorted(run.config.items())
@@ -57,14 +55,25 @@ def model_card(store: RunStore, run_id: str, name: str, half: bool) -> str:
     lines = [f"# {name}", "", f"{run.title}: recipe `{run.recipe}`, trained by Paper Lab's own CLI.", "",
              f"- data: `{run.config.get('data') or run.config.get('corpus')}`",
              f"- steps: {run.step} of batch {run.config.get('batch_size')}",
-             f"- hardware: {hardware}",
-             f"- wall time: {(run.updated - run.created) / 60:.1f} minutes",
+             f"- training time: {minutes:.1f} minutes over {len(entries)} leg(s)" if minutes is not None else
+             f"- wall time: {(run.updated - run.created) / 60:.1f} minutes from start to last update (a leg did not "
+             "record its end)",
+             "- hardware, leg by leg (each start or resume):", *map(describe_leg, entries),
              f"- weights: {'fp16' if half else 'fp32'} safetensors",
              "- final numbers (last logged value of each metric):", ""]
     lines += [f"  - {k}: {v:.4g}" for k, v in final.items()]
     lines += ["", "Reproduce:", "", "```bash", f"python -m train {run.recipe} {options} {flags}",
               f"python -m train.export RUN_ID {name}", "```", ""]
     return "\n".join(lines)
+
+
+def describe_leg(leg: dict) -> str:
+    """One leg of a run (train.runner.legs) for its model card; legs recorded by older versions lack steps."""
+    span = (f"steps {leg['step']:,}-{leg['end_step']:,}" if "end_step" in leg else
+            f"from step {leg['step']:,}" if "step" in leg else "steps not recorded")
+    took = f", {(leg['end'] - leg['time']) / 60:.1f} minutes" if "end" in leg else ""
+    return (f"  - {span}: {leg['device_name']} ({leg['device']}, {leg['processes']} process(es), "
+            f"{leg['cpu_threads']} CPU threads, torch {leg['torch']}){took}")
 
 
 def main(argv: list[str] | None = None) -> None:

@@ -38,6 +38,7 @@ from train.config import COMPILE_MODES
 from train.recipes import EXPERIMENTS, get_recipe
 from train.recipes.alexnet import FIG1
 from train.recipes.resnet import variant_label
+from train.runner import legs, training_minutes
 from train.store import RunStore
 from train.trainer import Listener
 
@@ -309,7 +310,7 @@ def export_all(store: RunStore, runs: list[tuple[Reference, str]], out: Path) ->
     for ref, run_id in runs:
         run = store.get(run_id)
         entry = {"run_id": run_id, "label": label(ref), "status": run.status, "step": run.step,
-                 "total_steps": run.total_steps, "score": score(store, run_id), "minutes": (run.updated - run.created) / 60}
+                 "total_steps": run.total_steps, "score": score(store, run_id), "minutes": training_minutes(legs(store, run_id))}
         summary.setdefault(ref.name, []).append(entry)
         rank = (entry["status"] == "done", entry["score"])
         if ref.name not in chosen or rank > (chosen[ref.name][1]["status"] == "done", chosen[ref.name][1]["score"]):
@@ -361,7 +362,11 @@ def main(argv: list[str] | None = None) -> None:
     for name, entries in summary.items():
         for e in entries:
             print(f"{name:28} {e['label']:10} {e['status']:9} {e['step']:6}/{e['total_steps']:<6} "
-                  f"score {e['score']:.4f}  {e['minutes']:.1f} min{'  exported' if 'exported' in e else ''}")
+                  f"score {e['score']:.4f}  {_minutes(e['minutes'])}{'  exported' if 'exported' in e else ''}")
+
+
+def _minutes(minutes: float | None) -> str:
+    return "time not recorded" if minutes is None else f"{minutes:.1f} min of training"
 
 
 if __name__ == "__main__":

@@ -1,6 +1,7 @@
 """Execute one stored run: build its task, resume from its newest good checkpoint, record everything."""
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import platform
@@ -57,6 +58,7 @@ def execute(store: RunStore, run_id: str, listeners: Sequence[Listener] = (), ra
     recipe = get_recipe(run.recipe)
     cfg = recipe.config_cls.from_dict({**run.config, **(overrides or {})})
     stop = threading.Event()
+    trainer, start = None, None
     if ranks.main:
         store.update(run_id, status="running", pid=os.getpid(), stop_requested=0, message="starting")
     try:
@@ -69,9 +71,10 @@ def execute(store: RunStore, run_id: str, listeners: Sequence[Listener] = (), ra
         found = newest_good_checkpoint(store.checkpoints(run_id))
         state = found[1] if found else None
         if ranks.main:
-            record_environment(store, run_id, device, ranks)
-            store.truncate_metrics(run_id, state["step"] if state else 0)
-            resumed = f"resumed at step {state['step']}" if state else "started"
+            record_environment(store, run_id, device, ranks, state["step"] if state else 0)
+            start = state["step"] if state else 0  # a leg is open: end_leg closes it
+            store.truncate_metrics(run_id, start)
+            resumed = f"resumed at step {start}" if state else "started"
             store.update(run_id, message=f"{resumed} on {device.type}, data: {getattr(task, 'data_name', '')}")
         trainer = Trainer(task, cfg, device, checkpoint_dir=store.checkpoint_dir(run_id),
                           listeners=[StoreRecorder(store, run_id), *listeners] if ranks.main else [],
@@ -83,6 +86,9 @@ def execute(store: RunStore, run_id: str, listeners: Sequence[Listener] = (), ra
         if ranks.main:
             _record_failure(store, run_id, exc)
         raise
+    finally:
+        if start is not None:
+            end_leg(store, run_id, trainer.step if trainer else start)
     if status == "paused":  # queued for its next chunk, unless cancelled while this one saved its checkpoint
         status = "cancelled" if store.stop_requested(run_id) else "queued"
     if ranks.main:
@@ -91,14 +97,40 @@ def execute(store: RunStore, run_id: str, listeners: Sequence[Listener] = (), ra
     return status
 
 
-def record_environment(store: RunStore, run_id: str, device: torch.device, ranks: Dist) -> None:
-    """Where this run trained (appended at every start or resume), for model cards."""
+def record_environment(store: RunStore, run_id: str, device: torch.device, ranks: Dist, step: int) -> None:
+    """Where this run trains from `step`: one leg, appended at every start or resume (end_leg closes it), for
+    model cards."""
     device_name = torch.cuda.get_device_name(device) if device.type == "cuda" else platform.processor() or "CPU"
-    entry = {"time": time.time(), "device": device.type, "device_name": device_name, "processes": ranks.world_size,
-             "cpu_threads": torch.get_num_threads(), "torch": torch.__version__, "host": platform.node()}
+    entry = {"time": time.time(), "step": step, "device": device.type, "device_name": device_name,
+             "processes": ranks.world_size, "cpu_threads": torch.get_num_threads(), "torch": torch.__version__,
+             "host": platform.node()}
+    _write_legs(store, run_id, [*legs(store, run_id), entry])
+
+
+def end_leg(store: RunStore, run_id: str, step: int) -> None:
+    """Close the current leg: when it stopped, and at which step (also after a crash, where it can)."""
+    if entries := legs(store, run_id):
+        entries[-1].update(end=time.time(), end_step=step)
+        with contextlib.suppress(OSError):  # e.g. the disk is full: the run's own error says so
+            _write_legs(store, run_id, entries)
+
+
+def legs(store: RunStore, run_id: str) -> list[dict[str, Any]]:
+    """The run's legs, oldest first: start time and step, device, threads, torch; end and end_step once closed."""
     path = store.run_dir(run_id) / "environment.json"
-    entries = json.loads(path.read_text()) if path.exists() else []
-    atomic_write(path, lambda p: p.write_text(json.dumps([*entries, entry], indent=1)))
+    return json.loads(path.read_text()) if path.exists() else []
+
+
+def training_minutes(entries: list[dict[str, Any]]) -> float | None:
+    """Minutes spent training over all legs; None if one never closed (killed, or recorded before legs closed)."""
+    if not entries or any("end" not in e for e in entries):
+        return None
+    return sum(e["end"] - e["time"] for e in entries) / 60
+
+
+def _write_legs(store: RunStore, run_id: str, entries: list[dict[str, Any]]) -> None:
+    path = store.run_dir(run_id) / "environment.json"
+    atomic_write(path, lambda p: p.write_text(json.dumps(entries, indent=1)))
 
 
 def _on_sigterm(handler) -> Callable[[], None]:
