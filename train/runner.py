@@ -58,7 +58,7 @@ def execute(store: RunStore, run_id: str, listeners: Sequence[Listener] = (), ra
     recipe = get_recipe(run.recipe)
     cfg = recipe.config_cls.from_dict({**run.config, **(overrides or {})})
     stop = threading.Event()
-    trainer, start = None, None
+    trainer, leg_open = None, False
     if ranks.main:
         store.update(run_id, status="running", pid=os.getpid(), stop_requested=0, message="starting")
     try:
@@ -71,8 +71,9 @@ def execute(store: RunStore, run_id: str, listeners: Sequence[Listener] = (), ra
         found = newest_good_checkpoint(store.checkpoints(run_id))
         state = found[1] if found else None
         if ranks.main:
-            record_environment(store, run_id, device, ranks, state["step"] if state else 0)
-            start = state["step"] if state else 0  # a leg is open: end_leg closes it
+            start = state["step"] if state else 0
+            start_leg(store, run_id, device, ranks, start)
+            leg_open = True  # end_leg closes it, whatever happens next
             store.truncate_metrics(run_id, start)
             resumed = f"resumed at step {start}" if state else "started"
             store.update(run_id, message=f"{resumed} on {device.type}, data: {getattr(task, 'data_name', '')}")
@@ -87,7 +88,7 @@ def execute(store: RunStore, run_id: str, listeners: Sequence[Listener] = (), ra
             _record_failure(store, run_id, exc)
         raise
     finally:
-        if start is not None:
+        if leg_open:
             end_leg(store, run_id, trainer.step if trainer else start)
     if status == "paused":  # queued for its next chunk, unless cancelled while this one saved its checkpoint
         status = "cancelled" if store.stop_requested(run_id) else "queued"
@@ -97,9 +98,8 @@ def execute(store: RunStore, run_id: str, listeners: Sequence[Listener] = (), ra
     return status
 
 
-def record_environment(store: RunStore, run_id: str, device: torch.device, ranks: Dist, step: int) -> None:
-    """Where this run trains from `step`: one leg, appended at every start or resume (end_leg closes it), for
-    model cards."""
+def start_leg(store: RunStore, run_id: str, device: torch.device, ranks: Dist, step: int) -> None:
+    """Where this run trains from `step`: one leg, appended at every start or resume, for model cards."""
     device_name = torch.cuda.get_device_name(device) if device.type == "cuda" else platform.processor() or "CPU"
     entry = {"time": time.time(), "step": step, "device": device.type, "device_name": device_name,
              "processes": ranks.world_size, "cpu_threads": torch.get_num_threads(), "torch": torch.__version__,
