@@ -220,9 +220,12 @@ def train_all(store: RunStore, refs: list[Reference], budget_s: float, *, paper:
         store.update(run_id, status="queued", stop_requested=0)
         procs[run_id] = spawn(store, run_id, compile_mode=compile_mode)
         store.claim(run_id, procs[run_id].pid)
+    next_log = time.time() + 30
     while any(p.poll() is None for p in procs.values()) and time.time() < deadline:
-        time.sleep(30)
-        log(" | ".join(f"{r.label} {r.step}/{r.total_steps}" for r in (store.get(i) for _, i in runs)))
+        time.sleep(1)  # a run that ends early frees the GPU for the next job at once
+        if time.time() >= next_log:
+            next_log += 30
+            log(" | ".join(f"{r.label} {r.step}/{r.total_steps}" for r in (store.get(i) for _, i in runs)))
     for run_id, proc in procs.items():  # the deadline: stop with a checkpoint, resumable later
         if proc.poll() is None:
             store.request_stop(run_id)
