@@ -25,11 +25,12 @@ fi
 cd .device/src
 python3 -c "from train.data import load_images; load_images('/tmp/cifar')"
 T1=$(date +%s); echo "data at $(( T1 - T0 )) s"
-# What is left, as of the last CPU session: plain-56 of Fig. 6 first; then the AlexNet ablations of sec. 3-4 and
-# shortcut options B and C
-A_ONLY=${A_ONLY-resnet56-cifar-plain}
-B_ONLY=${B_ONLY-alexnet-cifar-no-dropout alexnet-cifar-no-augment}  # the largest effects first (sec. 4.1-4.2); then
-# alexnet-cifar-crop-flip alexnet-cifar-no-lrn alexnet-cifar-no-overlap resnet20-cifar-b resnet20-cifar-c
+# What is left, as of 27 November 2026 (plain-56 and the dropout and augmentation ablations were finished on an
+# H200 by two calls: 8 minutes with A_MIN=5.5, then 3.5 with A_MIN=2.6; a second call on the still-warm machine goes
+# on from /tmp/home, so runs are best finished within one session: an AlexNet checkpoint is 14-18 MB, too big to
+# carry back and forth for long): shortcut options B and C, and three AlexNet ablations
+A_ONLY=${A_ONLY-resnet20-cifar-b resnet20-cifar-c}
+B_ONLY=${B_ONLY-alexnet-cifar-crop-flip alexnet-cifar-no-lrn alexnet-cifar-no-overlap}
 if [ -n "$A_ONLY" ]; then
   python3 -m train.reference --data /tmp/cifar --paper --only $A_ONLY --compile ${COMPILE:-reduce-overhead} \
     --minutes ${A_MIN:-5.5} --out /tmp/refA > /tmp/A.log 2>&1
@@ -41,6 +42,7 @@ if [ -n "$B_ONLY" ] && python3 -c "import sys; sys.exit($B_MIN < 0.5)"; then
     --minutes $B_MIN --out /tmp/refB > /tmp/B.log 2>&1
 fi
 echo "training done at $(( $(date +%s) - T0 )) s"
+rm -f /tmp/ck-*.tar  # an earlier call's
 python3 - <<'PY'
 import sqlite3, tarfile
 from pathlib import Path

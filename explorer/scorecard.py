@@ -84,6 +84,22 @@ def accuracy_on(name: str, data: str) -> Callable[[], Measurement]:
     return measure
 
 
+def overfits_without(experiment: str, without: str, full: str) -> Measurement:
+    """Sec. 4.1-4.2: without augmentation or dropout the net overfits. The ablation's reference run against the full
+    recipe's at their end: the gap between test error and training error (mean of the last ten logged values, on
+    the training batches), wider without."""
+    runs = _curves("alexnet", experiment)
+
+    def errors(label: str) -> tuple[float, float]:
+        curves = runs[label][1]
+        return 100 * float(np.mean(curves["train_error"][1][-10:])), 100 * curves["test_error"][1][-1]
+
+    (train_without, test_without), (train_full, test_full) = errors(without), errors(full)
+    gap_without, gap_full = test_without - train_without, test_full - train_full
+    return (f"{without}: training {train_without:.1f}%, test {test_without:.1f}% (gap {gap_without:.1f} points); "
+            f"{full}: {train_full:.1f}%, {test_full:.1f}% (gap {gap_full:.1f})", "yes" if gap_without > gap_full else "no")
+
+
 # -- ResNet ---------------------------------------------------------------------------------------------------
 def training_error_at_common_step(higher: str, lower: str) -> Measurement:
     """Fig. 6: training error (mean of the last ten logged values) of two reference runs at the last step both
@@ -113,15 +129,21 @@ def healthy_gradients(name: str = "plain-56") -> Measurement:
 
 
 def responses_smaller() -> Measurement:
-    """Fig. 7: mean response std of the 3x3 layers, bundled ResNet-20 against plain-20 (on the CPU: a page load
-    must not ask a Space for a GPU)."""
+    """Fig. 7: mean response std of the 3x3 layers, each bundled ResNet against the plain net of its depth (20, and
+    56 where both are bundled; on the CPU: a page load must not ask a Space for a GPU)."""
     import torch
 
     from explorer.resnet_views import weights_response_std
 
-    residual, plain = (float(weights_response_std(weights, config, torch.device("cpu")).mean())
-                       for config, weights in map(_bundled, ("resnet20-cifar", "resnet20-cifar-plain")))
-    return f"ResNet-20 {residual:.2f}, plain-20 {plain:.2f}", "yes" if residual < plain else "no"
+    def std(name: str) -> float:
+        config, weights = _bundled(name)
+        return float(weights_response_std(weights, config, torch.device("cpu")).mean())
+
+    bundled = reference_runs.bundled_models("resnet")
+    depths = [20] + [56] * all(f"resnet56-cifar{kind}" in bundled for kind in ("", "-plain"))
+    pairs = [(depth, std(f"resnet{depth}-cifar"), std(f"resnet{depth}-cifar-plain")) for depth in depths]
+    return (", ".join(f"ResNet-{d} {residual:.2f}, plain-{d} {plain:.2f}" for d, residual, plain in pairs),
+            "yes" if all(residual < plain for _, residual, plain in pairs) else "no")
 
 
 def deeper_responds_less(shallow: str = "ResNet-20", deep: str = "ResNet-56") -> Measurement:
@@ -179,6 +201,10 @@ CLAIMS = (
     Claim("alexnet", "alexnet_accuracy", ("37.5% top-1 error, ILSVRC-2010 (Table 1)",
                                           "ILSVRC-2010 上 top-1 错误率 37.5%（表 1）"),
           accuracy_on("alexnet-cifar", "CIFAR-10 JPEG mirror, 5 conv + 3 FC scaled to 32x32")),
+    Claim("alexnet", "augmentation", ("without it, substantial overfitting (sec. 4.1)", "没有它会严重过拟合（第 4.1 节）"),
+          lambda: overfits_without("alexnet-augment", "none", "crops + flips + PCA colour")),
+    Claim("alexnet", "dropout", ("without it, substantial overfitting (sec. 4.2)", "没有它会严重过拟合（第 4.2 节）"),
+          lambda: overfits_without("alexnet-dropout", "no dropout", "dropout 0.5")),
     Claim("resnet", "degradation", ("plain-56 above plain-20 (Fig. 6 left)", "plain-56 高于 plain-20（图 6 左）"),
           lambda: training_error_at_common_step("plain-56", "plain-20")),
     Claim("resnet", "deeper_better", ("ResNet-56 below ResNet-20 (Fig. 6 middle)", "ResNet-56 低于 ResNet-20（图 6 中）"),
@@ -245,6 +271,9 @@ STRINGS = {
                          "两块 GPU 上的第一层卷积核分化为与颜色无关和针对颜色两类（平均色彩度）"),
     "scorecard.alexnet_accuracy": ("how well the network classifies held-out images",
                                    "网络对未见图像的分类效果"),
+    "scorecard.augmentation": ("data augmentation (crops, flips, PCA colour shifts) reduces overfitting",
+                               "数据增强（裁剪、翻转、PCA 颜色扰动）减轻过拟合"),
+    "scorecard.dropout": ("dropout reduces overfitting", "dropout 减轻过拟合"),
     "scorecard.degradation": ("degradation: the deeper plain net has the higher training error",
                               "退化问题：更深的普通网络训练误差更高"),
     "scorecard.deeper_better": ("with shortcuts, the deeper net has the lower training error",

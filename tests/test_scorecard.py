@@ -92,3 +92,20 @@ def test_fig7_depth_claim_compares_the_runs_where_both_have_trained(monkeypatch)
     monkeypatch.setattr(reference_runs, "load_snapshots", lambda lab, experiment, name: {})  # none shipped
     with pytest.raises(LookupError):
         scorecard.deeper_responds_less()
+
+
+@pytest.mark.parametrize(("ablated_test", "verdict"), [(0.30, "yes"), (0.07, "no")])
+def test_an_ablation_overfits_when_its_gap_between_test_and_training_error_is_wider(monkeypatch, ablated_test,
+                                                                                      verdict):
+    def run(label, train, test):  # training error logged every step; test error at the end
+        return label, {}, {"train_error": (list(range(1, 21)), [0.9] * 10 + [train] * 10),
+                           "test_error": ([10, 20], [0.5, test])}
+
+    monkeypatch.setattr(reference_runs, "load", lambda lab, experiment: [run("none", 0.01, ablated_test),
+                                                                         run("full", 0.08, 0.15)])
+    ours, got = scorecard.overfits_without("alexnet-augment", "none", "full")
+    assert got == verdict  # gaps: 29 or 6 points without, against 7 with the full recipe
+    assert ours.startswith(f"none: training 1.0%, test {100 * ablated_test:.1f}% (gap {100 * ablated_test - 1:.1f} ")
+    assert ours.endswith("full: 8.0%, 15.0% (gap 7.0)")
+    with pytest.raises(LookupError):  # a variant not trained yet
+        scorecard.overfits_without("alexnet-augment", "crops + flips", "full")
