@@ -42,7 +42,7 @@ STRINGS = {
         ("Plain and residual CIFAR-10 networks of sec. 4.2 (6n+2 layers) train one after another. As in Fig. 6, "
         "plain networks are on the left and ResNets on the right, dashed lines are training error and solid lines "
         "test error; each depth keeps its colour in both panels. The plot opens with our reference runs (all 50,000 "
-        "images, the paper's recipe and 64k-iteration schedule, each drawn as far as it has trained so far), drawn "
+        "images, the paper's recipe and the whole 64k-iteration schedule), drawn "
         "faintly under your own runs. "
         "The **lecture** preset is scaled down for a laptop CPU: 4,000 training images, batch 64, "
         "300 iterations (lr 0.1, divided by 10 at 240). The **paper** recipe is batch 128, lr 0.1, momentum 0.9, "
@@ -51,7 +51,7 @@ STRINGS = {
         "hours on a laptop."),
         ("按第 4.2 节的结构（6n+2 层）依次训练 CIFAR-10 上的普通网络和残差网络。"
         "与图 6 一样，普通网络在左、残差网络在右，虚线是训练误差，实线是测试误差；同一深度在两幅图中颜色相同。"
-        "打开时显示我们的参考运行（全部 50,000 张图像、论文的设置和 64k 次迭代的进度表，每条曲线画到它目前训练到的位置），"
+        "打开时显示我们的参考运行（全部 50,000 张图像、论文的设置和完整的 64k 次迭代进度表），"
         "你自己的训练开始后它们以浅色显示在下面。**课堂**预设为笔记本 CPU 缩小了规模：4,000 张训练图像、批大小 64、"
         "300 次迭代（学习率 0.1，第 240 次迭代时除以 10）。"
         "**论文**配方为批大小 128、学习率 0.1、动量 0.9、权重衰减 1e-4，"
