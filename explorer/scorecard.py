@@ -36,6 +36,12 @@ def _bundled(name: str) -> tuple[dict, Path]:
     raise LookupError(name)
 
 
+def _training_error(curves: reference_runs.Curves, until: float = float("inf")) -> float:
+    """Training error as the paper plots it: the mean of the last ten logged values up to step `until`."""
+    steps, values = curves["train_error"]
+    return float(np.mean([v for s, v in zip(steps, values) if s <= until][-10:]))
+
+
 def _curves(lab: str, experiment: str) -> dict[str, tuple[dict, reference_runs.Curves]]:
     runs = {label: (config, curves) for label, config, curves in reference_runs.load(lab, experiment)}
     if not runs:
@@ -92,7 +98,7 @@ def overfits_without(experiment: str, without: str, full: str) -> Measurement:
 
     def errors(label: str) -> tuple[float, float]:
         curves = runs[label][1]
-        return 100 * float(np.mean(curves["train_error"][1][-10:])), 100 * curves["test_error"][1][-1]
+        return 100 * _training_error(curves), 100 * curves["test_error"][1][-1]
 
     (train_without, test_without), (train_full, test_full) = errors(without), errors(full)
     gap_without, gap_full = test_without - train_without, test_full - train_full
@@ -106,12 +112,7 @@ def training_error_at_common_step(higher: str, lower: str) -> Measurement:
     reached; the claim holds when the run named `higher` has the higher one."""
     runs = _curves("resnet", "plain-vs-residual")
     end = min(runs[label][1]["train_error"][0][-1] for label in (higher, lower))
-
-    def error(label: str) -> float:
-        steps, values = runs[label][1]["train_error"]
-        return float(np.mean([v for s, v in zip(steps, values) if s <= end][-10:]))
-
-    high, low = error(higher), error(lower)
+    high, low = (_training_error(runs[label][1], end) for label in (higher, lower))
     return f"{higher} {100 * high:.1f}%, {lower} {100 * low:.1f}% ({end:,} iterations)", "yes" if high > low else "no"
 
 
@@ -139,8 +140,8 @@ def responses_smaller() -> Measurement:
         config, weights = _bundled(name)
         return float(weights_response_std(weights, config, torch.device("cpu")).mean())
 
-    bundled = reference_runs.bundled_models("resnet")
-    depths = [20] + [56] * all(f"resnet56-cifar{kind}" in bundled for kind in ("", "-plain"))
+    deeper = {"resnet56-cifar", "resnet56-cifar-plain"} <= reference_runs.bundled_models("resnet").keys()
+    depths = [20, 56] if deeper else [20]
     pairs = [(depth, std(f"resnet{depth}-cifar"), std(f"resnet{depth}-cifar-plain")) for depth in depths]
     return (", ".join(f"ResNet-{d} {residual:.2f}, plain-{d} {plain:.2f}" for d, residual, plain in pairs),
             "yes" if all(residual < plain for _, residual, plain in pairs) else "no")

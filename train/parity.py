@@ -18,6 +18,7 @@ import time
 
 import torch
 import torch.nn.functional as F
+from torchvision import transforms
 
 from train.bench import BASELINE, train_unrecorded
 from train.data import load_images
@@ -66,10 +67,10 @@ def textbook(data: str, steps: int, workers: int) -> float:
             done += 1
             if done == steps:
                 break
-    test = train.transform.transforms[-2:]  # ToTensor, Normalize: no augmentation at test time
+    to_input = transforms.Compose(train.transform.transforms[-2:])  # ToTensor, Normalize: no augmentation
     model.eval()
     with torch.no_grad():
-        correct = sum(int((model(torch.stack([test[1](test[0](x)) for x in images.test_x[i:i + 500]])).argmax(1)
+        correct = sum(int((model(torch.stack([to_input(x) for x in images.test_x[i:i + 500]])).argmax(1)
                            == torch.from_numpy(images.test_y[i:i + 500])).sum())
                       for i in range(0, len(images.test_y), 500))
     return correct / len(images.test_y)
