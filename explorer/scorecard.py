@@ -36,10 +36,10 @@ def _bundled(name: str) -> tuple[dict, Path]:
     raise LookupError(name)
 
 
-def _training_error(curves: reference_runs.Curves, until: float = float("inf")) -> float:
-    """Training error as the paper plots it: the mean of the last ten logged values up to step `until`."""
-    steps, values = curves["train_error"]
-    return float(np.mean([v for s, v in zip(steps, values) if s <= until][-10:]))
+def _recent(curves: reference_runs.Curves, metric: str, until: float = float("inf"), count: int = 10) -> float:
+    """A metric as the paper plots it, smoothed: the mean of its last `count` logged values up to step `until`."""
+    steps, values = curves[metric]
+    return float(np.mean([v for s, v in zip(steps, values) if s <= until][-count:]))
 
 
 def _curves(lab: str, experiment: str) -> dict[str, tuple[dict, reference_runs.Curves]]:
@@ -98,7 +98,7 @@ def overfits_without(experiment: str, without: str, full: str) -> Measurement:
 
     def errors(label: str) -> tuple[float, float]:
         curves = runs[label][1]
-        return 100 * _training_error(curves), 100 * curves["test_error"][1][-1]
+        return 100 * _recent(curves, "train_error"), 100 * curves["test_error"][1][-1]
 
     (train_without, test_without), (train_full, test_full) = errors(without), errors(full)
     gap_without, gap_full = test_without - train_without, test_full - train_full
@@ -112,7 +112,7 @@ def training_error_at_common_step(higher: str, lower: str) -> Measurement:
     reached; the claim holds when the run named `higher` has the higher one."""
     runs = _curves("resnet", "plain-vs-residual")
     end = min(runs[label][1]["train_error"][0][-1] for label in (higher, lower))
-    high, low = (_training_error(runs[label][1], end) for label in (higher, lower))
+    high, low = (_recent(runs[label][1], "train_error", end) for label in (higher, lower))
     return f"{higher} {100 * high:.1f}%, {lower} {100 * low:.1f}% ({end:,} iterations)", "yes" if high > low else "no"
 
 
@@ -160,6 +160,19 @@ def deeper_responds_less(shallow: str = "ResNet-20", deep: str = "ResNet-56") ->
     shallow_std, deep_std = (float(rows[steps.index(snapshot_at(steps, end))].mean()) for steps, rows in profiles)
     return (f"{shallow} {shallow_std:.2f}, {deep} {deep_std:.2f} ({end:,} iterations)",
             "yes" if deep_std < shallow_std else "no")
+
+
+def projections_not_essential() -> Measurement:
+    """Sec. 4.1, Table 3: "projection shortcuts are not essential". The shortcut options' reference runs at the last
+    iteration all reached: test error (mean of the last three evaluations), within a point of each other."""
+    runs = _curves("resnet", "shortcuts")
+    if len(runs) < 2:
+        raise LookupError("fewer than two shortcut options shipped")
+    end = min(curves["test_error"][0][-1] for _, curves in runs.values())
+    errors = {label: 100 * _recent(curves, "test_error", end, count=3) for label, (_, curves) in sorted(runs.items())}
+    spread = max(errors.values()) - min(errors.values())
+    return (", ".join(f"{label} {error:.2f}%" for label, error in errors.items())
+            + f" (spread {spread:.2f} points, {end:,} iterations)", "yes" if spread <= 1 else "no")
 
 
 def paper_test_error(name: str, paper: float) -> Callable[[], Measurement]:
@@ -210,6 +223,9 @@ CLAIMS = (
           lambda: training_error_at_common_step("plain-56", "plain-20")),
     Claim("resnet", "deeper_better", ("ResNet-56 below ResNet-20 (Fig. 6 middle)", "ResNet-56 低于 ResNet-20（图 6 中）"),
           lambda: training_error_at_common_step("ResNet-20", "ResNet-56")),
+    Claim("resnet", "shortcuts", ("ResNet-34 top-1 error A 25.03%, B 24.52%, C 24.19% (Table 3)",
+                                  "ResNet-34 top-1 错误率 A 25.03%、B 24.52%、C 24.19%（表 3）"),
+          projections_not_essential),
     Claim("resnet", "resnet20", ("8.75% test error (Table 6)", "测试误差 8.75%（表 6）"),
           paper_test_error("resnet20-cifar", 8.75)),
     Claim("resnet", "resnet56", ("6.97% test error (Table 6)", "测试误差 6.97%（表 6）"),
@@ -279,6 +295,9 @@ STRINGS = {
                               "退化问题：更深的普通网络训练误差更高"),
     "scorecard.deeper_better": ("with shortcuts, the deeper net has the lower training error",
                                 "有捷径连接时，更深的网络训练误差更低"),
+    "scorecard.shortcuts": ("projection shortcuts are not essential: options A, B and C test within a point of "
+                            "each other (ResNet-20 here)",
+                            "投影捷径并非必需：A、B、C 三种方案的测试误差相差不到 1 个百分点（此处为 ResNet-20）"),
     "scorecard.resnet20": ("ResNet-20's CIFAR-10 test error on the paper's schedule",
                            "ResNet-20 按论文训练计划在 CIFAR-10 上的测试误差"),
     "scorecard.resnet56": ("ResNet-56's CIFAR-10 test error on the paper's schedule",

@@ -14,11 +14,12 @@ def curves(errors: dict[str, list[float]], every: int = 100) -> list[tuple[str, 
 
 
 def test_every_bundled_claim_is_measured_in_both_languages():
-    bundled = {path.name for path in reference_runs.MODELS_DIR.iterdir()}
+    needs = {"resnet20": reference_runs.MODELS_DIR / "resnet20-cifar",
+             "resnet56": reference_runs.MODELS_DIR / "resnet56-cifar",
+             "shortcuts": reference_runs.REFERENCE_DIR / "resnet" / "shortcuts"}
     for claim in scorecard.CLAIMS:
         ours, verdict = scorecard.measured(claim)
-        needs = {"resnet20": "resnet20-cifar", "resnet56": "resnet56-cifar"}.get(claim.key)
-        assert (verdict == "missing") == (needs is not None and needs not in bundled), (claim.key, ours)
+        assert (verdict == "missing") == (claim.key in needs and not needs[claim.key].exists()), (claim.key, ours)
     for lang in ("en", "zh"):
         verdicts = {text(f"scorecard.verdict_{v}", lang) for v in scorecard.VERDICTS}
         for lab in ("alexnet", "resnet", "transformer"):
@@ -109,3 +110,20 @@ def test_an_ablation_overfits_when_its_gap_between_test_and_training_error_is_wi
     assert ours.endswith("full: 8.0%, 15.0% (gap 7.0)")
     with pytest.raises(LookupError):  # a variant not trained yet
         scorecard.overfits_without("alexnet-augment", "crops + flips", "full")
+
+
+@pytest.mark.parametrize(("option_c", "verdict"), [(0.092, "yes"), (0.11, "no")])
+def test_shortcut_options_are_compared_by_test_error_where_all_have_trained(monkeypatch, option_c, verdict):
+    def run(label, errors):  # evaluated every 1,000 iterations
+        return label, {}, {"test_error": ([1000 * (i + 1) for i in range(len(errors))], errors)}
+
+    shipped = [run("option A", [0.3, 0.2, 0.09, 0.09, 0.09, 0.01]),  # A trained on: its later errors are not compared
+               run("option B", [0.3, 0.2, 0.085, 0.085, 0.085]), run("option C", [0.3, 0.2, option_c, option_c, option_c])]
+    monkeypatch.setattr(reference_runs, "load", lambda lab, experiment: shipped)
+    ours, got = scorecard.projections_not_essential()
+    assert got == verdict
+    assert ours == (f"option A 9.00%, option B 8.50%, option C {100 * option_c:.2f}% "
+                    f"(spread {100 * option_c - 8.5:.2f} points, 5,000 iterations)")
+    monkeypatch.setattr(reference_runs, "load", lambda lab, experiment: shipped[:1])  # B and C not trained yet
+    with pytest.raises(LookupError):
+        scorecard.projections_not_essential()
