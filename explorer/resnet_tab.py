@@ -95,11 +95,13 @@ STRINGS = {
         ("Sec. 3.3: when a block changes the number of channels, the shortcut is either **A** the identity with the "
         "new channels zero-padded (no parameters), **B** a 1x1 projection only there, or **C** a projection in every "
         "block. Table 3 finds C > B > A by small margins on ImageNet and concludes projections are not essential. "
-        "The table counts the parameters of each option; train them to compare."),
+        "The table counts the parameters of each option. The faint reference curves are ResNet-20 with each option on "
+        "the paper's schedule (CIFAR-10, JPEG mirror; B and C stop short of 64k); train your own beside them."),
         ("第 3.3 节：当残差块改变通道数时，"
         "捷径连接可以是 **A** 恒等映射并对新增通道补零（无参数），**B** 仅在此处使用 1x1 投影，"
         "或 **C** 每个块都使用投影。表 3 在 ImageNet 上发现 C > B > A，但差距很小，并得出投影并非必需的结论。"
-        "下表列出了每种方案的参数量；训练它们来比较。")),
+        "下表列出了每种方案的参数量。淡色参考曲线是三种方案的 ResNet-20，按论文的训练计划训练"
+        "（CIFAR-10 JPEG 镜像；B 和 C 尚未训练到 64k）；也可以自己训练，与之对比。")),
     "resnet.depth": ("Depth", "深度"),
     "resnet.option": ("shortcut", "捷径连接"),
     "resnet.params": ("parameters", "参数量"),
