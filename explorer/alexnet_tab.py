@@ -26,7 +26,7 @@ from train.checkpoint import CheckpointError
 from train.config import ConfigError
 from train.data import cifar10_cached
 from train.recipes import EXPERIMENTS, experiment_configs, get_recipe
-from train.recipes.alexnet import conv1_weights
+from train.recipes.alexnet import RAW_PIXEL_LRN_ALPHA, RAW_PIXEL_SCALE, conv1_weights
 from train.reference import plan
 from train.store import new_run_id
 
@@ -162,6 +162,23 @@ STRINGS = {
                            "各自最快：ReLU {relu:.1f} 轮（学习率 {relu_lr:g}，{relu_init}），tanh {tanh:.1f} 轮"
                            "（学习率 {tanh_lr:g}，{tanh_init}）：**{ratio:.1f} 倍**（论文：约 6 倍）。"),
     "alexnet.caption": ("{cls} · distance {d:.1f}", "{cls} · 距离 {d:.1f}"),
+    "alexnet.lrn_title": (
+        ("**How much does LRN normalise?** In the bundled `alexnet-cifar`, on {n} test images, with the paper's "
+         "constants (k = 2, n = 5, α = 10⁻⁴, β = 0.75): how far each LRN layer scales its positive responses down "
+         "beyond its constant factor k^-β."),
+        ("**LRN 到底归一化了多少？** 在内置的 `alexnet-cifar` 上、{n} 张测试图像中，使用论文的常数（k = 2、n = 5、"
+         "α = 10⁻⁴、β = 0.75）：每个 LRN 层在其常数因子 k^-β 之外，把正响应再缩小多少。")),
+    "alexnet.lrn_columns": (
+        "| LRN after | mean cut | largest cut | responses {scale:.0f}x larger: mean | largest |",
+        "| LRN 位于 | 平均缩小 | 最大缩小 | 响应放大 {scale:.0f} 倍时：平均 | 最大 |"),
+    "alexnet.lrn_note": (
+        ("The paper's constants suit its inputs, raw pixel values with only the mean subtracted (sec. 2). These nets "
+         "see standardised pixels, about {scale:.0f} times smaller, and there LRN with α = 10⁻⁴ is all but a "
+         "constant scale: expect *no LRN* to train like *LRN*. The third variant, α = {alpha:.2f} (α × {scale:.0f}²), "
+         "gives LRN the strength the paper's constants have on raw pixels."),
+        ("论文的常数是为它的输入设定的：只减去均值的原始像素值（第 2 节）。这里的网络看到的是标准化后的像素，"
+         "约小 {scale:.0f} 倍；在这种尺度下，α = 10⁻⁴ 的 LRN 几乎只是一个常数缩放，因此*无 LRN* 应与 *LRN* "
+         "训练得差不多。第三个变体 α = {alpha:.2f}（α × {scale:.0f}²）让 LRN 具有论文常数在原始像素上的强度。")),
 }
 
 WATCH_EVERY_S = 2.5
@@ -246,6 +263,31 @@ def sweep_markdown(lang: str) -> str:
         lines += ["", text("alexnet.sweep_best", lang, relu=relu, tanh=tanh, ratio=tanh / relu, relu_lr=relu_cfg["lr"],
                            tanh_lr=tanh_cfg["lr"], relu_init=init(relu_cfg), tanh_init=init(tanh_cfg))]
     return "\n".join(lines)
+
+
+def lrn_markdown(lang: str, images: int = 256) -> str:
+    """How much LRN normalises in the bundled AlexNet, at this pipeline's pixel scale and at the paper's raw pixel
+    scale (sec. 2, 3.3); "" where that model is not bundled."""
+    try:
+        vm = views.load_view_model("bundled:alexnet-cifar", store())
+    except views.ModelUnavailable:
+        return ""
+    x = vm.prepare(views.load_gallery().images[:images])
+    ours, raw = views.lrn_cuts(vm.model, x), views.lrn_cuts(vm.model, x, RAW_PIXEL_SCALE)
+    lines = [text("alexnet.lrn_title", lang, n=len(x)), "", text("alexnet.lrn_columns", lang, scale=RAW_PIXEL_SCALE),
+             "|---|---|---|---|---|"]
+    for conv, cut, raw_cut in zip(("conv1", "conv2"), ours, raw):
+        lines.append(f"| {conv} | {cut.mean():.3%} | {cut.max():.2%} | {raw_cut.mean():.0%} | {raw_cut.max():.0%} |")
+    lines += ["", text("alexnet.lrn_note", lang, scale=RAW_PIXEL_SCALE, alpha=RAW_PIXEL_LRN_ALPHA)]
+    return "\n".join(lines)
+
+
+def experiment_notes(experiment: str, group_id: str | None, lang: str) -> str:
+    """What the lab measures beside an ablation's curves: Fig. 1's learning-rate sweep under its reference runs,
+    how much LRN normalises beside sec. 3.3's."""
+    if experiment == "alexnet-lrn":
+        return lrn_markdown(lang)
+    return sweep_markdown(lang) if (experiment, group_id) == ("relu-vs-tanh", REFERENCE) else ""
 
 
 def chosen(value, options) -> bool:
@@ -568,22 +610,24 @@ def launch_experiment(experiment: str, data: str, request: gr.Request):
 
 
 def group_tick(experiment: str, group_id: str | None, seen: tuple | None, request: gr.Request):
-    """The group's curves, redrawn when a run logs; under Fig. 1's reference runs the learning-rate sweep; with
-    nothing to show, which reference runs are still to be trained."""
+    """The group's curves, redrawn when a run logs, and the experiment's notes; with nothing to show, which
+    reference runs are still to be trained."""
     if not chosen(experiment, EXPERIMENTS):
         return gr.skip(), gr.skip(), seen
     lang = language(request)
     if not group_id:
         now = ("nothing", experiment, lang)
-        return (gr.skip(), gr.skip(), seen) if now == seen else (None, not_yet_markdown(experiment, lang), now)
+        if now == seen:
+            return gr.skip(), gr.skip(), seen
+        notes = [not_yet_markdown(experiment, lang), experiment_notes(experiment, None, lang)]
+        return None, "\n\n".join(filter(None, notes)), now
     runs = [] if group_id == REFERENCE else sorted(store().list_runs(group_id=group_id), key=lambda r: r.created)
     now = (group_id, experiment, lang, tuple(store().last_step(r.id) for r in runs))
     if now == seen:
         return gr.skip(), gr.skip(), seen
     series = (reference_runs.load("alexnet", experiment) if group_id == REFERENCE
               else [(r.label, r.config, store().metrics(r.id)) for r in runs])
-    sweep = sweep_markdown(lang) if (experiment, group_id) == ("relu-vs-tanh", REFERENCE) else ""
-    return make_group_figure(experiment, series, lang), sweep, now
+    return make_group_figure(experiment, series, lang), experiment_notes(experiment, group_id, lang), now
 
 
 def not_yet_markdown(experiment: str, lang: str) -> str:
@@ -666,9 +710,9 @@ def build() -> None:
             groups = group_choices(names[0])
             group = gr.Dropdown(groups, value=groups[0][1] if groups else None, label=t("alexnet.group"))
             group_plot = gr.Plot(show_label=False)
-            sweep = gr.Markdown(elem_id="alexnet-fig1-sweep")
+            notes = gr.Markdown(elem_id="alexnet-ablation-notes")
             group_seen = gr.State(None)
-            gr.Timer(3.0).tick(group_tick, [experiment, group, group_seen], [group_plot, sweep, group_seen],
+            gr.Timer(3.0).tick(group_tick, [experiment, group, group_seen], [group_plot, notes, group_seen],
                                show_progress="hidden")
 
     # wiring

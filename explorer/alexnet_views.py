@@ -1,7 +1,7 @@
 """Pure functions behind the AlexNet tab: arrays in, arrays or dicts out (no Gradio, no plotly).
 
 Filters (Fig. 3), the models the views can load, the nearest-neighbour index and top-5 (Fig. 4),
-Captum attributions, and uploaded images turned into clean RGB arrays.
+Captum attributions, how much LRN normalises (sec. 3.3), and uploaded images turned into clean RGB arrays.
 """
 from __future__ import annotations
 
@@ -21,7 +21,7 @@ from torch import nn
 from explorer.devices import device, on_device
 from explorer.gpu import gpu
 from explorer.reference_runs import Curves, bundled_label, bundled_models, read_curves
-from models.alexnet import imagenet_alexnet
+from models.alexnet import TowerLRN, imagenet_alexnet
 from train.checkpoint import load_weights
 from train.data import CIFAR10_CLASSES, CIFAR10_MEAN, CIFAR10_STD, cifar10_cached, load_cifar10, load_sample
 from train.recipes.alexnet import AlexNetRunConfig, build_model
@@ -419,3 +419,19 @@ def overlay(image: np.ndarray, attribution: np.ndarray, alpha: float = 0.6) -> n
     grey = image.astype(np.float32).mean(-1, keepdims=True) / 255
     out = (1 - alpha * heat) * grey + alpha * heat * hot
     return (out * 255).round().astype(np.uint8)
+
+
+# -- local response normalisation (sec. 3.3) -------------------------------------------------------
+@torch.no_grad()
+def lrn_cuts(model: nn.Module, x: torch.Tensor, scale: float = 1.0) -> list[np.ndarray]:
+    """For each LRN layer of model.features, how much it scales each positive response down beyond its constant
+    factor k^-beta: 1 - (k / (k + alpha * sum a^2))^beta, read off the layer's output. `scale` multiplies the
+    responses each layer sees, as if they were that much larger (the paper's raw pixels: 64 times ours)."""
+    cuts = []
+    for layer in model.features:
+        if isinstance(layer, TowerLRN):
+            a = x * scale
+            positive = a > 0
+            cuts.append((1 - layer(a)[positive] / a[positive] * layer.norm.k ** layer.norm.beta).numpy())
+        x = layer(x)
+    return cuts

@@ -34,6 +34,7 @@ class AlexNetConfig:
     towers: int = 2                                   # sec. 3.2: two GPUs; 1 = one tower, every layer connected
     activation: str = "relu"                          # sec. 3.1: relu; tanh for the Fig. 1 comparison
     lrn: bool = True                                  # sec. 3.3: after conv1 and conv2
+    lrn_alpha: float = 1e-4                           # sec. 3.3's alpha, set for raw pixel values (sec. 2)
     pool_kernel: int = 3                              # sec. 3.4: z=3, s=2 overlaps; z=2 is the non-overlapping baseline
     dropout: float = 0.5                              # sec. 4.2: in FC6 and FC7
     init: str = "paper"                               # sec. 5: N(0, 0.01), biases 1 or 0; "pytorch": its defaults;
@@ -51,6 +52,8 @@ class AlexNetConfig:
             raise ValueError(f"pool_kernel must be 3 (overlapping, z=3 s=2) or 2 (z=s=2); got {self.pool_kernel}")
         if not 0 <= self.dropout < 1:
             raise ValueError(f"dropout must be in [0, 1); got {self.dropout}")
+        if self.lrn_alpha < 0:
+            raise ValueError(f"lrn_alpha must be >= 0; got {self.lrn_alpha}")
         if self.feature_size < 1:
             raise ValueError(f"image_size {self.image_size} is too small for this network")
 
@@ -68,7 +71,8 @@ class TowerLRN(nn.Module):
     """Local response normalisation (sec. 3.3) within each tower, as each GPU normalised its own kernels.
 
     The paper's b = a / (k + alpha * sum a^2)^beta does not divide alpha by n; PyTorch's layer does,
-    hence alpha * n below.
+    hence alpha * n below. Its constants suit the paper's inputs, raw pixel values with the mean subtracted
+    (sec. 2): on inputs scaled by 1/c the same strength needs alpha * c^2.
     """
 
     def __init__(self, towers: int, size: int = 5, alpha: float = 1e-4, beta: float = 0.75, k: float = 2.0):
@@ -103,7 +107,7 @@ class AlexNet(nn.Module):
             return nn.MaxPool2d(cfg.pool_kernel, 2)
 
         def lrn() -> list[nn.Module]:
-            return [TowerLRN(g)] if cfg.lrn else []
+            return [TowerLRN(g, alpha=cfg.lrn_alpha)] if cfg.lrn else []
 
         self.features = nn.Sequential(
             *block(nn.Conv2d(3, c1, kernel, stride, pad), *lrn(), pool()),

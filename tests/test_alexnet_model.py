@@ -109,6 +109,10 @@ def test_lrn_and_pooling_options_change_the_network():
     pools = {m.kernel_size for m in cifar_alexnet(pool_kernel=2).modules() if isinstance(m, nn.MaxPool2d)}
     assert pools == {2}
     assert cifar_alexnet(pool_kernel=2).cfg.feature_size == 4 and base.cfg.feature_size == 3
+    strong = [m for m in cifar_alexnet(lrn_alpha=0.4).modules() if isinstance(m, nn.LocalResponseNorm)]
+    assert len(strong) == 2 and all(m.alpha == pytest.approx(0.4 * 5) for m in strong)  # torch divides alpha by n
+    with pytest.raises(ValueError, match="lrn_alpha"):
+        cifar_alexnet(lrn_alpha=-1)
 
 
 def test_torchvision_weights_load_from_the_hub_cache(tmp_path, monkeypatch):

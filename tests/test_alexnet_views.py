@@ -108,6 +108,25 @@ def save(tmp_path, name: str, image: Image.Image, **options) -> str:
     return str(path)
 
 
+def test_lrn_cuts_are_the_papers_formula_and_grow_with_the_responses_scale():
+    """Sec. 3.3: b = a / (k + alpha * sum over n neighbouring maps of a^2)^beta; the cut is what it takes beyond k^-beta."""
+    torch.manual_seed(0)
+    model = build_model(get_recipe("alexnet").config(None, lrn_alpha=0.01)).eval()
+    x = torch.randn(4, 3, 32, 32)
+    cuts = views.lrn_cuts(model, x)
+    with torch.no_grad():
+        a = model.features[1](model.features[0](x))  # conv1 and its ReLU: what the first LRN sees
+    padded = torch.nn.functional.pad(a.pow(2), (0, 0, 0, 0, 2, 2))  # n = 5 maps centred on each one
+    sums = sum(padded[:, i:i + a.shape[1]] for i in range(5))
+    expected = 1 - (2 / (2 + 0.01 * sums)) ** 0.75
+    assert len(cuts) == 2 and np.allclose(cuts[0], expected[a > 0].numpy(), atol=1e-5)
+    assert cuts[0].mean() > 1e-3
+    larger = views.lrn_cuts(model, x, scale=64.0)
+    assert all(big.mean() > 10 * small.mean() for big, small in zip(larger, cuts))
+    without = build_model(get_recipe("alexnet").config(None, lrn_alpha=0.0)).eval()
+    assert all(np.abs(cut).max() < 1e-6 for cut in views.lrn_cuts(without, x))  # alpha 0: only the constant k^-beta
+
+
 def test_uploads_are_converted_to_rgb(tmp_path):
     rgba = Image.new("RGBA", (40, 30), (255, 0, 0, 0))                      # fully transparent red
     assert views.read_image(save(tmp_path, "a.png", rgba))[0, 0].tolist() == [255, 255, 255]

@@ -225,7 +225,7 @@ def test_fig1_shows_each_nets_fastest_learning_rate(page):
     """Under Fig. 1's reference runs the bundled sweep answers the caption's "learning rates chosen independently"."""
     page.get_by_role("tab", name=TABS[0]).click()
     page.get_by_role("tab", name=text("alexnet.ablations", "en")).click()
-    sweep = page.locator("#alexnet-fig1-sweep")
+    sweep = page.locator("#alexnet-ablation-notes")
     sweep.get_by_text("Fastest of each").wait_for(timeout=20_000)
     assert sweep.locator("tr").count() == 1 + len(alexnet_tab.fig1_sweep())  # a header and one row a run
     page.wait_for_function("""() => {  // and above it, Fig. 1 drawn from the two 41-epoch reference runs

@@ -52,7 +52,8 @@ def test_fig1_reference_is_offered_first_and_drawn_in_epochs(home):
     assert 40 < max(lines[0].x) < 42  # 16,000 steps of 128 over 50,000 images: 41 epochs
     assert alexnet_tab.group_choices("alexnet-lrn") == []  # no reference runs bundled for it: the lab says so
     plot, note, seen = alexnet_tab.group_tick("alexnet-lrn", None, None, None)
-    assert plot is None and "--only alexnet-cifar alexnet-cifar-no-lrn`" in note
+    assert plot is None and "--only alexnet-cifar alexnet-cifar-no-lrn alexnet-cifar-strong-lrn`" in note
+    assert "| conv1 | 0.0" in note and "| conv2 | 0.0" in note  # beside it, how little LRN does at this pixel scale
     assert alexnet_tab.group_tick("alexnet-lrn", None, seen, None)[2] == seen   # said once, not every tick
     assert alexnet_tab.group_choices("alexnet-towers")[0][1] == alexnet_tab.REFERENCE  # the bundled AlexNet pair
 

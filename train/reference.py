@@ -36,7 +36,7 @@ import numpy as np
 
 from train.config import COMPILE_MODES
 from train.recipes import EXPERIMENTS, get_recipe
-from train.recipes.alexnet import FIG1
+from train.recipes.alexnet import FIG1, RAW_PIXEL_LRN_ALPHA
 from train.recipes.resnet import variant_label
 from train.runner import legs, training_minutes
 from train.store import RunStore
@@ -93,6 +93,7 @@ def plan(data: str) -> list[Reference]:
                                                   ("alexnet-augment", "no-augment", {"augment": "none"}),
                                                   ("alexnet-augment", "crop-flip", {"augment": "crop_flip"}),
                                                   ("alexnet-lrn", "no-lrn", {"lrn": False}),
+                                                  ("alexnet-lrn", "strong-lrn", {"lrn_alpha": RAW_PIXEL_LRN_ALPHA}),
                                                   ("alexnet-pooling", "no-overlap", {"overlap": False}))]
     # Fig. 1 on all 50,000 images, as in the paper (about 40 epochs of batch 128; lr 0.01 for both)
     units = (("ReLU", "relu"), ("tanh", "tanh"))
