@@ -427,8 +427,10 @@ def lrn_cuts(model: nn.Module, x: torch.Tensor, scale: float = 1.0) -> list[np.n
     """For each LRN layer of model.features, how much it scales each positive response down beyond its constant
     factor k^-beta: 1 - (k / (k + alpha * sum a^2))^beta, read off the layer's output. `scale` multiplies the
     responses each layer sees, as if they were that much larger (the paper's raw pixels: 64 times ours)."""
-    cuts = []
+    lrns, cuts = sum(isinstance(layer, TowerLRN) for layer in model.features), []
     for layer in model.features:
+        if len(cuts) == lrns:  # the layers after the last LRN do not matter here
+            break
         if isinstance(layer, TowerLRN):
             a = x * scale
             positive = a > 0

@@ -5,7 +5,7 @@ in torchvision, so the last hidden layer is the input of `classifier[-1]`:
 
 - `alexnet()`: the paper's ImageNet network (sec. 3.5, Fig. 2), 224x224 input, about 61M parameters.
 - `cifar_alexnet()`: the same design sized for 32x32 CIFAR-10 images (see `cifar_alexnet`).
-- `four_layer_net()`: the small CIFAR-10 network of Fig. 1 (ReLU versus tanh).
+- `four_layer_net()`: the small CIFAR-10 network of Fig. 1 (ReLU versus tanh), with LRN for sec. 3.3's check.
 
 `one_weird_trick_alexnet()` is torchvision's variant of the network; `imagenet_alexnet()` loads
 torchvision's ImageNet weights into it.
@@ -150,17 +150,23 @@ class FourLayerNet(nn.Module):
 
     Sized as cuda-convnet's quick CIFAR-10 model (32, 32, 64 kernels, 3/2 pooling), no
     regularisation, as the paper's figure used; the activation is the only variable. init: PyTorch's
-    defaults, or 'paper' (sec. 5's N(0, 0.01), zero biases) or 'he' (see `initialise`).
+    defaults, or 'paper' (sec. 5's N(0, 0.01), zero biases) or 'he' (see `initialise`). lrn_alpha: LRN
+    after conv1 and conv2 with this alpha, for sec. 3.3's CIFAR-10 check of a four-layer net (None: no LRN).
     """
 
-    def __init__(self, activation_name: str = "relu", num_classes: int = 10, init: str = "pytorch"):
+    def __init__(self, activation_name: str = "relu", num_classes: int = 10, init: str = "pytorch",
+                 lrn_alpha: float | None = None):
         super().__init__()
         if activation_name not in ACTIVATIONS:
             raise ValueError(f"activation must be relu or tanh; got {activation_name!r}")
+
+        def lrn() -> list[nn.Module]:
+            return [] if lrn_alpha is None else [TowerLRN(1, alpha=lrn_alpha)]
+
         self.features = nn.Sequential(
-            nn.Conv2d(3, 32, 5, padding=2), activation(activation_name), nn.MaxPool2d(3, 2),   # (B, 32, 15, 15)
-            nn.Conv2d(32, 32, 5, padding=2), activation(activation_name), nn.MaxPool2d(3, 2),  # (B, 32, 7, 7)
-            nn.Conv2d(32, 64, 5, padding=2), activation(activation_name), nn.MaxPool2d(3, 2),  # (B, 64, 3, 3)
+            nn.Conv2d(3, 32, 5, padding=2), activation(activation_name), *lrn(), nn.MaxPool2d(3, 2),   # (B, 32, 15, 15)
+            nn.Conv2d(32, 32, 5, padding=2), activation(activation_name), *lrn(), nn.MaxPool2d(3, 2),  # (B, 32, 7, 7)
+            nn.Conv2d(32, 64, 5, padding=2), activation(activation_name), nn.MaxPool2d(3, 2),          # (B, 64, 3, 3)
         )
         self.classifier = nn.Sequential(nn.Linear(64 * 3 * 3, num_classes))
         initialise([m for m in self.modules() if isinstance(m, (nn.Conv2d, nn.Linear))], init, activation_name)
@@ -197,8 +203,9 @@ def one_weird_trick_alexnet(num_classes: int = 1000) -> AlexNet:
                                  init="pytorch"))
 
 
-def four_layer_net(activation_name: str = "relu", num_classes: int = 10, init: str = "pytorch") -> FourLayerNet:
-    return FourLayerNet(activation_name, num_classes, init)
+def four_layer_net(activation_name: str = "relu", num_classes: int = 10, init: str = "pytorch",
+                   lrn_alpha: float | None = None) -> FourLayerNet:
+    return FourLayerNet(activation_name, num_classes, init, lrn_alpha)
 
 
 # -- torchvision's ImageNet weights ----------------------------------------------------------

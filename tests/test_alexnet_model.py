@@ -17,6 +17,7 @@ from models.alexnet import (
     one_weird_trick_alexnet,
 )
 from train.recipes import EXPERIMENTS, experiment_configs, get_recipe
+from train.recipes.alexnet import RAW_PIXEL_LRN_ALPHA, build_model
 
 
 def count(model: nn.Module) -> int:
@@ -113,6 +114,9 @@ def test_lrn_and_pooling_options_change_the_network():
     assert len(strong) == 2 and all(m.alpha == pytest.approx(0.4 * 5) for m in strong)  # torch divides alpha by n
     with pytest.raises(ValueError, match="lrn_alpha"):
         cifar_alexnet(lrn_alpha=-1)
+    four = [m for m in four_layer_net(lrn_alpha=0.4).modules() if isinstance(m, nn.LocalResponseNorm)]
+    assert len(four) == 2 and four[0].alpha == pytest.approx(2.0)  # sec. 3.3's four-layer check: after conv1, conv2
+    assert not any(isinstance(m, nn.LocalResponseNorm) for m in four_layer_net().modules())  # Fig. 1's net: none
 
 
 def test_torchvision_weights_load_from_the_hub_cache(tmp_path, monkeypatch):
@@ -141,10 +145,14 @@ def test_corrupt_weights_file_is_a_clear_error(tmp_path, monkeypatch):
 def test_recipe_and_experiments_build_their_models():
     recipe = get_recipe("alexnet")
     assert recipe.config("lecture").snapshot_every <= 4
-    for name in ("relu-vs-tanh", "alexnet-dropout", "alexnet-augment", "alexnet-lrn", "alexnet-pooling",
-                 "alexnet-towers"):
+    for name in ("relu-vs-tanh", "alexnet-dropout", "alexnet-augment", "alexnet-lrn", "lrn-four-layer",
+                 "alexnet-pooling", "alexnet-towers"):
         runs = experiment_configs(name, "lecture")
         assert len(runs) >= 2 and "lecture" in EXPERIMENTS[name].presets
         assert len({cfg.to_json() for _, cfg in runs}) == len(runs)   # the variants really differ
     (_, relu), (_, tanh) = experiment_configs("relu-vs-tanh", "lecture")
     assert (relu.arch, relu.activation, tanh.activation) == ("four_layer", "relu", "tanh")
+    nets = [build_model(cfg) for _, cfg in experiment_configs("lrn-four-layer", "lecture")]
+    alphas = [[m.alpha / m.size for m in net.modules() if isinstance(m, nn.LocalResponseNorm)] for net in nets]
+    assert alphas == [[], [pytest.approx(1e-4)] * 2, [pytest.approx(RAW_PIXEL_LRN_ALPHA)] * 2]
+    assert 0.40 < RAW_PIXEL_LRN_ALPHA < 0.42  # 1e-4 x (255 x CIFAR-10's pixel std, about 0.25)^2

@@ -221,6 +221,18 @@ def test_a_reading_jump_opens_the_sub_tab_of_its_figure(page):
         page.screenshot(path=SHOTS / f"reading-jump-{target}.png")
 
 
+def test_the_lrn_ablations_say_how_much_lrn_normalises(page):
+    """Sec. 3.3's ablation opens on a measurement: LRN with the paper's constants, at this pixel scale and at theirs."""
+    page.get_by_role("tab", name=TABS[0]).click()
+    page.get_by_role("tab", name=text("alexnet.ablations", "en")).click()
+    page.get_by_role("combobox", name=text("alexnet.experiment", "en"), exact=True).click()
+    page.get_by_role("option", name="alexnet-lrn: sec. 3.3").click()
+    notes = page.locator("#alexnet-ablation-notes")
+    notes.get_by_text("How much does LRN normalise?").wait_for(timeout=20_000)
+    assert notes.locator("tr").count() == 3  # a header, then conv1 and conv2
+    page.screenshot(path=SHOTS / "alexnet-lrn.png", full_page=True)
+
+
 def test_fig1_shows_each_nets_fastest_learning_rate(page):
     """Under Fig. 1's reference runs the bundled sweep answers the caption's "learning rates chosen independently"."""
     page.get_by_role("tab", name=TABS[0]).click()

@@ -24,7 +24,7 @@ def test_a_schedule_shrinks_with_its_milestones_and_never_grows():
 def test_reference_labels_are_the_labs_experiment_labels():
     """The labs look reference curves up by the labels their own experiments give runs."""
     experiments = ("plain-vs-residual", "shortcuts", "relu-vs-tanh", "alexnet-towers", "alexnet-dropout", "alexnet-augment",
-                   "alexnet-lrn", "alexnet-pooling")
+                   "alexnet-lrn", "lrn-four-layer", "alexnet-pooling")
     for experiment in experiments:  # every variant has a run; the baseline of sec. 3-4's ablations is alexnet-cifar
         folder = f"{EXPERIMENTS[experiment].recipe}/{experiment}"
         expected = {name for name, _ in experiment_configs(experiment)}

@@ -16,7 +16,8 @@ def curves(errors: dict[str, list[float]], every: int = 100) -> list[tuple[str, 
 def test_every_bundled_claim_is_measured_in_both_languages():
     needs = {"resnet20": reference_runs.MODELS_DIR / "resnet20-cifar",
              "resnet56": reference_runs.MODELS_DIR / "resnet56-cifar",
-             "shortcuts": reference_runs.REFERENCE_DIR / "resnet" / "shortcuts"}
+             "shortcuts": reference_runs.REFERENCE_DIR / "resnet" / "shortcuts",
+             "lrn": reference_runs.REFERENCE_DIR / "alexnet" / "lrn-four-layer"}
     for claim in scorecard.CLAIMS:
         ours, verdict = scorecard.measured(claim)
         assert (verdict == "missing") == (claim.key in needs and not needs[claim.key].exists()), (claim.key, ours)
@@ -127,3 +128,21 @@ def test_shortcut_options_are_compared_by_test_error_where_all_have_trained(monk
     monkeypatch.setattr(reference_runs, "load", lambda lab, experiment: shipped[:1])  # B and C not trained yet
     with pytest.raises(LookupError):
         scorecard.projections_not_essential()
+
+
+@pytest.mark.parametrize(("strong", "verdict"), [(0.25, "yes"), (0.266, "no")])
+def test_lrn_helps_when_at_the_papers_strength_it_tests_half_a_point_below_none(monkeypatch, strong, verdict):
+    from train.recipes.alexnet import STRONG_LRN
+
+    def run(label, errors):  # the mean of the last three evaluations counts
+        return label, {}, {"test_error": ([500 * (i + 1) for i in range(len(errors))], errors)}
+
+    shipped = [run("no LRN", [0.5, 0.1, 0.26, 0.27, 0.28]), run("LRN", [0.5, 0.27, 0.27, 0.27]),
+               run(STRONG_LRN, [0.5, 0.9, strong, strong, strong])]
+    monkeypatch.setattr(reference_runs, "load", lambda lab, experiment: shipped)
+    ours, got = scorecard.normalisation_helps()
+    assert got == verdict
+    assert ours == f"no LRN 27.00%, LRN (alpha 1e-4) 27.00%, LRN (alpha 0.41, raw-pixel strength) {100 * strong:.2f}%"
+    monkeypatch.setattr(reference_runs, "load", lambda lab, experiment: shipped[:1])  # not all three shipped
+    with pytest.raises(LookupError):
+        scorecard.normalisation_helps()

@@ -62,7 +62,7 @@ class Reference:
 
 def plan(data: str) -> list[Reference]:
     """What the app bundles: Fig. 6's four CIFAR nets and the shortcut options, the CIFAR AlexNets and their
-    ablations, Fig. 1's curves and learning-rate sweep, two translators.
+    ablations, Fig. 1's curves and learning-rate sweep, sec. 3.3's four-layer LRN check, two translators.
 
     Names listed twice are candidates trained side by side; export_all keeps the better.
     """
@@ -108,6 +108,14 @@ def plan(data: str) -> list[Reference]:
                             curves="alexnet/relu-vs-tanh-lr-sweep", bundle=False)
                   for init, rates in (("pytorch", (0.0025, 0.005, 0.01, 0.02, 0.04)), ("paper", (0.01, 0.04)))
                   for lr in rates for label, act in units]
+    # Sec. 3.3's CIFAR-10 check of LRN ("a four-layer CNN achieved a 13% test error rate without normalization and
+    # 11% with normalization"): Fig. 1's net with sec. 5's recipe, crops and flips, 20 epochs (a CPU's afternoon)
+    four_layer = {**cifar, "arch": "four_layer", "init": "pytorch", "augment": "crop_flip", "steps": 8000,
+                  "milestones": (6000,), "eval_every": 500, "log_every": 20}
+    lrn_check = [Reference(f"four-layer-{name}", "alexnet", {**four_layer, **change}, curves="alexnet/lrn-four-layer",
+                           bundle=False)
+                 for name, change in (("no-lrn", {}), ("lrn", {"arch": "four_layer_lrn"}),
+                                      ("strong-lrn", {"arch": "four_layer_lrn", "lrn_alpha": RAW_PIXEL_LRN_ALPHA}))]
     # Small Transformers (N=3, d_model=256, h=8): sized for assets/; two dropout rates compete for en-de
     small = {"n_layers": 3, "d_model": 256, "d_ff": 1024, "n_heads": 8, "vocab_size": 8000, "batch_size": 6000,
              "warmup_steps": 1500, "steps": 6000, "eval_size": 0, "eval_every": 500, "checkpoint_every": 1000,
@@ -115,7 +123,7 @@ def plan(data: str) -> list[Reference]:
     translators = [Reference("transformer-en-de", "translate", {**small, "dropout": dropout})
                    for dropout in (0.1, 0.3)]
     translators.append(Reference("transformer-en-zh", "translate", {**small, "corpus": "tatoeba-en-zh", "dropout": 0.2}))
-    return [*resnets, *shortcuts, *alexnets, *ablations, *fig1, *fig1_sweep, *translators]
+    return [*resnets, *shortcuts, *alexnets, *ablations, *fig1, *fig1_sweep, *lrn_check, *translators]
 
 
 def label(ref: Reference, folder: str | None = None) -> str:
