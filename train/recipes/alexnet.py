@@ -61,7 +61,8 @@ class AlexNetRunConfig(ImageTrainConfig):
 def build_model(cfg: AlexNetRunConfig) -> nn.Module:
     """The network a run trains, from its config (the app rebuilds it the same way to load a checkpoint)."""
     if cfg.arch != "alexnet":
-        return four_layer_net(cfg.activation, init=cfg.init, lrn_alpha=cfg.lrn_alpha if cfg.arch == "four_layer_lrn" else None)
+        lrn_alpha = cfg.lrn_alpha if cfg.arch == "four_layer_lrn" else None
+        return four_layer_net(cfg.activation, init=cfg.init, lrn_alpha=lrn_alpha)
     return cifar_alexnet(towers=cfg.towers, activation=cfg.activation, lrn=cfg.lrn, lrn_alpha=cfg.lrn_alpha,
                          pool_kernel=3 if cfg.overlap else 2, dropout=cfg.dropout, init=cfg.init)
 
