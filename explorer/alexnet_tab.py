@@ -92,8 +92,8 @@ STRINGS = {
     "alexnet.experiment": ("experiment", "实验"),
     "alexnet.launch": ("Run the experiment (lecture preset)", "运行实验（课堂预设）"),
     "alexnet.group": ("experiment runs", "实验记录"),
-    "alexnet.reference_runs": ("reference runs (bundled: GPU, all 50,000 training images)",
-                               "参考运行（内置：GPU，全部 50,000 张训练图像）"),
+    "alexnet.reference_runs": ("reference runs (bundled: all 50,000 training images)",
+                               "参考运行（内置：全部 50,000 张训练图像）"),
     "alexnet.no_reference": (
         ("No reference runs ship for this ablation yet: on all 50,000 images it needs a GPU "
          "(`python -m train.reference --data DIR --paper --only {names}`). Meanwhile **Run the experiment** trains "
@@ -175,11 +175,11 @@ STRINGS = {
     "alexnet.lrn_note": (
         ("The paper's constants suit its inputs, raw pixel values with only the mean subtracted (sec. 2). These nets "
          "see standardised pixels, about {scale:.0f} times smaller, and there LRN with α = 10⁻⁴ is all but a "
-         "constant scale: expect *no LRN* to train like *LRN*. The third variant, α = {alpha:.2f} (α × {scale:.0f}²), "
+         "constant scale: expect *no LRN* to end close to *LRN*. The third variant, α = {alpha:.2f} (α × {scale:.0f}²), "
          "gives LRN the strength the paper's constants have on raw pixels."),
         ("论文的常数是为它的输入设定的：只减去均值的原始像素值（第 2 节）。这里的网络看到的是标准化后的像素，"
-         "约小 {scale:.0f} 倍；在这种尺度下，α = 10⁻⁴ 的 LRN 几乎只是一个常数缩放，因此*无 LRN* 应与 *LRN* "
-         "训练得差不多。第三个变体 α = {alpha:.2f}（α × {scale:.0f}²）让 LRN 具有论文常数在原始像素上的强度。")),
+         "约小 {scale:.0f} 倍；在这种尺度下，α = 10⁻⁴ 的 LRN 几乎只是一个常数缩放，因此*无 LRN* 的最终结果应与 *LRN* "
+         "相近。第三个变体 α = {alpha:.2f}（α × {scale:.0f}²）让 LRN 具有论文常数在原始像素上的强度。")),
 }
 
 WATCH_EVERY_S = 2.5

@@ -32,7 +32,8 @@ def test_reference_labels_are_the_labs_experiment_labels():
 
 
 def test_bundled_reference_runs_load_with_their_configs():
-    for lab, experiment in (("resnet", "plain-vs-residual"), ("alexnet", "relu-vs-tanh"), ("alexnet", "alexnet-towers")):
+    for lab, experiment in (("resnet", "plain-vs-residual"), ("alexnet", "relu-vs-tanh"), ("alexnet", "alexnet-towers"),
+                            ("alexnet", "lrn-four-layer")):
         runs = reference_runs.load(lab, experiment)
         assert {name for name, _, _ in runs} == {name for name, _ in experiment_configs(experiment)}
         for _, config, metrics in runs:
