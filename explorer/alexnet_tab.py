@@ -175,11 +175,16 @@ STRINGS = {
     "alexnet.lrn_note": (
         ("The paper's constants suit its inputs, raw pixel values with only the mean subtracted (sec. 2). These nets "
          "see standardised pixels, about {scale:.0f} times smaller, and there LRN with α = 10⁻⁴ is all but a "
-         "constant scale: expect *no LRN* to end close to *LRN*. The third variant, α = {alpha:.2f} (α × {scale:.0f}²), "
-         "gives LRN the strength the paper's constants have on raw pixels."),
+         "constant scale, k^-β = 0.59 at each LRN layer. Where *no LRN* trains differently, that scale is the cause "
+         "(without batch normalisation it sets how large the signal and its gradients are), not normalisation. The "
+         "third variant, α = {alpha:.2f} (α × {scale:.0f}²), gives LRN the strength the paper's constants have on raw "
+         "pixels."),
         ("论文的常数是为它的输入设定的：只减去均值的原始像素值（第 2 节）。这里的网络看到的是标准化后的像素，"
-         "约小 {scale:.0f} 倍；在这种尺度下，α = 10⁻⁴ 的 LRN 几乎只是一个常数缩放，因此*无 LRN* 的最终结果应与 *LRN* "
-         "相近。第三个变体 α = {alpha:.2f}（α × {scale:.0f}²）让 LRN 具有论文常数在原始像素上的强度。")),
+         "约小 {scale:.0f} 倍；在这种尺度下，α = 10⁻⁴ 的 LRN 几乎只是一个常数缩放，每个 LRN 层 k^-β = 0.59。"
+         "若*无 LRN* 训练得不同，原因在于这个缩放（没有批归一化时，它决定信号及其梯度的大小），而不在于归一化。"
+         "第三个变体 α = {alpha:.2f}（α × {scale:.0f}²）让 LRN 具有论文常数在原始像素上的强度。")),
+    "alexnet.lrn_scale_only": ("The fourth, α = 0, keeps only the constant scale.",
+                               "第四个变体 α = 0 只保留这个常数缩放。"),
 }
 
 WATCH_EVERY_S = 2.5
@@ -276,9 +281,9 @@ def lrn_table(key: str, images: int) -> list[tuple[float, float, float, float]]:
     return [(cut.mean(), cut.max(), raw_cut.mean(), raw_cut.max()) for cut, raw_cut in zip(ours, raw)]
 
 
-def lrn_markdown(lang: str, images: int = 64) -> str:
+def lrn_markdown(experiment: str, lang: str, images: int = 64) -> str:
     """How much LRN normalises in the bundled AlexNet, at this pipeline's pixel scale and at the paper's raw pixel
-    scale (sec. 2, 3.3); "" where that model is not bundled."""
+    scale (sec. 2, 3.3), and what the experiment's variants change; "" where that model is not bundled."""
     try:
         table = lrn_table(views.load_view_model("bundled:alexnet-cifar", store()).key, images)
     except views.ModelUnavailable:
@@ -287,15 +292,17 @@ def lrn_markdown(lang: str, images: int = 64) -> str:
              "|---|---|---|---|---|"]
     for conv, (mean, largest, raw_mean, raw_largest) in zip(("conv1", "conv2"), table):
         lines.append(f"| {conv} | {mean:.3%} | {largest:.2%} | {raw_mean:.0%} | {raw_largest:.0%} |")
-    lines += ["", text("alexnet.lrn_note", lang, scale=RAW_PIXEL_SCALE, alpha=RAW_PIXEL_LRN_ALPHA)]
-    return "\n".join(lines)
+    note = text("alexnet.lrn_note", lang, scale=RAW_PIXEL_SCALE, alpha=RAW_PIXEL_LRN_ALPHA)
+    if any(variant.get("lrn_alpha") == 0 for _, variant in EXPERIMENTS[experiment].variants):
+        note += " " + text("alexnet.lrn_scale_only", lang)
+    return "\n".join([*lines, "", note])
 
 
 def experiment_notes(experiment: str, group_id: str | None, lang: str) -> str:
     """What the lab measures beside an ablation's curves: Fig. 1's learning-rate sweep under its reference runs,
     how much LRN normalises beside sec. 3.3's."""
     if experiment in ("alexnet-lrn", "lrn-four-layer"):
-        return lrn_markdown(lang)
+        return lrn_markdown(experiment, lang)
     return sweep_markdown(lang) if (experiment, group_id) == ("relu-vs-tanh", REFERENCE) else ""
 
 

@@ -53,7 +53,8 @@ def test_fig1_reference_is_offered_first_and_drawn_in_epochs(home):
     assert 40 < max(lines[0].x) < 42  # 16,000 steps of 128 over 50,000 images: 41 epochs
     assert alexnet_tab.group_choices("alexnet-lrn") == []  # no reference runs bundled for it: the lab says so
     plot, note, seen = alexnet_tab.group_tick("alexnet-lrn", None, None, None)
-    assert plot is None and "--only alexnet-cifar alexnet-cifar-no-lrn alexnet-cifar-strong-lrn`" in note
+    assert plot is None
+    assert "--only alexnet-cifar alexnet-cifar-no-lrn alexnet-cifar-strong-lrn alexnet-cifar-lrn-scale-only`" in note
     assert "| conv1 | 0.0" in note and "| conv2 | 0.0" in note  # beside it, how little LRN does at this pixel scale
     assert alexnet_tab.group_tick("alexnet-lrn", None, seen, None)[2] == seen   # said once, not every tick
     assert alexnet_tab.group_choices("alexnet-towers")[0][1] == alexnet_tab.REFERENCE  # the bundled AlexNet pair
@@ -141,7 +142,7 @@ def test_a_probe_times_its_steps_after_the_barrier(home, tmp_path: Path):
 
     cost = seconds_per_step("resnet", {"data": "sample", "depth": 8, "batch_size": 32, "val_size": 0, "eval_size": 50},
                             barrier=tmp_path, parties=1, seconds=1.0, warmup=10)
-    assert 0 < cost < 1.0
+    assert 0 < cost < 10  # seconds a step of ResNet-8 on 32 images: positive, and plausible even on a loaded CPU
     assert len(list(tmp_path.iterdir())) == 1  # it marked itself ready at the barrier
 
 

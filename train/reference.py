@@ -94,6 +94,7 @@ def plan(data: str) -> list[Reference]:
                                                   ("alexnet-augment", "crop-flip", {"augment": "crop_flip"}),
                                                   ("alexnet-lrn", "no-lrn", {"lrn": False}),
                                                   ("alexnet-lrn", "strong-lrn", {"lrn_alpha": RAW_PIXEL_LRN_ALPHA}),
+                                                  ("alexnet-lrn", "lrn-scale-only", {"lrn_alpha": 0.0}),
                                                   ("alexnet-pooling", "no-overlap", {"overlap": False}))]
     # Fig. 1 on all 50,000 images, as in the paper (about 40 epochs of batch 128; lr 0.01 for both)
     units = (("ReLU", "relu"), ("tanh", "tanh"))

@@ -110,10 +110,11 @@ ablation("alexnet-dropout", "dropout 0.5 in FC6 and FC7, or none: the gap betwee
 ablation("alexnet-augment", "no augmentation, crops and flips, crops, flips and PCA colour shifts", "sec. 4.1",
          {"none": {"augment": "none"}, "crops + flips": {"augment": "crop_flip"},
           "crops + flips + PCA colour": {"augment": "crop_flip_pca"}})
-ablation("alexnet-lrn", "LRN after conv1 and conv2: none, the paper's constants, or as strong as on raw pixels",
+ablation("alexnet-lrn", "LRN after conv1 and conv2: none, the paper's constants, raw-pixel strength, its scale only",
          "sec. 3.3",
          {"LRN": {"lrn": True, "lrn_alpha": 1e-4}, "no LRN": {"lrn": False},
-          STRONG_LRN: {"lrn": True, "lrn_alpha": RAW_PIXEL_LRN_ALPHA}})
+          STRONG_LRN: {"lrn": True, "lrn_alpha": RAW_PIXEL_LRN_ALPHA},
+          "LRN scale only (alpha 0)": {"lrn": True, "lrn_alpha": 0.0}})
 ablation("lrn-four-layer", "Fig. 1's four-layer net, LRN after conv1 and conv2: none, paper's, raw-pixel strength",
          "sec. 3.3, CIFAR-10",
          {"no LRN": {"arch": "four_layer"}, "LRN": {"arch": "four_layer_lrn", "lrn_alpha": 1e-4},
