@@ -272,10 +272,9 @@ def sweep_markdown(lang: str) -> str:
 
 
 @functools.lru_cache(maxsize=2)
-def lrn_table(key: str, images: int) -> list[tuple[float, float, float, float]]:
-    """For each LRN layer of the bundled AlexNet (`key`: its weights), the mean and largest cut of its positive
-    responses on the gallery's first images, as trained and with responses RAW_PIXEL_SCALE times larger."""
-    vm = views.load_view_model("bundled:alexnet-cifar", store())
+def lrn_table(vm: views.ViewModel, images: int) -> list[tuple[float, float, float, float]]:
+    """For each LRN layer of a model (cached per weights file, as its ViewModel is), the mean and largest cut of its
+    positive responses on the gallery's first images, as trained and with responses RAW_PIXEL_SCALE times larger."""
     x = vm.prepare(views.load_gallery().images[:images])
     ours, raw = views.lrn_cuts(vm.model, x), views.lrn_cuts(vm.model, x, RAW_PIXEL_SCALE)
     return [(cut.mean(), cut.max(), raw_cut.mean(), raw_cut.max()) for cut, raw_cut in zip(ours, raw)]
@@ -285,7 +284,7 @@ def lrn_markdown(experiment: str, lang: str, images: int = 64) -> str:
     """How much LRN normalises in the bundled AlexNet, at this pipeline's pixel scale and at the paper's raw pixel
     scale (sec. 2, 3.3), and what the experiment's variants change; "" where that model is not bundled."""
     try:
-        table = lrn_table(views.load_view_model("bundled:alexnet-cifar", store()).key, images)
+        table = lrn_table(views.load_view_model("bundled:alexnet-cifar", store()), images)
     except views.ModelUnavailable:
         return ""
     lines = [text("alexnet.lrn_title", lang, n=images), "", text("alexnet.lrn_columns", lang, scale=RAW_PIXEL_SCALE),
@@ -300,8 +299,8 @@ def lrn_markdown(experiment: str, lang: str, images: int = 64) -> str:
 
 def experiment_notes(experiment: str, group_id: str | None, lang: str) -> str:
     """What the lab measures beside an ablation's curves: Fig. 1's learning-rate sweep under its reference runs,
-    how much LRN normalises beside sec. 3.3's."""
-    if experiment in ("alexnet-lrn", "lrn-four-layer"):
+    how much LRN normalises beside those that vary LRN's alpha (sec. 3.3)."""
+    if any("lrn_alpha" in variant for _, variant in EXPERIMENTS[experiment].variants):
         return lrn_markdown(experiment, lang)
     return sweep_markdown(lang) if (experiment, group_id) == ("relu-vs-tanh", REFERENCE) else ""
 

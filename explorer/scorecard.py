@@ -16,6 +16,7 @@ import numpy as np
 
 from explorer import reference_runs
 from explorer.i18n import text
+from train.recipes.alexnet import STRONG_LRN
 
 VERDICTS = ("yes", "no", "other_data", "missing")
 Measurement = tuple[str, str]  # (what our runs measure, one of VERDICTS)
@@ -110,8 +111,6 @@ def normalisation_helps() -> Measurement:
     """Sec. 3.3: on CIFAR-10 "a four-layer CNN achieved a 13% test error rate without normalization and 11% with".
     The four-layer check's reference runs at their end, test error as the mean of the last three evaluations: it
     holds when LRN at the strength the paper's constants have on raw pixels is half a point or more below none."""
-    from train.recipes.alexnet import STRONG_LRN
-
     runs = _curves("alexnet", "lrn-four-layer")
     errors = {label: 100 * _recent(runs[label][1], "test_error", count=3) for label in ("no LRN", "LRN", STRONG_LRN)}
     without, paper, strong = errors.values()
