@@ -434,6 +434,6 @@ def lrn_cuts(model: nn.Module, x: torch.Tensor, scale: float = 1.0) -> list[np.n
         if isinstance(layer, TowerLRN):
             a = x * scale
             positive = a > 0
-            cuts.append((1 - layer(a)[positive] / a[positive] * layer.norm.k ** layer.norm.beta).numpy())
+            cuts.append((1 - layer(a)[positive] / a[positive] * layer.k ** layer.beta).numpy())
         x = layer(x)
     return cuts

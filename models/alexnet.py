@@ -70,19 +70,33 @@ class AlexNetConfig:
 class TowerLRN(nn.Module):
     """Local response normalisation (sec. 3.3) within each tower, as each GPU normalised its own kernels.
 
-    The paper's b = a / (k + alpha * sum a^2)^beta does not divide alpha by n; PyTorch's layer does,
-    hence alpha * n below. Its constants suit the paper's inputs, raw pixel values with the mean subtracted
-    (sec. 2): on inputs scaled by 1/c the same strength needs alpha * c^2.
+    b = a / (k + alpha * sum a^2)^beta, the sum over the n adjacent kernel maps of the same tower. The paper's
+    alpha is not divided by n (PyTorch's `nn.LocalResponseNorm` divides it). Its constants suit the paper's inputs,
+    raw pixel values with the mean subtracted (sec. 2): on inputs scaled by 1/c the same strength needs alpha * c^2.
+    The sum is one matmul with a banded 0/1 matrix, in fp32 under autocast (bf16 cannot resolve 2 + 1e-4 * sum):
+    the library layer's value, about twice as fast on a CPU (`python -m train.bench --only lrn`).
     """
 
     def __init__(self, towers: int, size: int = 5, alpha: float = 1e-4, beta: float = 0.75, k: float = 2.0):
         super().__init__()
-        self.towers = towers
-        self.norm = nn.LocalResponseNorm(size, alpha=alpha * size, beta=beta, k=k)
+        self.towers, self.size, self.alpha, self.beta, self.k = towers, size, alpha, beta, k
+
+    def window(self, channels: int, device: torch.device) -> torch.Tensor:
+        """(C, C) 0/1 matrix: 1 where kernel j is in kernel i's window, n wide and within i's tower."""
+        i = torch.arange(channels, device=device)
+        tower = i // (channels // self.towers)
+        near = (i[:, None] - i[None, :]).abs() <= self.size // 2
+        return (near & (tower[:, None] == tower[None, :])).float()
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
         b, c, h, w = x.shape
-        return self.norm(x.reshape(b * self.towers, c // self.towers, h, w)).reshape(b, c, h, w)
+        with torch.autocast(x.device.type, enabled=False):
+            a = x.float()
+            sums = torch.matmul(self.window(c, x.device), a.square().reshape(b, c, h * w)).reshape(b, c, h, w)
+            return (a * (self.k + self.alpha * sums).pow(-self.beta)).to(x.dtype)
+
+    def extra_repr(self) -> str:
+        return f"towers={self.towers}, size={self.size}, alpha={self.alpha}, beta={self.beta}, k={self.k}"
 
 
 def activation(name: str) -> nn.Module:

@@ -8,6 +8,7 @@ from torch import nn
 
 from models.alexnet import (
     AlexNetConfig,
+    TowerLRN,
     WeightsUnavailable,
     alexnet,
     cifar_alexnet,
@@ -110,13 +111,39 @@ def test_lrn_and_pooling_options_change_the_network():
     pools = {m.kernel_size for m in cifar_alexnet(pool_kernel=2).modules() if isinstance(m, nn.MaxPool2d)}
     assert pools == {2}
     assert cifar_alexnet(pool_kernel=2).cfg.feature_size == 4 and base.cfg.feature_size == 3
-    strong = [m for m in cifar_alexnet(lrn_alpha=0.4).modules() if isinstance(m, nn.LocalResponseNorm)]
-    assert len(strong) == 2 and all(m.alpha == pytest.approx(0.4 * 5) for m in strong)  # torch divides alpha by n
+    strong = [m for m in cifar_alexnet(lrn_alpha=0.4).modules() if isinstance(m, TowerLRN)]
+    assert len(strong) == 2 and all(m.alpha == 0.4 for m in strong)
     with pytest.raises(ValueError, match="lrn_alpha"):
         cifar_alexnet(lrn_alpha=-1)
-    four = [m for m in four_layer_net(lrn_alpha=0.4).modules() if isinstance(m, nn.LocalResponseNorm)]
-    assert len(four) == 2 and four[0].alpha == pytest.approx(2.0)  # sec. 3.3's four-layer check: after conv1, conv2
-    assert not any(isinstance(m, nn.LocalResponseNorm) for m in four_layer_net().modules())  # Fig. 1's net: none
+    four = [m for m in four_layer_net(lrn_alpha=0.4).modules() if isinstance(m, TowerLRN)]
+    assert len(four) == 2 and four[0].alpha == 0.4  # sec. 3.3's four-layer check: after conv1, conv2
+    assert not any(isinstance(m, TowerLRN) for m in four_layer_net().modules())  # Fig. 1's net: none
+
+
+@pytest.mark.parametrize("towers", [1, 2])
+def test_tower_lrn_is_the_library_layer_applied_to_each_tower(towers):
+    """Our banded-matmul LRN gives nn.LocalResponseNorm's values and gradients, per tower (alpha x n there)."""
+    x = (torch.randn(3, 16, 5, 5) * 20).relu().requires_grad_()
+    library = nn.LocalResponseNorm(5, alpha=0.01 * 5, beta=0.75, k=2.0)
+    expected = torch.cat([library(part) for part in x.chunk(towers, dim=1)], dim=1)
+    ours = TowerLRN(towers, alpha=0.01)(x)
+    assert (1 - ours / expected.clamp_min(1e-9))[x > 0].max() < 1e-5
+    assert float((1 - ours / (x * 2 ** -0.75))[x > 0].mean()) > 0.3  # alpha 0.01 on responses ~20 normalises
+    grads = [torch.autograd.grad(y.square().sum(), x)[0] for y in (ours, expected)]
+    torch.testing.assert_close(*grads, rtol=1e-4, atol=1e-5)
+    if towers == 2:  # kernel 7's window stops at its tower's edge: scaling tower 2 leaves it as it was
+        y = x.detach().clone()
+        y[:, 8:] *= 3
+        torch.testing.assert_close(TowerLRN(2, alpha=0.01)(y)[:, :8], ours[:, :8].detach())
+
+
+def test_tower_lrn_normalises_in_fp32_under_bf16_autocast():
+    """bf16 rounds 2 + alpha * sum to 2 for small sums; the layer sums in fp32 and returns its input's dtype."""
+    x = (torch.randn(2, 8, 4, 4) * 20).relu()
+    with torch.autocast("cpu", dtype=torch.bfloat16):
+        y = TowerLRN(1, alpha=1e-3)(x.bfloat16())
+    assert y.dtype == torch.bfloat16
+    assert torch.equal(y, TowerLRN(1, alpha=1e-3)(x.bfloat16().float()).bfloat16())  # bf16 sums would round
 
 
 def test_torchvision_weights_load_from_the_hub_cache(tmp_path, monkeypatch):
@@ -153,6 +180,6 @@ def test_recipe_and_experiments_build_their_models():
     (_, relu), (_, tanh) = experiment_configs("relu-vs-tanh", "lecture")
     assert (relu.arch, relu.activation, tanh.activation) == ("four_layer", "relu", "tanh")
     nets = [build_model(cfg) for _, cfg in experiment_configs("lrn-four-layer", "lecture")]
-    alphas = [[m.alpha / m.size for m in net.modules() if isinstance(m, nn.LocalResponseNorm)] for net in nets]
+    alphas = [[m.alpha for m in net.modules() if isinstance(m, TowerLRN)] for net in nets]
     assert alphas == [[], [pytest.approx(1e-4)] * 2, [pytest.approx(RAW_PIXEL_LRN_ALPHA)] * 2]
     assert 0.40 < RAW_PIXEL_LRN_ALPHA < 0.42  # 1e-4 x (255 x CIFAR-10's pixel std, about 0.25)^2

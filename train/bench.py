@@ -3,6 +3,7 @@
     python -m train.bench                    # CIFAR AlexNet, ResNet-20/56 (batch 128), Transformer
     python -m train.bench --data DIR         # an ImageFolder root (train/<class>/...) for both loops
     python -m train.bench --steps 40 --only resnet20
+    python -m train.bench --only lrn         # our LRN layer beside PyTorch's nn.LocalResponseNorm
 
 The textbook loop is ../shared/bench/naive_cifar_baseline.py (PIL transforms in a DataLoader, fp32),
 run as a subprocess on the same images; the ratio is ours / textbook. Each of our numbers is the
@@ -18,12 +19,14 @@ import statistics
 import subprocess
 import sys
 import tempfile
+import time
 from pathlib import Path
 
 import torch
 
+from models.alexnet import TowerLRN, cifar_alexnet
 from train.recipes import get_recipe
-from train.runtime import Dist, pick_device, seed_everything
+from train.runtime import Dist, autocast, pick_device, seed_everything
 from train.trainer import Listener, Trainer
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -77,6 +80,50 @@ def textbook(model: str, *, data: str | None, steps: int, device: str) -> float 
     return json.loads(out.stdout.strip().splitlines()[-1])["images_per_s"]
 
 
+def library_lrn(model: torch.nn.Module) -> torch.nn.Module:
+    """The same net with PyTorch's nn.LocalResponseNorm (alpha x n) in place of each one-tower TowerLRN."""
+    for i, layer in enumerate(model.features):
+        if isinstance(layer, TowerLRN):
+            model.features[i] = torch.nn.LocalResponseNorm(layer.size, layer.alpha * layer.size, layer.beta, layer.k)
+    return model
+
+
+def pass_ms(module: torch.nn.Module, shape: tuple[int, ...], device: torch.device, steps: int) -> float:
+    """Median ms of a forward and backward pass, under the trainer's autocast and channels_last."""
+    module = module.to(device, memory_format=torch.channels_last)
+    x = torch.randn(shape, device=device).relu().contiguous(memory_format=torch.channels_last).requires_grad_()
+
+    def step() -> None:
+        with autocast(device, True):
+            module(x).float().sum().backward()
+
+    step()
+    times = []
+    for _ in range(steps):
+        start = time.perf_counter()
+        step()
+        if device.type == "cuda":
+            torch.cuda.synchronize(device)
+        times.append(time.perf_counter() - start)
+    return 1000 * statistics.median(times)
+
+
+def compare_lrn(device: torch.device, steps: int) -> None:
+    """Our banded-matmul LRN beside the library layer it replaced: each CIFAR AlexNet LRN layer, then the net."""
+    model, shapes, x = cifar_alexnet(), [], torch.zeros(128, 3, 32, 32)
+    with torch.no_grad():
+        for layer in model.features:
+            shapes += [tuple(x.shape)] if isinstance(layer, TowerLRN) else []
+            x = layer(x)
+    library = torch.nn.LocalResponseNorm(5, alpha=1e-4 * 5, beta=0.75, k=2.0)
+    rows = [(f"lrn {'x'.join(map(str, shape[1:]))}", TowerLRN(1), library, shape) for shape in shapes]
+    rows.append(("alexnet + lrn", model, library_lrn(cifar_alexnet()), (128, 3, 32, 32)))
+    for name, ours, theirs, shape in rows:
+        mine, baseline = pass_ms(ours, shape, device, steps), pass_ms(theirs, shape, device, steps)
+        print(f"{name:12} {mine:>9.1f} ms {baseline:>9.1f} ms {baseline / mine:6.2f}x"
+              "  (forward + backward; textbook: nn.LocalResponseNorm)", flush=True)
+
+
 def machine(device: torch.device) -> str:
     if device.type == "cuda":
         return f"{torch.cuda.get_device_name(device)}, torch {torch.__version__}"
@@ -89,13 +136,16 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--steps", type=int, default=0, help="steps per timed window (default: 50 on GPU, 8 on CPU)")
     parser.add_argument("--windows", type=int, default=3)
     parser.add_argument("--device", default="auto")
-    parser.add_argument("--only", nargs="*", choices=[*IMAGE_MODELS, "transformer"], help="measure only these")
+    parser.add_argument("--only", nargs="*", choices=[*IMAGE_MODELS, "transformer", "lrn"], help="measure only these")
     args = parser.parse_args(argv)
     device = pick_device(args.device)
     steps = args.steps or (50 if device.type == "cuda" else 8)
     print(f"# {machine(device)}; batch 128; {steps} steps x {args.windows} timed windows")
     print(f"{'model':12} {'ours':>12} {'textbook':>12} {'ratio':>7}")
-    for name in args.only or [*IMAGE_MODELS, "transformer"]:
+    for name in args.only or [*IMAGE_MODELS, "transformer", "lrn"]:
+        if name == "lrn":
+            compare_lrn(device, steps * args.windows)
+            continue
         if name == "transformer":
             # The paper's base model on a GPU; the lecture-sized model on a CPU.
             sizes = {} if device.type == "cuda" else dict(get_recipe("translate").presets["lecture"])
