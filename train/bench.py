@@ -24,7 +24,7 @@ from pathlib import Path
 
 import torch
 
-from models.alexnet import TowerLRN, cifar_alexnet
+from models.alexnet import TowerLRN, cifar_alexnet, four_layer_net
 from train.recipes import get_recipe
 from train.runtime import Dist, autocast, pick_device, seed_everything
 from train.trainer import Listener, Trainer
@@ -109,18 +109,19 @@ def pass_ms(module: torch.nn.Module, shape: tuple[int, ...], device: torch.devic
 
 
 def compare_lrn(device: torch.device, steps: int) -> None:
-    """Our banded-matmul LRN beside the library layer it replaced: each CIFAR AlexNet LRN layer, then the net."""
-    model, shapes, x = cifar_alexnet(), [], torch.zeros(128, 3, 32, 32)
+    """Our banded-matmul LRN beside the library layer it replaced: each CIFAR AlexNet LRN layer, then whole nets."""
+    shapes, x = [], torch.zeros(128, 3, 32, 32)
     with torch.no_grad():
-        for layer in model.features:
+        for layer in cifar_alexnet().features:
             shapes += [tuple(x.shape)] if isinstance(layer, TowerLRN) else []
             x = layer(x)
     library = torch.nn.LocalResponseNorm(5, alpha=1e-4 * 5, beta=0.75, k=2.0)
     rows = [(f"lrn {'x'.join(map(str, shape[1:]))}", TowerLRN(1), library, shape) for shape in shapes]
-    rows.append(("alexnet + lrn", model, library_lrn(cifar_alexnet()), (128, 3, 32, 32)))
+    rows += [(f"{name} + lrn", build(), library_lrn(build()), (128, 3, 32, 32))
+             for name, build in (("alexnet", cifar_alexnet), ("four-layer", lambda: four_layer_net(lrn_alpha=1e-4)))]
     for name, ours, theirs, shape in rows:
         mine, baseline = pass_ms(ours, shape, device, steps), pass_ms(theirs, shape, device, steps)
-        print(f"{name:12} {mine:>9.1f} ms {baseline:>9.1f} ms {baseline / mine:6.2f}x"
+        print(f"{name:16} {mine:>9.1f} ms {baseline:>9.1f} ms {baseline / mine:6.2f}x"
               "  (forward + backward; textbook: nn.LocalResponseNorm)", flush=True)
 
 
@@ -141,7 +142,7 @@ def main(argv: list[str] | None = None) -> None:
     device = pick_device(args.device)
     steps = args.steps or (50 if device.type == "cuda" else 8)
     print(f"# {machine(device)}; batch 128; {steps} steps x {args.windows} timed windows")
-    print(f"{'model':12} {'ours':>12} {'textbook':>12} {'ratio':>7}")
+    print(f"{'model':16} {'ours':>12} {'textbook':>12} {'ratio':>7}")
     for name in args.only or [*IMAGE_MODELS, "transformer", "lrn"]:
         if name == "lrn":
             compare_lrn(device, steps * args.windows)
@@ -150,7 +151,7 @@ def main(argv: list[str] | None = None) -> None:
             # The paper's base model on a GPU; the lecture-sized model on a CPU.
             sizes = {} if device.type == "cuda" else dict(get_recipe("translate").presets["lecture"])
             rate = measure("translate", {**sizes, "offline": True}, steps=steps, windows=args.windows, device=args.device)
-            print(f"{name:12} {rate:>8.0f} tok/s {'-':>12} {'-':>7}  ({'base' if not sizes else 'lecture'} model)",
+            print(f"{name:16} {rate:>8.0f} tok/s {'-':>12} {'-':>7}  ({'base' if not sizes else 'lecture'} model)",
                   flush=True)
             continue
         recipe, overrides, baseline_model = IMAGE_MODELS[name]
@@ -160,7 +161,7 @@ def main(argv: list[str] | None = None) -> None:
                           device=device.type) if baseline_model else None
         ratio = f"{ours / theirs:6.2f}x" if theirs else "-"
         textbook_rate = f"{theirs:>8.0f} im/s" if theirs else f"{'-':>13}"
-        print(f"{name:12} {ours:>8.0f} im/s {textbook_rate} {ratio:>7}", flush=True)
+        print(f"{name:16} {ours:>8.0f} im/s {textbook_rate} {ratio:>7}", flush=True)
 
 
 if __name__ == "__main__":
