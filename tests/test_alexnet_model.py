@@ -1,6 +1,8 @@
 """AlexNet models (Krizhevsky et al. 2012): sizes, shapes, options, initialisation, torchvision weights, recipes."""
 from __future__ import annotations
 
+import copy
+
 import pytest
 import torch
 import torchvision
@@ -17,6 +19,7 @@ from models.alexnet import (
     imagenet_weights_path,
     one_weird_trick_alexnet,
 )
+from train.bench import library_lrn
 from train.recipes import EXPERIMENTS, experiment_configs, get_recipe
 from train.recipes.alexnet import RAW_PIXEL_LRN_ALPHA, build_model
 
@@ -135,6 +138,15 @@ def test_tower_lrn_is_the_library_layer_applied_to_each_tower(towers):
         y = x.detach().clone()
         y[:, 8:] *= 3
         torch.testing.assert_close(TowerLRN(2, alpha=0.01)(y)[:, :8], ours[:, :8].detach())
+
+
+def test_the_lrn_benchmark_times_the_same_net_with_the_library_layer():
+    """`python -m train.bench --only lrn` compares like with like: swapping in nn.LocalResponseNorm keeps the function."""
+    ours = cifar_alexnet(lrn_alpha=0.05).eval()
+    library = library_lrn(copy.deepcopy(ours))
+    assert sum(isinstance(m, nn.LocalResponseNorm) for m in library.modules()) == 2
+    x = torch.randn(4, 3, 32, 32)
+    torch.testing.assert_close(library(x), ours(x), rtol=1e-4, atol=1e-5)
 
 
 def test_tower_lrn_normalises_in_fp32_under_bf16_autocast():
