@@ -95,10 +95,11 @@ STRINGS = {
     "alexnet.reference_runs": ("reference runs (bundled: all 50,000 training images)",
                                "参考运行（内置：全部 50,000 张训练图像）"),
     "alexnet.no_reference": (
-        ("No reference runs ship for this ablation yet: on all 50,000 images it needs a GPU "
+        ("No reference runs ship for this ablation yet: on all 50,000 images each takes minutes on a GPU, about two "
+         "hours on a 2-core CPU "
          "(`python -m train.reference --data DIR --paper --only {names}`). Meanwhile **Run the experiment** trains "
          "the lecture preset here, and its curves appear in this plot."),
-        ("这个消融实验还没有内置的参考运行：在全部 50,000 张图像上训练需要 GPU"
+        ("这个消融实验还没有内置的参考运行：在全部 50,000 张图像上，每个运行在 GPU 上需要几分钟，在双核 CPU 上约两小时"
          "（`python -m train.reference --data DIR --paper --only {names}`）。在此之前，"
          "**运行实验**会在这里训练课堂预设，曲线会显示在这幅图中。")),
     "alexnet.ablation_intro": (

@@ -51,12 +51,15 @@ def test_fig1_reference_is_offered_first_and_drawn_in_epochs(home):
     lines = [trace for trace in figure.data if trace.mode == "lines"]
     assert {trace.name for trace in lines} == {"ReLU", "tanh"}
     assert 40 < max(lines[0].x) < 42  # 16,000 steps of 128 over 50,000 images: 41 epochs
-    assert alexnet_tab.group_choices("alexnet-lrn") == []  # no reference runs bundled for it: the lab says so
-    plot, note, seen = alexnet_tab.group_tick("alexnet-lrn", None, None, None)
+    assert alexnet_tab.group_choices("alexnet-pooling") == []  # no reference runs bundled for it: the lab says so
+    plot, note, seen = alexnet_tab.group_tick("alexnet-pooling", None, None, None)
     assert plot is None
-    assert "--only alexnet-cifar alexnet-cifar-no-lrn alexnet-cifar-strong-lrn alexnet-cifar-lrn-scale-only`" in note
-    assert "| conv1 | 0.0" in note and "| conv2 | 0.0" in note  # beside it, how little LRN does at this pixel scale
-    assert alexnet_tab.group_tick("alexnet-lrn", None, seen, None)[2] == seen   # said once, not every tick
+    assert "--only alexnet-cifar alexnet-cifar-no-overlap`" in note
+    assert alexnet_tab.group_tick("alexnet-pooling", None, seen, None)[2] == seen   # said once, not every tick
+    assert alexnet_tab.group_choices("alexnet-lrn")[0][1] == alexnet_tab.REFERENCE  # LRN and no LRN ship
+    plot, note, _ = alexnet_tab.group_tick("alexnet-lrn", alexnet_tab.REFERENCE, None, None)
+    assert {trace.name for trace in plot.data} >= {"LRN test", "no LRN test"}
+    assert "| conv1 | 0.0" in note and "| conv2 | 0.0" in note  # beside them, how little LRN does at this pixel scale
     assert alexnet_tab.group_choices("alexnet-towers")[0][1] == alexnet_tab.REFERENCE  # the bundled AlexNet pair
 
 
