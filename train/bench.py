@@ -80,11 +80,16 @@ def textbook(model: str, *, data: str | None, steps: int, device: str) -> float 
     return json.loads(out.stdout.strip().splitlines()[-1])["images_per_s"]
 
 
+def as_library(layer: TowerLRN) -> torch.nn.LocalResponseNorm:
+    """PyTorch's layer with a one-tower TowerLRN's constants (it divides alpha by n)."""
+    return torch.nn.LocalResponseNorm(layer.size, layer.alpha * layer.size, layer.beta, layer.k)
+
+
 def library_lrn(model: torch.nn.Module) -> torch.nn.Module:
-    """The same net with PyTorch's nn.LocalResponseNorm (alpha x n) in place of each one-tower TowerLRN."""
+    """The same net with PyTorch's nn.LocalResponseNorm in place of each one-tower TowerLRN."""
     for i, layer in enumerate(model.features):
         if isinstance(layer, TowerLRN):
-            model.features[i] = torch.nn.LocalResponseNorm(layer.size, layer.alpha * layer.size, layer.beta, layer.k)
+            model.features[i] = as_library(layer)
     return model
 
 
@@ -115,8 +120,7 @@ def compare_lrn(device: torch.device, steps: int) -> None:
         for layer in cifar_alexnet().features:
             shapes += [tuple(x.shape)] if isinstance(layer, TowerLRN) else []
             x = layer(x)
-    library = torch.nn.LocalResponseNorm(5, alpha=1e-4 * 5, beta=0.75, k=2.0)
-    rows = [(f"lrn {'x'.join(map(str, shape[1:]))}", TowerLRN(1), library, shape) for shape in shapes]
+    rows = [(f"lrn {'x'.join(map(str, shape[1:]))}", TowerLRN(1), as_library(TowerLRN(1)), shape) for shape in shapes]
     rows += [(f"{name} + lrn", build(), library_lrn(build()), (128, 3, 32, 32))
              for name, build in (("alexnet", cifar_alexnet), ("four-layer", lambda: four_layer_net(lrn_alpha=1e-4)))]
     for name, ours, theirs, shape in rows:
