@@ -197,6 +197,27 @@ def test_paper_schedules_continue_where_the_last_budget_ended(home):
     assert entry["status"] == "done" and "exported" not in entry
 
 
+def test_a_run_still_training_from_an_earlier_call_is_watched_not_started_twice(home):
+    """Killing `python -m train.reference` leaves its trainers running; calling it again must not add a second."""
+    import subprocess
+    import sys
+
+    from train.reference import train_all
+
+    store = RunStore(home)
+    ref = Reference("resnet8-cifar", "resnet", {"data": "sample", "depth": 8, "train_size": 64, "eval_size": 50,
+                                                 "batch_size": 32, "steps": 6, "log_every": 2, "eval_every": 6,
+                                                 "checkpoint_every": 2, "snapshot_every": 100, "val_size": 0})
+    [(_, run_id)] = train_all(store, [ref], 0.0, paper=True, log=lambda line: None)
+    trainer = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(4)"])  # the earlier call's trainer
+    store.update(run_id, status="running", pid=trainer.pid)
+    lines = []
+    [(_, again)] = train_all(store, [ref], 1.0, paper=True, log=lines.append)
+    assert again == run_id and any(f"still training in process {trainer.pid}" in line for line in lines)
+    assert trainer.poll() is not None  # waited for it to stop (here: to end) before returning
+    assert store.stop_requested(run_id) and store.get(run_id).step < 6  # asked to stop at the deadline, not retrained
+
+
 def test_how_a_run_executes_is_not_what_it_trains(home):
     from train.reference import stored
 

@@ -217,7 +217,7 @@ def train_all(store: RunStore, refs: list[Reference], budget_s: float, *, paper:
 
     deadline = time.time() + budget_s
     configs = [ref.config() for ref in refs] if paper else scale_to_fit(refs, deadline, overhead, probe_seconds, log)
-    runs, procs = [], {}
+    runs, procs, adopted = [], {}, []
     for ref, cfg in zip(refs, configs):
         if cfg is None:
             continue
@@ -227,16 +227,27 @@ def train_all(store: RunStore, refs: list[Reference], budget_s: float, *, paper:
         runs.append((ref, run_id))
         if earlier and earlier.status == "done":  # trained by an earlier call: exported again, not retrained
             continue
+        if earlier and earlier.training_elsewhere():  # an earlier call's process outlived it: watched, not doubled
+            log(f"{ref.name:28} {label(ref):10} still training in process {earlier.pid}: watching it")
+            adopted.append(run_id)
+            continue
         store.update(run_id, status="queued", stop_requested=0)
         procs[run_id] = spawn(store, run_id, compile_mode=compile_mode)
         store.claim(run_id, procs[run_id].pid)
+
+    def training() -> bool:
+        return (any(p.poll() is None for p in procs.values())
+                or any(store.get(i).training_elsewhere() for i in adopted))
+
     next_log = time.time() + 30
-    while any(p.poll() is None for p in procs.values()) and time.time() < deadline:
+    while training() and time.time() < deadline:
         time.sleep(1)  # a run that ends early frees the GPU for the next job at once
         if time.time() >= next_log:
             next_log += 30
             log(" | ".join(f"{r.label} {r.step}/{r.total_steps}" for r in (store.get(i) for _, i in runs)))
-    for run_id, proc in procs.items():  # the deadline: stop with a checkpoint, resumable later
+    for run_id in adopted:  # the deadline: stop with a checkpoint, resumable later
+        store.request_stop(run_id)
+    for run_id, proc in procs.items():
         if proc.poll() is None:
             store.request_stop(run_id)
             proc.send_signal(signal.SIGTERM)
@@ -245,6 +256,9 @@ def train_all(store: RunStore, refs: list[Reference], budget_s: float, *, paper:
             proc.wait(timeout=60)
         except subprocess.TimeoutExpired:
             proc.kill()  # its newest checkpoint stays
+    stopping = time.time() + 60
+    while any(store.get(i).training_elsewhere() for i in adopted) and time.time() < stopping:
+        time.sleep(1)
     store.reconcile()  # runs whose process died are marked interrupted
     return runs
 
@@ -364,8 +378,9 @@ def main(argv: list[str] | None = None) -> None:
         return
     if args.home:  # the run processes and the data cache must use the same store
         os.environ["PAPERLAB_HOME"] = args.home
-    os.environ.setdefault("OMP_NUM_THREADS", "1")  # many processes share the cores; the work is on the GPU
     refs = [r for r in plan(args.data) if not args.only or r.name in args.only]
+    # the run processes share the cores: one thread each where there are many, all of them for a single run on a CPU
+    os.environ.setdefault("OMP_NUM_THREADS", str(max(1, (os.cpu_count() or 1) // max(1, len(refs)))))
     store, out = RunStore(args.home), Path(args.out)
     from train.data import load_images
     load_images(args.data)  # decode and cache once, before the processes that share it start
