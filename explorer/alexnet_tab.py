@@ -28,6 +28,7 @@ from train.config import ConfigError
 from train.data import cifar10_cached
 from train.recipes import EXPERIMENTS, experiment_configs, get_recipe
 from train.recipes.alexnet import RAW_PIXEL_LRN_ALPHA, RAW_PIXEL_SCALE, conv1_weights
+from train.reference import label as reference_label
 from train.reference import plan
 from train.store import new_run_id
 
@@ -102,6 +103,11 @@ STRINGS = {
         ("这个消融实验还没有内置的参考运行：在全部 50,000 张图像上，每个运行在 GPU 上需要几分钟，在双核 CPU 上约两小时"
          "（`python -m train.reference --data DIR --paper --only {names}`）。在此之前，"
          "**运行实验**会在这里训练课堂预设，曲线会显示在这幅图中。")),
+    "alexnet.missing_reference": (
+        ("Not in the reference runs yet: **{variants}** (on all 50,000 images each takes minutes on a GPU, about "
+         "two hours on a 2-core CPU: `python -m train.reference --data DIR --paper --only {names}`)."),
+        ("参考运行中还没有：**{variants}**（在全部 50,000 张图像上，每个运行在 GPU 上需要几分钟，在双核 CPU 上约两小时："
+         "`python -m train.reference --data DIR --paper --only {names}`）。")),
     "alexnet.ablation_intro": (
         ("Each experiment trains its variants one after another (lecture preset: minutes each on a CPU) and "
          "overlays their curves; training error dashed, test error solid."),
@@ -643,13 +649,31 @@ def group_tick(experiment: str, group_id: str | None, seen: tuple | None, reques
         return gr.skip(), gr.skip(), seen
     series = (reference_runs.load("alexnet", experiment) if group_id == REFERENCE
               else [(r.label, r.config, store().metrics(r.id)) for r in runs])
-    return make_group_figure(experiment, series, lang), experiment_notes(experiment, group_id, lang), now
+    notes = [missing_markdown(experiment, [name for name, _, _ in series], lang) if group_id == REFERENCE else "",
+             experiment_notes(experiment, group_id, lang)]
+    return make_group_figure(experiment, series, lang), "\n\n".join(filter(None, notes)), now
+
+
+def reference_names(experiment: str, variants: list[str] | None = None) -> str:
+    """The references (`python -m train.reference --only ...`) that train the experiment's curves (or these
+    variants of it)."""
+    folder = f"alexnet/{experiment}"
+    refs = [ref for ref in plan("cifar10") if folder in (ref.curves, *ref.also)]
+    return " ".join(dict.fromkeys(ref.name for ref in refs if variants is None or reference_label(ref, folder) in variants))
 
 
 def not_yet_markdown(experiment: str, lang: str) -> str:
     """For an ablation with no bundled reference runs yet: the command that trains them, and what to do meanwhile."""
-    names = dict.fromkeys(ref.name for ref in plan("cifar10") if f"alexnet/{experiment}" in (ref.curves, *ref.also))
-    return text("alexnet.no_reference", lang, names=" ".join(names))
+    return text("alexnet.no_reference", lang, names=reference_names(experiment))
+
+
+def missing_markdown(experiment: str, shipped: list[str], lang: str) -> str:
+    """Under reference curves that leave some of the experiment's variants out: which, and the command for them."""
+    missing = [name for name, _ in experiment_configs(experiment) if name not in shipped]
+    if not missing:
+        return ""
+    return text("alexnet.missing_reference", lang, variants=", ".join(missing),
+                names=reference_names(experiment, missing))
 
 
 def choose_experiment(experiment: str):
