@@ -18,7 +18,8 @@ def test_every_bundled_claim_is_measured_in_both_languages():
              "resnet56": reference_runs.MODELS_DIR / "resnet56-cifar",
              "shortcuts": reference_runs.REFERENCE_DIR / "resnet" / "shortcuts",
              "lrn": reference_runs.REFERENCE_DIR / "alexnet" / "lrn-four-layer",
-             "lrn_alexnet": reference_runs.REFERENCE_DIR / "alexnet" / "alexnet-lrn"}
+             "lrn_alexnet": reference_runs.REFERENCE_DIR / "alexnet" / "alexnet-lrn",
+             "pooling": reference_runs.REFERENCE_DIR / "alexnet" / "alexnet-pooling"}
     for claim in scorecard.CLAIMS:
         ours, verdict = scorecard.measured(claim)
         assert (verdict == "missing") == (claim.key in needs and not needs[claim.key].exists()), (claim.key, ours)
@@ -141,12 +142,12 @@ def test_lrn_helps_when_at_the_papers_strength_it_tests_half_a_point_below_none(
     shipped = [run("no LRN", [0.5, 0.1, 0.26, 0.27, 0.28]), run("LRN", [0.5, 0.27, 0.27, 0.27]),
                run(STRONG_LRN, [0.5, 0.9, strong, strong, strong])]
     monkeypatch.setattr(reference_runs, "load", lambda lab, experiment: shipped)
-    measure = scorecard.lrn_lowers_error("lrn-four-layer", STRONG_LRN)
+    measure = scorecard.lowers_test_error("lrn-four-layer", STRONG_LRN, "no LRN", 0.5)
     ours, got = measure()
     assert got == verdict
     assert ours == f"no LRN 27.00%, LRN 27.00%, {STRONG_LRN} {100 * strong:.2f}%"
     monkeypatch.setattr(reference_runs, "load", lambda lab, experiment: shipped[:2])  # the strong run not shipped
     with pytest.raises(LookupError):
         measure()
-    ours, got = scorecard.lrn_lowers_error("alexnet-lrn", "LRN")()  # the AlexNet ablation's order: LRN first
+    ours, got = scorecard.lowers_test_error("alexnet-lrn", "LRN", "no LRN", 0.5)()  # the AlexNet ablation's order: LRN first
     assert (ours, got) == ("LRN 27.00%, no LRN 27.00%", "no")
