@@ -1,6 +1,7 @@
 """Reference runs: schedules scale to a budget, the best candidate is exported, the labs find the bundled curves."""
 from __future__ import annotations
 
+import functools
 import json
 from pathlib import Path
 
@@ -44,18 +45,20 @@ def test_bundled_reference_runs_load_with_their_configs():
     assert sweep == {r.name for r in plan("cifar10") if r.curves == f"alexnet/{alexnet_tab.SWEEP}"}
 
 
-def test_fig1_reference_is_offered_first_and_drawn_in_epochs(home):
+def test_fig1_reference_is_offered_first_and_drawn_in_epochs(home, monkeypatch, tmp_path):
     choices = alexnet_tab.group_choices("relu-vs-tanh")
     assert choices[0][1] == alexnet_tab.REFERENCE
     figure = alexnet_tab.make_fig1_figure(reference_runs.load("alexnet", "relu-vs-tanh"))
     lines = [trace for trace in figure.data if trace.mode == "lines"]
     assert {trace.name for trace in lines} == {"ReLU", "tanh"}
     assert 40 < max(lines[0].x) < 42  # 16,000 steps of 128 over 50,000 images: 41 epochs
-    assert alexnet_tab.group_choices("alexnet-pooling") == []  # no reference runs bundled for it: the lab says so
-    plot, note, seen = alexnet_tab.group_tick("alexnet-pooling", None, None, None)
-    assert plot is None
-    assert "--only alexnet-cifar alexnet-cifar-no-overlap`" in note
-    assert alexnet_tab.group_tick("alexnet-pooling", None, seen, None)[2] == seen   # said once, not every tick
+    with monkeypatch.context() as patch:  # a checkout without reference runs for an ablation: the lab says so
+        patch.setattr(reference_runs, "load", functools.partial(reference_runs.load, root=tmp_path))
+        assert alexnet_tab.group_choices("alexnet-pooling") == []
+        plot, note, seen = alexnet_tab.group_tick("alexnet-pooling", None, None, None)
+        assert plot is None
+        assert "--only alexnet-cifar alexnet-cifar-no-overlap`" in note
+        assert alexnet_tab.group_tick("alexnet-pooling", None, seen, None)[2] == seen   # said once, not every tick
     assert alexnet_tab.group_choices("alexnet-lrn")[0][1] == alexnet_tab.REFERENCE  # LRN and no LRN ship
     plot, note, _ = alexnet_tab.group_tick("alexnet-lrn", alexnet_tab.REFERENCE, None, None)
     assert {trace.name for trace in plot.data} >= {"LRN test", "no LRN test"}
