@@ -230,6 +230,7 @@ def test_the_lrn_ablations_say_how_much_lrn_normalises(page):
     notes = page.locator("#alexnet-ablation-notes")
     notes.get_by_text("How much does LRN normalise?").wait_for(timeout=20_000)
     assert notes.locator("tr").count() == 3  # a header, then conv1 and conv2
+    notes.get_by_text("Not in the reference runs yet").wait_for(timeout=5_000)  # two variants still to train
     page.wait_for_function("""() => {  // above it, the whole AlexNet with and without LRN, from reference runs
         const plot = document.querySelector('#alexnet-fig1 .js-plotly-plot');
         return plot && plot.data && plot.data.some(t => t.name === 'no LRN test');
