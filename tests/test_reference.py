@@ -34,7 +34,7 @@ def test_reference_labels_are_the_labs_experiment_labels():
 
 def test_bundled_reference_runs_load_with_their_configs():
     for lab, experiment in (("resnet", "plain-vs-residual"), ("alexnet", "relu-vs-tanh"), ("alexnet", "alexnet-towers"),
-                            ("alexnet", "lrn-four-layer")):
+                            ("alexnet", "lrn-four-layer"), ("alexnet", "alexnet-pooling")):
         runs = reference_runs.load(lab, experiment)
         assert {name for name, _, _ in runs} == {name for name, _ in experiment_configs(experiment)}
         for _, config, metrics in runs:
@@ -64,6 +64,10 @@ def test_fig1_reference_is_offered_first_and_drawn_in_epochs(home, monkeypatch, 
     assert {trace.name for trace in plot.data} >= {"LRN test", "no LRN test"}
     assert "| conv1 | 0.0" in note and "| conv2 | 0.0" in note  # beside them, how little LRN does at this pixel scale
     assert alexnet_tab.group_choices("alexnet-towers")[0][1] == alexnet_tab.REFERENCE  # the bundled AlexNet pair
+    assert alexnet_tab.group_choices("alexnet-pooling")[0][1] == alexnet_tab.REFERENCE  # sec. 3.4: both runs ship
+    plot, note, _ = alexnet_tab.group_tick("alexnet-pooling", alexnet_tab.REFERENCE, None, None)
+    assert {trace.name for trace in plot.data} >= {"overlapping (z=3, s=2) test", "non-overlapping (z=s=2) test"}
+    assert "yet" not in note
 
 
 @pytest.mark.parametrize("kind", ["grad_norm", "response_std"])
