@@ -95,19 +95,17 @@ STRINGS = {
     "alexnet.group": ("experiment runs", "实验记录"),
     "alexnet.reference_runs": ("reference runs (bundled: all 50,000 training images)",
                                "参考运行（内置：全部 50,000 张训练图像）"),
+    "alexnet.how_to_train": (
+        ("on all 50,000 images each takes minutes on a GPU, about two hours on a 2-core CPU: "
+         "`python -m train.reference --data DIR --paper --only {names}`"),
+        ("在全部 50,000 张图像上，每个运行在 GPU 上需要几分钟，在双核 CPU 上约两小时："
+         "`python -m train.reference --data DIR --paper --only {names}`")),
     "alexnet.no_reference": (
-        ("No reference runs ship for this ablation yet: on all 50,000 images each takes minutes on a GPU, about two "
-         "hours on a 2-core CPU "
-         "(`python -m train.reference --data DIR --paper --only {names}`). Meanwhile **Run the experiment** trains "
-         "the lecture preset here, and its curves appear in this plot."),
-        ("这个消融实验还没有内置的参考运行：在全部 50,000 张图像上，每个运行在 GPU 上需要几分钟，在双核 CPU 上约两小时"
-         "（`python -m train.reference --data DIR --paper --only {names}`）。在此之前，"
-         "**运行实验**会在这里训练课堂预设，曲线会显示在这幅图中。")),
-    "alexnet.missing_reference": (
-        ("Not in the reference runs yet: **{variants}** (on all 50,000 images each takes minutes on a GPU, about "
-         "two hours on a 2-core CPU: `python -m train.reference --data DIR --paper --only {names}`)."),
-        ("参考运行中还没有：**{variants}**（在全部 50,000 张图像上，每个运行在 GPU 上需要几分钟，在双核 CPU 上约两小时："
-         "`python -m train.reference --data DIR --paper --only {names}`）。")),
+        ("No reference runs ship for this ablation yet ({how}). Meanwhile **Run the experiment** trains the lecture "
+         "preset here, and its curves appear in this plot."),
+        "这个消融实验还没有内置的参考运行（{how}）。在此之前，**运行实验**会在这里训练课堂预设，曲线会显示在这幅图中。"),
+    "alexnet.missing_reference": ("Not in the reference runs yet: **{variants}** ({how}).",
+                                  "参考运行中还没有：**{variants}**（{how}）。"),
     "alexnet.ablation_intro": (
         ("Each experiment trains its variants one after another (lecture preset: minutes each on a CPU) and "
          "overlays their curves; training error dashed, test error solid."),
@@ -641,7 +639,7 @@ def group_tick(experiment: str, group_id: str | None, seen: tuple | None, reques
         now = ("nothing", experiment, lang)
         if now == seen:
             return gr.skip(), gr.skip(), seen
-        notes = [not_yet_markdown(experiment, lang), experiment_notes(experiment, None, lang)]
+        notes = [missing_markdown(experiment, [], lang), experiment_notes(experiment, None, lang)]
         return None, "\n\n".join(filter(None, notes)), now
     runs = [] if group_id == REFERENCE else sorted(store().list_runs(group_id=group_id), key=lambda r: r.created)
     now = (group_id, experiment, lang, tuple(store().last_step(r.id) for r in runs))
@@ -654,26 +652,23 @@ def group_tick(experiment: str, group_id: str | None, seen: tuple | None, reques
     return make_group_figure(experiment, series, lang), "\n\n".join(filter(None, notes)), now
 
 
-def reference_names(experiment: str, variants: list[str] | None = None) -> str:
-    """The references (`python -m train.reference --only ...`) that train the experiment's curves (or these
-    variants of it)."""
+def reference_names(experiment: str, variants: list[str]) -> str:
+    """The references (`python -m train.reference --only ...`) that train these variants' curves."""
     folder = f"alexnet/{experiment}"
     refs = [ref for ref in plan("cifar10") if folder in (ref.curves, *ref.also)]
-    return " ".join(dict.fromkeys(ref.name for ref in refs if variants is None or reference_label(ref, folder) in variants))
-
-
-def not_yet_markdown(experiment: str, lang: str) -> str:
-    """For an ablation with no bundled reference runs yet: the command that trains them, and what to do meanwhile."""
-    return text("alexnet.no_reference", lang, names=reference_names(experiment))
+    return " ".join(dict.fromkeys(ref.name for ref in refs if reference_label(ref, folder) in variants))
 
 
 def missing_markdown(experiment: str, shipped: list[str], lang: str) -> str:
-    """Under reference curves that leave some of the experiment's variants out: which, and the command for them."""
+    """Which of the experiment's variants have no bundled reference runs (all of them: what to do meanwhile), and the
+    command that trains them."""
     missing = [name for name, _ in experiment_configs(experiment) if name not in shipped]
     if not missing:
         return ""
-    return text("alexnet.missing_reference", lang, variants=", ".join(missing),
-                names=reference_names(experiment, missing))
+    how = text("alexnet.how_to_train", lang, names=reference_names(experiment, missing))
+    if not shipped:
+        return text("alexnet.no_reference", lang, how=how)
+    return text("alexnet.missing_reference", lang, variants=", ".join(missing), how=how)
 
 
 def choose_experiment(experiment: str):

@@ -235,12 +235,11 @@ def train_all(store: RunStore, refs: list[Reference], budget_s: float, *, paper:
         procs[run_id] = spawn(store, run_id, compile_mode=compile_mode)
         store.claim(run_id, procs[run_id].pid)
 
-    def training() -> bool:
-        return (any(p.poll() is None for p in procs.values())
-                or any(store.get(i).training_elsewhere() for i in adopted))
+    def adopted_training() -> bool:
+        return any(store.get(i).training_elsewhere() for i in adopted)
 
     next_log = time.time() + 30
-    while training() and time.time() < deadline:
+    while (any(p.poll() is None for p in procs.values()) or adopted_training()) and time.time() < deadline:
         time.sleep(1)  # a run that ends early frees the GPU for the next job at once
         if time.time() >= next_log:
             next_log += 30
@@ -257,7 +256,7 @@ def train_all(store: RunStore, refs: list[Reference], budget_s: float, *, paper:
         except subprocess.TimeoutExpired:
             proc.kill()  # its newest checkpoint stays
     stopping = time.time() + 60
-    while any(store.get(i).training_elsewhere() for i in adopted) and time.time() < stopping:
+    while adopted_training() and time.time() < stopping:
         time.sleep(1)
     store.reconcile()  # runs whose process died are marked interrupted
     return runs
