@@ -70,6 +70,16 @@ def test_fig1_reference_is_offered_first_and_drawn_in_epochs(home, monkeypatch, 
     assert "yet" not in note
 
 
+def test_reference_curves_that_leave_variants_out_name_them_and_how_to_train_them():
+    shipped = ["no LRN", "LRN"]  # sec. 3.3's ablation with its other two variants not trained
+    note = alexnet_tab.missing_markdown("alexnet-lrn", shipped, "en")
+    assert "yet: **LRN at raw-pixel strength (alpha 0.41), LRN scale only (alpha 0)**" in note
+    assert "--only alexnet-cifar-strong-lrn alexnet-cifar-lrn-scale-only`" in note
+    assert "alexnet-cifar-lrn-scale-only" in alexnet_tab.missing_markdown("alexnet-lrn", shipped, "zh")
+    everything = [name for name, _ in experiment_configs("alexnet-lrn")]
+    assert alexnet_tab.missing_markdown("alexnet-lrn", everything, "en") == ""
+
+
 @pytest.mark.parametrize("kind", ["grad_norm", "response_std"])
 def test_layer_profiles_open_on_the_reference_runs_at_an_iteration_all_reached(home, kind):
     """Sec. 4.1's gradient norms and Fig. 7's responses over training, offline: Fig. 6's reference runs ship them."""
