@@ -61,7 +61,7 @@ def test_fig1_reference_is_offered_first_and_drawn_in_epochs(home, monkeypatch, 
         assert alexnet_tab.group_tick("alexnet-pooling", None, seen, None)[2] == seen   # said once, not every tick
     assert alexnet_tab.group_choices("alexnet-lrn")[0][1] == alexnet_tab.REFERENCE  # LRN and no LRN ship
     plot, note, _ = alexnet_tab.group_tick("alexnet-lrn", alexnet_tab.REFERENCE, None, None)
-    assert {trace.name for trace in plot.data} >= {"LRN test", "no LRN test"}
+    assert {trace.name for trace in plot.data} >= {"LRN test", "no LRN test", "LRN scale only (alpha 0) test"}
     assert "| conv1 | 0.0" in note and "| conv2 | 0.0" in note  # beside them, how little LRN does at this pixel scale
     assert alexnet_tab.group_choices("alexnet-towers")[0][1] == alexnet_tab.REFERENCE  # the bundled AlexNet pair
     assert alexnet_tab.group_choices("alexnet-pooling")[0][1] == alexnet_tab.REFERENCE  # sec. 3.4: both runs ship
