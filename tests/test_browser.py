@@ -230,11 +230,13 @@ def test_the_lrn_ablations_say_how_much_lrn_normalises(page):
     notes = page.locator("#alexnet-ablation-notes")
     notes.get_by_text("How much does LRN normalise?").wait_for(timeout=20_000)
     assert notes.locator("tr").count() == 3  # a header, then conv1 and conv2
-    notes.get_by_text("Not in the reference runs yet").wait_for(timeout=5_000)  # two variants still to train
-    page.wait_for_function("""() => {  // above it, the whole AlexNet with and without LRN, from reference runs
+    page.wait_for_function("""() => {  // above it, the whole AlexNet's four LRN variants, from reference runs
         const plot = document.querySelector('#alexnet-fig1 .js-plotly-plot');
-        return plot && plot.data && plot.data.some(t => t.name === 'no LRN test');
+        const names = plot && plot.data ? plot.data.map(t => t.name) : [];
+        return ['LRN test', 'no LRN test', 'LRN scale only (alpha 0) test',
+                'LRN at raw-pixel strength (alpha 0.41) test'].every(name => names.includes(name));
     }""", timeout=20_000)
+    assert "Not in the reference runs yet" not in notes.inner_text()  # every variant is trained
     page.screenshot(path=SHOTS / "alexnet-lrn.png", full_page=True)
 
 

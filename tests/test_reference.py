@@ -34,7 +34,7 @@ def test_reference_labels_are_the_labs_experiment_labels():
 
 def test_bundled_reference_runs_load_with_their_configs():
     for lab, experiment in (("resnet", "plain-vs-residual"), ("alexnet", "relu-vs-tanh"), ("alexnet", "alexnet-towers"),
-                            ("alexnet", "lrn-four-layer"), ("alexnet", "alexnet-pooling")):
+                            ("alexnet", "alexnet-lrn"), ("alexnet", "lrn-four-layer"), ("alexnet", "alexnet-pooling")):
         runs = reference_runs.load(lab, experiment)
         assert {name for name, _, _ in runs} == {name for name, _ in experiment_configs(experiment)}
         for _, config, metrics in runs:
@@ -59,9 +59,11 @@ def test_fig1_reference_is_offered_first_and_drawn_in_epochs(home, monkeypatch, 
         assert plot is None
         assert "--only alexnet-cifar alexnet-cifar-no-overlap`" in note
         assert alexnet_tab.group_tick("alexnet-pooling", None, seen, None)[2] == seen   # said once, not every tick
-    assert alexnet_tab.group_choices("alexnet-lrn")[0][1] == alexnet_tab.REFERENCE  # LRN and no LRN ship
+    assert alexnet_tab.group_choices("alexnet-lrn")[0][1] == alexnet_tab.REFERENCE  # all four LRN variants ship
     plot, note, _ = alexnet_tab.group_tick("alexnet-lrn", alexnet_tab.REFERENCE, None, None)
-    assert {trace.name for trace in plot.data} >= {"LRN test", "no LRN test", "LRN scale only (alpha 0) test"}
+    assert {trace.name for trace in plot.data} >= {"LRN test", "no LRN test", "LRN scale only (alpha 0) test",
+                                                  "LRN at raw-pixel strength (alpha 0.41) test"}
+    assert "yet" not in note
     assert "| conv1 | 0.0" in note and "| conv2 | 0.0" in note  # beside them, how little LRN does at this pixel scale
     assert alexnet_tab.group_choices("alexnet-towers")[0][1] == alexnet_tab.REFERENCE  # the bundled AlexNet pair
     assert alexnet_tab.group_choices("alexnet-pooling")[0][1] == alexnet_tab.REFERENCE  # sec. 3.4: both runs ship
