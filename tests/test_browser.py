@@ -116,7 +116,8 @@ def test_a_preset_run_grows_a_curve_that_goes_on_the_projector_and_exports(page)
     page.get_by_label(text("app.presenter", "en")).check()
     assert "presenter" in page.evaluate("document.body.className")
     page.wait_for_function(f"document.querySelector('{RUNS_PLOT}')._fullLayout.font.size > {small}", timeout=5_000)
-    page.locator(RUNS_PLOT).scroll_into_view_if_needed()
+    # the live run redraws the plot, replacing its element: scroll in one step in the page, not via a handle
+    page.evaluate(f"document.querySelector('{RUNS_PLOT}').scrollIntoView({{block: 'center'}})")
     page.screenshot(path=SHOTS / "presenter-mode.png")
 
     page.locator(RUNS_PLOT).hover()
