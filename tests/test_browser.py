@@ -18,6 +18,7 @@ import pytest
 from explorer import alexnet_tab
 from explorer.i18n import text
 from train.launcher import Launcher
+from train.recipes import experiment_configs
 from train.store import RunStore
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -231,12 +232,12 @@ def test_the_lrn_ablations_say_how_much_lrn_normalises(page):
     notes = page.locator("#alexnet-ablation-notes")
     notes.get_by_text("How much does LRN normalise?").wait_for(timeout=20_000)
     assert notes.locator("tr").count() == 3  # a header, then conv1 and conv2
-    page.wait_for_function("""() => {  // above it, the whole AlexNet's four LRN variants, from reference runs
+    variants = [f"{name} test" for name, _ in experiment_configs("alexnet-lrn")]
+    page.wait_for_function("""variants => {  // above it, the whole AlexNet's four LRN variants, from reference runs
         const plot = document.querySelector('#alexnet-fig1 .js-plotly-plot');
         const names = plot && plot.data ? plot.data.map(t => t.name) : [];
-        return ['LRN test', 'no LRN test', 'LRN scale only (alpha 0) test',
-                'LRN at raw-pixel strength (alpha 0.41) test'].every(name => names.includes(name));
-    }""", timeout=20_000)
+        return variants.every(name => names.includes(name));
+    }""", arg=variants, timeout=20_000)
     assert "Not in the reference runs yet" not in notes.inner_text()  # every variant is trained
     page.screenshot(path=SHOTS / "alexnet-lrn.png", full_page=True)
 

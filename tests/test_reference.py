@@ -61,8 +61,7 @@ def test_fig1_reference_is_offered_first_and_drawn_in_epochs(home, monkeypatch, 
         assert alexnet_tab.group_tick("alexnet-pooling", None, seen, None)[2] == seen   # said once, not every tick
     assert alexnet_tab.group_choices("alexnet-lrn")[0][1] == alexnet_tab.REFERENCE  # all four LRN variants ship
     plot, note, _ = alexnet_tab.group_tick("alexnet-lrn", alexnet_tab.REFERENCE, None, None)
-    assert {trace.name for trace in plot.data} >= {"LRN test", "no LRN test", "LRN scale only (alpha 0) test",
-                                                  "LRN at raw-pixel strength (alpha 0.41) test"}
+    assert {trace.name for trace in plot.data} >= {f"{name} test" for name, _ in experiment_configs("alexnet-lrn")}
     assert "yet" not in note
     assert "| conv1 | 0.0" in note and "| conv2 | 0.0" in note  # beside them, how little LRN does at this pixel scale
     assert alexnet_tab.group_choices("alexnet-towers")[0][1] == alexnet_tab.REFERENCE  # the bundled AlexNet pair
