@@ -69,6 +69,12 @@ def bundled_models(recipe: str, root: Path | None = None) -> dict[str, tuple[dic
     return out
 
 
+def recent(curves: Curves, metric: str, until: float = float("inf"), count: int = 10) -> float:
+    """A metric as the papers plot it, smoothed: the mean of its last `count` logged values up to step `until`."""
+    steps, values = curves[metric]
+    return float(np.mean([v for s, v in zip(steps, values) if s <= until][-count:]))
+
+
 def final_test_error(folder: Path) -> float | None:
     """The last test error in a bundled model's metrics.csv; None where it has none."""
     metrics = read_curves(folder / "metrics.csv") if (folder / "metrics.csv").exists() else {}

@@ -223,23 +223,37 @@ def test_a_reading_jump_opens_the_sub_tab_of_its_figure(page):
         page.screenshot(path=SHOTS / f"reading-jump-{target}.png")
 
 
-def test_the_lrn_ablations_say_how_much_lrn_normalises(page):
-    """Sec. 3.3's ablation opens on a measurement: LRN with the paper's constants, at this pixel scale and at theirs."""
+def _open_ablation(page, experiment: str, figure: str):
+    """The AlexNet lab's ablation `experiment` with its reference runs: every variant's test curve drawn, and no
+    line saying one is missing. Returns the notes under the plot."""
     page.get_by_role("tab", name=TABS[0]).click()
     page.get_by_role("tab", name=text("alexnet.ablations", "en")).click()
     page.get_by_role("combobox", name=text("alexnet.experiment", "en"), exact=True).click()
-    page.get_by_role("option", name="alexnet-lrn: sec. 3.3").click()
-    notes = page.locator("#alexnet-ablation-notes")
-    notes.get_by_text("How much does LRN normalise?").wait_for(timeout=20_000)
-    assert notes.locator("tr").count() == 3  # a header, then conv1 and conv2
-    variants = [f"{name} test" for name, _ in experiment_configs("alexnet-lrn")]
-    page.wait_for_function("""variants => {  // above it, the whole AlexNet's four LRN variants, from reference runs
+    page.get_by_role("option", name=f"{experiment}: {figure}").click()
+    variants = [f"{name} test" for name, _ in experiment_configs(experiment)]
+    page.wait_for_function("""variants => {
         const plot = document.querySelector('#alexnet-fig1 .js-plotly-plot');
         const names = plot && plot.data ? plot.data.map(t => t.name) : [];
         return variants.every(name => names.includes(name));
     }""", arg=variants, timeout=20_000)
+    notes = page.locator("#alexnet-ablation-notes")
     assert "Not in the reference runs yet" not in notes.inner_text()  # every variant is trained
+    return notes
+
+
+def test_the_lrn_ablations_say_how_much_lrn_normalises(page):
+    """Sec. 3.3's ablation opens on a measurement: LRN with the paper's constants, at this pixel scale and at theirs,
+    under the whole AlexNet's four LRN variants."""
+    notes = _open_ablation(page, "alexnet-lrn", "sec. 3.3")
+    notes.get_by_text("How much does LRN normalise?").wait_for(timeout=20_000)
+    assert notes.locator("tr").count() == 3  # a header, then conv1 and conv2
     page.screenshot(path=SHOTS / "alexnet-lrn.png", full_page=True)
+
+
+def test_the_augmentation_ablation_draws_all_three_recipes(page):
+    """Sec. 4.1: none, crops and flips, and PCA colour on top, all from reference runs."""
+    _open_ablation(page, "alexnet-augment", "sec. 4.1")
+    page.screenshot(path=SHOTS / "alexnet-augment.png", full_page=True)
 
 
 def test_fig1_shows_each_nets_fastest_learning_rate(page):

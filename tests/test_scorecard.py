@@ -19,7 +19,8 @@ def test_every_bundled_claim_is_measured_in_both_languages():
              "shortcuts": reference_runs.REFERENCE_DIR / "resnet" / "shortcuts",
              "lrn": reference_runs.REFERENCE_DIR / "alexnet" / "lrn-four-layer",
              "lrn_alexnet": reference_runs.REFERENCE_DIR / "alexnet" / "alexnet-lrn",
-             "pooling": reference_runs.REFERENCE_DIR / "alexnet" / "alexnet-pooling"}
+             "pooling": reference_runs.REFERENCE_DIR / "alexnet" / "alexnet-pooling",
+             "pca_colour": reference_runs.REFERENCE_DIR / "alexnet" / "alexnet-augment" / "crops + flips.csv"}
     for claim in scorecard.CLAIMS:
         ours, verdict = scorecard.measured(claim)
         assert (verdict == "missing") == (claim.key in needs and not needs[claim.key].exists()), (claim.key, ours)
