@@ -27,14 +27,12 @@ python3 -c "from train.data import load_images; load_images('/tmp/cifar')"
 T1=$(date +%s); echo "data at $(( T1 - T0 )) s"
 # What is left, as of 28 November 2026 (plain-56 and the dropout and augmentation ablations were finished on an H200
 # by two calls: 8 minutes with A_MIN=5.5, then 3.5 with A_MIN=2.6; a second call on the still-warm machine goes on
-# from /tmp/home, so runs are best finished within one session: an AlexNet checkpoint is 14-18 MB, too big to carry
-# back and forth for long): one AlexNet ablation (no-lrn, no-overlap, lrn-scale-only and strong-lrn were trained on
-# the CPU; crop-flip was begun there).
-# Shortcut options B and C (trained on the CPU to 56,060 and 50,700 iterations) lost their checkpoints with that
-# session's machine; to finish them, set A_ONLY="resnet20-cifar-b resnet20-cifar-c" and give them about ten minutes
-# (they start again from the beginning).
-A_ONLY=${A_ONLY-}
-B_ONLY=${B_ONLY-alexnet-cifar-crop-flip}
+# from /tmp/home, so runs are best finished within one session): every AlexNet ablation is trained (five of them on
+# the CPU). Shortcut options B and C (trained on the CPU to 56,060 and 50,700 iterations) lost their checkpoints
+# with that session's machine; finishing them means starting again, about ten minutes for the pair, so give the
+# first call A_MIN=8 and let a second call on the warm machine finish them.
+A_ONLY=${A_ONLY-resnet20-cifar-b resnet20-cifar-c}
+B_ONLY=${B_ONLY-}
 if [ -n "$A_ONLY" ]; then
   python3 -m train.reference --data /tmp/cifar --paper --only $A_ONLY --compile ${COMPILE:-reduce-overhead} \
     --minutes ${A_MIN:-5.5} --out /tmp/refA > /tmp/A.log 2>&1
