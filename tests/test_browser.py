@@ -237,6 +237,8 @@ def _open_ablation(page, experiment: str, figure: str):
         return variants.every(name => names.includes(name));
     }""", arg=variants, timeout=20_000)
     notes = page.locator("#alexnet-ablation-notes")
+    notes.get_by_text("Where each run ends").wait_for(timeout=20_000)
+    assert notes.locator("table").first.locator("tr").count() == 1 + len(variants)  # a header, a row a run
     assert "Not in the reference runs yet" not in notes.inner_text()  # every variant is trained
     return notes
 
@@ -246,7 +248,7 @@ def test_the_lrn_ablations_say_how_much_lrn_normalises(page):
     under the whole AlexNet's four LRN variants."""
     notes = _open_ablation(page, "alexnet-lrn", "sec. 3.3")
     notes.get_by_text("How much does LRN normalise?").wait_for(timeout=20_000)
-    assert notes.locator("tr").count() == 3  # a header, then conv1 and conv2
+    assert notes.locator("table").last.locator("tr").count() == 3  # a header, then conv1 and conv2
     page.screenshot(path=SHOTS / "alexnet-lrn.png", full_page=True)
 
 
@@ -262,7 +264,7 @@ def test_fig1_shows_each_nets_fastest_learning_rate(page):
     page.get_by_role("tab", name=text("alexnet.ablations", "en")).click()
     sweep = page.locator("#alexnet-ablation-notes")
     sweep.get_by_text("Fastest of each").wait_for(timeout=20_000)
-    assert sweep.locator("tr").count() == 1 + len(alexnet_tab.fig1_sweep())  # a header and one row a run
+    assert sweep.locator("table").last.locator("tr").count() == 1 + len(alexnet_tab.fig1_sweep())  # one row a run
     page.wait_for_function("""() => {  // and above it, Fig. 1 drawn from the two 41-epoch reference runs
         const plot = document.querySelector('#alexnet-fig1 .js-plotly-plot');
         return plot && plot.data && plot.data.filter(t => t.mode === 'lines').length === 2;
