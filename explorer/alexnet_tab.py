@@ -20,7 +20,7 @@ from plotly.subplots import make_subplots
 from explorer import alexnet_views as views
 from explorer import deployment, reference_runs
 from explorer.i18n import language, t, text
-from explorer.plots import PALETTE, base_layout, curves_figure, error_tags
+from explorer.plots import PALETTE, base_layout, curves_figure, ends_markdown, error_tags
 from explorer.services import launcher, store
 from models.alexnet import WeightsUnavailable
 from train.checkpoint import CheckpointError
@@ -168,14 +168,7 @@ STRINGS = {
                            "各自最快：ReLU {relu:.1f} 轮（学习率 {relu_lr:g}，{relu_init}），tanh {tanh:.1f} 轮"
                            "（学习率 {tanh_lr:g}，{tanh_init}）：**{ratio:.1f} 倍**（论文：约 6 倍）。"),
     "alexnet.caption": ("{cls} · distance {d:.1f}", "{cls} · 距离 {d:.1f}"),
-    "alexnet.ends_title": (
-        ("**Where each run ends**: training error is the mean of its last ten logged values (on its training "
-         "batches, in training mode), test error of its last three evaluations; a wide gap between them is the "
-         "overfitting of sec. 4."),
-        ("**各运行的最终结果**：训练误差取最后十个记录值的平均（在训练批次上、训练模式下），测试误差取最后三次评估的平均；"
-         "两者差距大即第 4 节所说的过拟合。")),
-    "alexnet.ends_columns": ("| run | iterations | training error | test error | gap (points) |",
-                             "| 运行 | 迭代次数 | 训练误差 | 测试误差 | 差距（百分点） |"),
+    "alexnet.ends_note": ("A wide gap between them is the overfitting of sec. 4.", "两者差距大即第 4 节所说的过拟合。"),
     "alexnet.lrn_title": (
         ("**How much does LRN normalise?** In the bundled `alexnet-cifar`, on {n} test images, with the paper's "
          "constants (k = 2, n = 5, α = 10⁻⁴, β = 0.75): how far each LRN layer scales its positive responses down "
@@ -308,24 +301,6 @@ def lrn_markdown(experiment: str, lang: str, images: int = 64) -> str:
     if any(variant.get("lrn_alpha") == 0 for _, variant in EXPERIMENTS[experiment].variants):
         note += " " + text("alexnet.lrn_scale_only", lang)
     return "\n".join([*lines, "", note])
-
-
-def ends_markdown(runs: list[tuple[str, dict, dict]], lang: str) -> str:
-    """Where each run of an ablation ends (sec. 4.1-4.2 read overfitting off the gap): its last step, training
-    error (mean of the last ten logged values), test error (mean of the last three evaluations) and the gap between
-    them; "" where no run has been tested yet."""
-    rows = []
-    for label, _, metrics in runs:
-        if "test_error" not in metrics or "train_error" not in metrics:
-            continue
-        train, test = (100 * reference_runs.recent(metrics, metric, count=count)
-                       for metric, count in (("train_error", 10), ("test_error", 3)))
-        end = metrics["train_error"][0][-1]
-        rows.append(f"| {label} | {end:,} | {train:.1f}% | {test:.2f}% | {test - train:.1f} |")
-    if not rows:
-        return ""
-    return "\n".join([text("alexnet.ends_title", lang), "", text("alexnet.ends_columns", lang), "|---|---|---|---|---|",
-                      *rows])
 
 
 def experiment_notes(experiment: str, group_id: str | None, lang: str) -> str:
@@ -673,8 +648,9 @@ def group_tick(experiment: str, group_id: str | None, seen: tuple | None, reques
         return gr.skip(), gr.skip(), seen
     series = (reference_runs.load("alexnet", experiment) if group_id == REFERENCE
               else [(r.label, r.config, store().metrics(r.id)) for r in runs])
-    notes = [missing_markdown(experiment, [name for name, _, _ in series], lang) if group_id == REFERENCE else "",
-             ends_markdown(series, lang), experiment_notes(experiment, group_id, lang)]
+    shipped = [name for name, _, _ in series]
+    notes = [missing_markdown(experiment, shipped, lang) if group_id == REFERENCE else "",
+             ends_markdown(series, lang, text("alexnet.ends_note", lang)), experiment_notes(experiment, group_id, lang)]
     return make_group_figure(experiment, series, lang), "\n\n".join(filter(None, notes)), now
 
 

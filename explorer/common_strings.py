@@ -19,4 +19,10 @@ STRINGS = {
     "common.error_pct": ("error", "错误率"),
     "common.train_error": ("train", "训练"),
     "common.test_error": ("test", "测试"),
+    "common.ends_title": (
+        ("**Where each run ends**: training error is the mean of its last ten logged values (on its training "
+         "batches, in training mode), test error of its last three evaluations. {note}"),
+        "**各运行的最终结果**：训练误差取最后十个记录值的平均（在训练批次上、训练模式下），测试误差取最后三次评估的平均。{note}"),
+    "common.ends_columns": ("| run | iterations | training error | test error | gap (points) |",
+                            "| 运行 | 迭代次数 | 训练误差 | 测试误差 | 差距（百分点） |"),
 }

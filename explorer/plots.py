@@ -1,4 +1,4 @@
-"""Figure builders shared by the tabs: plotly figures from plain numbers.
+"""Figure builders shared by the tabs: plotly figures from plain numbers, and the tables read off them.
 
 Every gr.Plot gets PNG and SVG download buttons and, in presenter mode, projector-sized text in the
 browser (explorer/shell.js), so figure builders here and in the tabs need not do anything for either.
@@ -9,6 +9,7 @@ from collections.abc import Sequence
 
 import plotly.graph_objects as go
 
+from explorer import reference_runs
 from explorer.i18n import text
 
 PALETTE = ("#1f77b4", "#d62728", "#2ca02c", "#9467bd", "#ff7f0e", "#17becf", "#8c564b", "#e377c2")
@@ -51,3 +52,21 @@ def curves_figure(series: Sequence[tuple[str, dict[str, tuple[list[int], list[fl
                                      name=f"{label} {tags.get(name, name)}",
                                      line=dict(color=PALETTE[i % len(PALETTE)], dash=dashes.get(name, "solid"))))
     return base_layout(fig, title, x_title, y_title + (" (%)" if percent else ""), legend_below=True)  # many runs
+
+
+def ends_markdown(runs: Sequence[tuple[str, dict, reference_runs.Curves]], lang: str, note: str = "") -> str:
+    """Where each run ends, as the papers plot it: its last step, training error (mean of the last ten logged
+    values), test error (mean of the last three evaluations) and the gap between them; `note` says what to read
+    off it. "" where no run has been tested yet."""
+    rows = []
+    for label, _, metrics in runs:
+        if "test_error" not in metrics or "train_error" not in metrics:
+            continue
+        train, test = (100 * reference_runs.recent(metrics, metric, count=count)
+                       for metric, count in (("train_error", 10), ("test_error", 3)))
+        end = metrics["train_error"][0][-1]
+        rows.append(f"| {label} | {end:,} | {train:.1f}% | {test:.2f}% | {test - train:.1f} |")
+    if not rows:
+        return ""
+    title = text("common.ends_title", lang, note=note).rstrip()
+    return "\n".join([title, "", text("common.ends_columns", lang), "|---|---|---|---|---|", *rows])

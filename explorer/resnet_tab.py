@@ -17,7 +17,7 @@ from plotly.subplots import make_subplots
 from explorer import deployment, reference_runs
 from explorer import resnet_views as views
 from explorer.i18n import language, t, text
-from explorer.plots import FONT, PALETTE, base_layout, error_tags
+from explorer.plots import FONT, PALETTE, base_layout, ends_markdown, error_tags
 from explorer.services import launcher, store
 from models.resnet import CIFAR_DEPTHS, SHORTCUTS
 from train.checkpoint import CheckpointError
@@ -90,6 +90,14 @@ STRINGS = {
     "resnet.nothing_to_stop": ("None of these runs is queued or running.", "这些训练都没有在排队或运行。"),
     "resnet.curves_title": ("Training error (dashed) and test error (solid)", "训练误差（虚线）与测试误差（实线）"),
     "resnet.reference": ("reference", "参考"),
+    "resnet.ends_plain-vs-residual": (
+        ("Fig. 6 compares training error: the deeper plain net ends higher (the degradation problem), the deeper "
+         "ResNet lower."),
+        "图 6 比较的是训练误差：更深的普通网络最终更高（退化问题），更深的残差网络则更低。"),
+    "resnet.ends_shortcuts": (
+        ("Where the options end at different iterations, compare them in the plot at one iteration, as the Reading "
+         "tab's scorecard does."),
+        "若各选项停在不同的迭代次数，请在图中同一迭代次数处比较，如阅读指南页的复现对照表所做。"),
     "resnet.shortcuts": ("Shortcuts A / B / C", "捷径连接 A / B / C"),
     "resnet.shortcuts_help": (
         ("Sec. 3.3: when a block changes the number of channels, the shortcut is either **A** the identity with the "
@@ -246,6 +254,12 @@ def make_error_figure(live: Sequence[Series], reference: Sequence[Series], lang:
     return fig
 
 
+def ends_of(experiment: str, live: Sequence[Series], reference: Sequence[Series], lang: str = "en") -> str:
+    """Where the experiment's runs end, the reference runs first and named so, as in the plot's legend."""
+    runs = [(f"{label} ({text('resnet.reference', lang)})", cfg, curves) for label, cfg, curves in reference]
+    return ends_markdown([*runs, *live], lang, text(f"resnet.ends_{experiment}", lang))
+
+
 def make_layer_figure(profiles: Sequence[Profile], title: str, y_title: str, lang: str = "en", *,
                       sorted_panel: bool = False, log_y: bool = False) -> go.Figure:
     """One line per network over its 3x3 layers, coloured as in Fig. 6, plain nets dashed; with sorted_panel a
@@ -355,6 +369,7 @@ def experiment_panel(experiment: str, setting: gr.components.Component,
     status = gr.Markdown()
     reference = reference_runs.load("resnet", experiment)
     plot = gr.Plot(make_error_figure([], reference) if reference else None)  # the timer redraws it in the page's language
+    ends = gr.Markdown(elem_id=f"resnet-ends-{experiment}")
     seen = gr.State("")
 
     def refresh(group_id: str | None, key: str, request: gr.Request):
@@ -366,13 +381,15 @@ def experiment_panel(experiment: str, setting: gr.components.Component,
         steps = {r.id: store().last_step(r.id) for r in runs}
         new_key = json.dumps([ids, group_id, [(r.id, r.status, steps[r.id]) for r in runs], lang])
         if new_key == key:
-            return gr.skip(), gr.skip(), gr.skip(), key
+            return gr.skip(), gr.skip(), gr.skip(), gr.skip(), key
         lines = [text("resnet.run_line", lang, label=r.title, step=steps[r.id], total=r.total_steps, status=r.status)
                  + (f" · {r.message}" if r.status == "failed" else "") for r in runs]
         message = "\n\n".join(lines) or text("resnet.no_runs", lang, experiment=experiment)
-        figure = make_error_figure([(r.title, r.config, store().metrics(r.id)) for r in runs], reference, lang) \
+        live = [(r.title, r.config, store().metrics(r.id)) for r in runs]
+        figure = make_error_figure(live, reference, lang) \
             if runs or reference else None  # nothing to draw: the empty plot, not axes around nothing
-        return gr.update(choices=groups, value=group_id), message, figure, new_key
+        return gr.update(choices=groups, value=group_id), message, figure, ends_of(experiment, live, reference, lang), \
+            new_key
 
     def start(preset_name: str, data_name: str, value, request: gr.Request):
         lang = language(request)
@@ -399,7 +416,7 @@ def experiment_panel(experiment: str, setting: gr.components.Component,
         lang = language(request)
         gr.Info(text("resnet.stopping", lang, count=len(active)) if active else text("resnet.nothing_to_stop", lang))
 
-    outputs = [group, status, plot, seen]
+    outputs = [group, status, plot, ends, seen]
     train.click(start, [preset, data, setting], [group, seen]).then(refresh, [group, seen], outputs)
     stop.click(halt, [group])
     group.input(refresh, [group, seen], outputs)

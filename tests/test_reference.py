@@ -8,7 +8,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from explorer import alexnet_tab, reference_runs
+from explorer import alexnet_tab, plots, reference_runs, resnet_tab
 from train.recipes import EXPERIMENTS, experiment_configs
 from train.reference import Reference, export_all, label, plan, scaled, write_snapshots
 from train.runner import execute
@@ -70,17 +70,24 @@ def test_fig1_reference_is_offered_first_and_drawn_in_epochs(home, monkeypatch, 
     assert "| conv1 | 0.0" in notes["alexnet-lrn"] and "| conv2 | 0.0" in notes["alexnet-lrn"]  # how little LRN does
 
 
-def test_an_ablations_table_gives_where_each_run_ends_as_the_papers_plot_it():
+def test_the_table_under_a_labs_curves_gives_where_each_run_ends_as_the_papers_plot_it():
     def logged(values, every):
         return [every * (i + 1) for i in range(len(values))], values
 
     runs = [("none", {}, {"train_error": logged([0.5] * 10 + [0.01] * 10, 10),
                           "test_error": logged([0.5, 0.2, 0.2, 0.23], 50)}),
             ("full", {}, {"train_error": logged([0.3] * 5, 10)})]  # not tested yet: left out
-    table = alexnet_tab.ends_markdown(runs, "en")
+    table = plots.ends_markdown(runs, "en", "Read the gap.")
+    assert table.splitlines()[0].endswith("evaluations. Read the gap.")
     assert table.splitlines()[-1] == "| none | 200 | 1.0% | 21.00% | 20.0 |"
-    assert "| full |" not in table and "训练误差" in alexnet_tab.ends_markdown(runs, "zh")
-    assert alexnet_tab.ends_markdown(runs[1:], "en") == ""
+    assert "| full |" not in table and "训练误差" in plots.ends_markdown(runs, "zh")
+    assert plots.ends_markdown(runs[1:], "en") == ""
+    fig6 = resnet_tab.ends_of("plain-vs-residual", [], reference_runs.load("resnet", "plain-vs-residual"), "en")
+    assert "degradation" in fig6
+    ends = {row.split(" | ")[0][2:]: row.split(" | ")[2] for row in fig6.splitlines() if row.startswith("| plain-")}
+    assert float(ends["plain-56 (reference)"][:-1]) > float(ends["plain-20 (reference)"][:-1])  # Fig. 6 left
+    beside = resnet_tab.ends_of("shortcuts", runs[:1], reference_runs.load("resnet", "shortcuts"), "en")
+    assert "| option A (reference) | 64,000 |" in beside and "| none | 200 |" in beside  # live runs after
 
 
 def test_reference_curves_that_leave_variants_out_name_them_and_how_to_train_them():
@@ -96,7 +103,6 @@ def test_reference_curves_that_leave_variants_out_name_them_and_how_to_train_the
 @pytest.mark.parametrize("kind", ["grad_norm", "response_std"])
 def test_layer_profiles_open_on_the_reference_runs_at_an_iteration_all_reached(home, kind):
     """Sec. 4.1's gradient norms and Fig. 7's responses over training, offline: Fig. 6's reference runs ship them."""
-    from explorer import resnet_tab
 
     runs, slider = resnet_tab.refresh_profile_runs(kind, None)
     names = ("ResNet-20", "ResNet-56", "plain-20", "plain-56")
@@ -117,7 +123,6 @@ def test_layer_profiles_open_on_the_reference_runs_at_an_iteration_all_reached(h
 
 def test_fig7_reference_runs_respond_as_the_paper_finds(home):
     """Fig. 7 at the last iteration all four reached: residual below plain at each depth, ResNet-56 below ResNet-20."""
-    from explorer import resnet_tab
 
     runs, slider = resnet_tab.refresh_profile_runs("response_std", None)
     mean = {name.split(" · ")[0]: float(np.mean(values)) for name, _, values in
@@ -183,7 +188,6 @@ def test_fig7_offers_bundled_resnets_and_measures_them(home, tmp_path: Path, mon
     """A bundled model (as train.export writes it) is a Fig. 7 choice beside run checkpoints, and is measured."""
     import gradio as gr
 
-    from explorer import resnet_tab
     from train.export import export_run
 
     store = RunStore(home)
