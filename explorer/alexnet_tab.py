@@ -169,6 +169,14 @@ STRINGS = {
                            "（学习率 {tanh_lr:g}，{tanh_init}）：**{ratio:.1f} 倍**（论文：约 6 倍）。"),
     "alexnet.caption": ("{cls} · distance {d:.1f}", "{cls} · 距离 {d:.1f}"),
     "alexnet.ends_note": ("A wide gap between them is the overfitting of sec. 4.", "两者差距大即第 4 节所说的过拟合。"),
+    "alexnet.seed_note": (
+        ("**A yardstick for the other ablations.** Each of them trains one run per variant. These two runs share "
+         "everything but the seed: the initial weights, the order of the batches, the crops, flips and colour "
+         "shifts, the dropout masks. How far apart they end is how far apart any two variants may end by chance "
+         "alone; a difference of that size says nothing about what the variants change."),
+        ("**其他消融实验的标尺。** 其他实验每个变体只训练一次。这两次训练只有随机种子不同：初始权重、批次顺序、"
+         "裁剪、翻转和颜色扰动、dropout 掩码。它们最终相差多少，任意两个变体仅凭偶然就可能相差多少；"
+         "这么大的差别说明不了变体改变了什么。")),
     "alexnet.lrn_title": (
         ("**How much does LRN normalise?** In the bundled `alexnet-cifar`, on {n} test images, with the paper's "
          "constants (k = 2, n = 5, α = 10⁻⁴, β = 0.75): how far each LRN layer scales its positive responses down "
@@ -305,9 +313,12 @@ def lrn_markdown(experiment: str, lang: str, images: int = 64) -> str:
 
 def experiment_notes(experiment: str, group_id: str | None, lang: str) -> str:
     """What the lab measures beside an ablation's curves: Fig. 1's learning-rate sweep under its reference runs,
-    how much LRN normalises beside those that vary LRN's alpha (sec. 3.3)."""
-    if any("lrn_alpha" in variant for _, variant in EXPERIMENTS[experiment].variants):
+    how much LRN normalises beside those that vary LRN's alpha (sec. 3.3), why two seeds are worth a run."""
+    variants = EXPERIMENTS[experiment].variants
+    if any("lrn_alpha" in variant for _, variant in variants):
         return lrn_markdown(experiment, lang)
+    if all(variant.keys() == {"seed"} for _, variant in variants):
+        return text("alexnet.seed_note", lang)
     return sweep_markdown(lang) if (experiment, group_id) == ("relu-vs-tanh", REFERENCE) else ""
 
 

@@ -185,7 +185,7 @@ def test_recipe_and_experiments_build_their_models():
     recipe = get_recipe("alexnet")
     assert recipe.config("lecture").snapshot_every <= 4
     for name in ("relu-vs-tanh", "alexnet-dropout", "alexnet-augment", "alexnet-lrn", "lrn-four-layer",
-                 "alexnet-pooling", "alexnet-towers"):
+                 "alexnet-pooling", "alexnet-towers", "alexnet-seed"):
         runs = experiment_configs(name, "lecture")
         assert len(runs) >= 2 and "lecture" in EXPERIMENTS[name].presets
         assert len({cfg.to_json() for _, cfg in runs}) == len(runs)   # the variants really differ

@@ -25,7 +25,7 @@ def test_a_schedule_shrinks_with_its_milestones_and_never_grows():
 def test_reference_labels_are_the_labs_experiment_labels():
     """The labs look reference curves up by the labels their own experiments give runs."""
     experiments = ("plain-vs-residual", "shortcuts", "relu-vs-tanh", "alexnet-towers", "alexnet-dropout", "alexnet-augment",
-                   "alexnet-lrn", "lrn-four-layer", "alexnet-pooling")
+                   "alexnet-lrn", "lrn-four-layer", "alexnet-pooling", "alexnet-seed")
     for experiment in experiments:  # every variant has a run; the baseline of sec. 3-4's ablations is alexnet-cifar
         folder = f"{EXPERIMENTS[experiment].recipe}/{experiment}"
         expected = {name for name, _ in experiment_configs(experiment)}
@@ -68,6 +68,9 @@ def test_fig1_reference_is_offered_first_and_drawn_in_epochs(home, monkeypatch, 
         assert "yet" not in notes[experiment]
         assert all(f"| {name} | " in notes[experiment] for name, _ in experiment_configs(experiment))  # where each ends
     assert "| conv1 | 0.0" in notes["alexnet-lrn"] and "| conv2 | 0.0" in notes["alexnet-lrn"]  # how little LRN does
+    plot, note, _ = alexnet_tab.group_tick("alexnet-seed", alexnet_tab.REFERENCE, None, None)  # the bundled run, and
+    assert "| seed 0 | 23,198 |" in note and "A yardstick" in note  # why a second seed: its curves come next
+    assert "yet: **seed 1**" in note and "--only alexnet-cifar-seed-1`" in note
 
 
 def test_the_table_under_a_labs_curves_gives_where_each_run_ends_as_the_papers_plot_it():

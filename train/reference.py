@@ -76,11 +76,12 @@ def plan(data: str) -> list[Reference]:
                            curves="resnet/shortcuts", bundle=False) for option in ("B", "C")]
     # The bundled AlexNets, on sec. 5's schedule as the time budget cut it (and a candidate twice as long). Their
     # curves are sec. 3.2's one-against-two-towers ablation; alexnet-cifar is the baseline of the other ablations
-    # of sec. 3-4 too, whose other variants each change one thing of it on its schedule.
+    # of sec. 3-4 too, whose other variants each change one thing of it on its schedule (the seed alone, to show
+    # how far apart two runs of one recipe end).
     bundled = {**cifar, "steps": 23_198, "milestones": (11_599, 19_332)}
     baseline = {"curves": "alexnet/alexnet-towers",
                 "also": ("alexnet/alexnet-dropout", "alexnet/alexnet-augment", "alexnet/alexnet-lrn",
-                         "alexnet/alexnet-pooling")}
+                         "alexnet/alexnet-pooling", "alexnet/alexnet-seed")}
     alexnets = [Reference("alexnet-cifar", "alexnet", bundled, **baseline),
                 Reference("alexnet-cifar", "alexnet", {**cifar, "steps": 60_000, "milestones": (30_000, 50_000)},
                           **baseline),
@@ -95,7 +96,8 @@ def plan(data: str) -> list[Reference]:
                                                   ("alexnet-lrn", "no-lrn", {"lrn": False}),
                                                   ("alexnet-lrn", "strong-lrn", {"lrn_alpha": RAW_PIXEL_LRN_ALPHA}),
                                                   ("alexnet-lrn", "lrn-scale-only", {"lrn_alpha": 0.0}),
-                                                  ("alexnet-pooling", "no-overlap", {"overlap": False}))]
+                                                  ("alexnet-pooling", "no-overlap", {"overlap": False}),
+                                                  ("alexnet-seed", "seed-1", {"seed": 1}))]
     # Fig. 1 on all 50,000 images, as in the paper (about 40 epochs of batch 128; lr 0.01 for both)
     units = (("ReLU", "relu"), ("tanh", "tanh"))
     fig1_all = {**cifar, **FIG1, "train_size": 0, "batch_size": 128, "log_every": 20}

@@ -123,3 +123,5 @@ ablation("alexnet-pooling", "overlapping 3x3 stride-2 pooling against non-overla
          {"overlapping (z=3, s=2)": {"overlap": True}, "non-overlapping (z=s=2)": {"overlap": False}})
 ablation("alexnet-towers", "one tower against the paper's two-GPU layout (groups of 2 in conv2, conv4, conv5)",
          "sec. 3.2, Fig. 2", {"one tower": {"towers": 1}, "two towers": {"towers": 2}})
+ablation("alexnet-seed", "the same recipe with another seed: how far apart two runs of it end", "sec. 3-4",
+         {"seed 0": {"seed": 0}, "seed 1": {"seed": 1}})
