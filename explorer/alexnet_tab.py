@@ -172,11 +172,12 @@ STRINGS = {
     "alexnet.seed_note": (
         ("**A yardstick for the other ablations.** Each of them trains one run per variant. These two runs share "
          "everything but the seed: the initial weights, the order of the batches, the crops, flips and colour "
-         "shifts, the dropout masks. How far apart they end is how far apart any two variants may end by chance "
-         "alone; a difference of that size says nothing about what the variants change."),
+         "shifts, the dropout masks. How far apart they end is a rough measure of how far any two variants may end "
+         "apart by chance alone (one pair of seeds is one sample); a difference of about that size says little "
+         "about what the variants change."),
         ("**其他消融实验的标尺。** 其他实验每个变体只训练一次。这两次训练只有随机种子不同：初始权重、批次顺序、"
-         "裁剪、翻转和颜色扰动、dropout 掩码。它们最终相差多少，任意两个变体仅凭偶然就可能相差多少；"
-         "这么大的差别说明不了变体改变了什么。")),
+         "裁剪、翻转和颜色扰动、dropout 掩码。它们最终相差多少，大致表明任意两个变体仅凭偶然就可能相差多少"
+         "（一对种子只是一个样本）；差不多大小的差别说明不了变体改变了什么。")),
     "alexnet.lrn_title": (
         ("**How much does LRN normalise?** In the bundled `alexnet-cifar`, on {n} test images, with the paper's "
          "constants (k = 2, n = 5, α = 10⁻⁴, β = 0.75): how far each LRN layer scales its positive responses down "
