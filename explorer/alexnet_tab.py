@@ -660,8 +660,8 @@ def group_tick(experiment: str, group_id: str | None, seen: tuple | None, reques
         return gr.skip(), gr.skip(), seen
     series = (reference_runs.load("alexnet", experiment) if group_id == REFERENCE
               else [(r.label, r.config, store().metrics(r.id)) for r in runs])
-    shipped = [name for name, _, _ in series]
-    notes = [missing_markdown(experiment, shipped, lang) if group_id == REFERENCE else "",
+    names = [name for name, _, _ in series]
+    notes = [missing_markdown(experiment, names, lang) if group_id == REFERENCE else "",
              ends_markdown(series, lang, text("alexnet.ends_note", lang)), experiment_notes(experiment, group_id, lang)]
     return make_group_figure(experiment, series, lang), "\n\n".join(filter(None, notes)), now
 
