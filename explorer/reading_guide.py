@@ -156,6 +156,11 @@ ALEXNET = Guide(
          "zh": "两块 GPU 上的卷积核学到的东西有什么不同？"},
         {"en": "What top-5 error won ILSVRC-2012, and how far behind was the runner-up?",
          "zh": "ILSVRC-2012 的冠军 top-5 错误率是多少？第二名差了多少？"},
+        {"en": "Each ablation in the text is one run per variant (overlapping pooling: 0.4 points of top-1 error). "
+               "How would you tell such a gain from chance? (The AlexNet lab's alexnet-seed experiment measures how "
+               "far two seeds of one recipe end apart.)",
+         "zh": "正文中的每个消融实验，每个变体只训练了一次（重叠池化：top-1 错误率降低 0.4 个百分点）。如何区分这样的"
+               "提升和偶然？（AlexNet 实验室中的 alexnet-seed 实验测量了同一配方的两个随机种子最终相差多少。）"},
     ),
 )
 
