@@ -386,10 +386,10 @@ def experiment_panel(experiment: str, setting: gr.components.Component,
                  + (f" · {r.message}" if r.status == "failed" else "") for r in runs]
         message = "\n\n".join(lines) or text("resnet.no_runs", lang, experiment=experiment)
         live = [(r.title, r.config, store().metrics(r.id)) for r in runs]
-        figure = make_error_figure(live, reference, lang) \
-            if runs or reference else None  # nothing to draw: the empty plot, not axes around nothing
-        return gr.update(choices=groups, value=group_id), message, figure, ends_of(experiment, live, reference, lang), \
-            new_key
+        # nothing to draw: the empty plot, not axes around nothing
+        figure = make_error_figure(live, reference, lang) if runs or reference else None
+        ends = ends_of(experiment, live, reference, lang)
+        return gr.update(choices=groups, value=group_id), message, figure, ends, new_key
 
     def start(preset_name: str, data_name: str, value, request: gr.Request):
         lang = language(request)
