@@ -388,8 +388,8 @@ def experiment_panel(experiment: str, setting: gr.components.Component,
         live = [(r.title, r.config, store().metrics(r.id)) for r in runs]
         # nothing to draw: the empty plot, not axes around nothing
         figure = make_error_figure(live, reference, lang) if runs or reference else None
-        ends = ends_of(experiment, live, reference, lang)
-        return gr.update(choices=groups, value=group_id), message, figure, ends, new_key
+        table = ends_of(experiment, live, reference, lang)
+        return gr.update(choices=groups, value=group_id), message, figure, table, new_key
 
     def start(preset_name: str, data_name: str, value, request: gr.Request):
         lang = language(request)
