@@ -11,7 +11,8 @@
 # be kept in .device/ for the next session), so every run keeps the paper's schedule and an unfinished one continues next time.
 # (A) the ResNets on the paper's 64k-iteration schedule, compiled (COMPILE, default reduce-overhead; a run begun
 # eagerly continues compiled), for at most A_MIN minutes; (B) then other references, eager (B_COMPILE), until
-# TOTAL_MIN minutes after training began. Names: A_ONLY, B_ONLY (empty: no such job). Finished models come back
+# TOTAL_MIN minutes after training began. Names: A_ONLY, B_ONLY (empty: no such job). RECODE="75 4" trains them
+# on the mirror JPEG-coded once more (quality 75, grid moved 4 pixels: train.recompress) instead of the mirror. Finished models come back
 # as one tar each, ready for assets/models; the code runs from .device/src so that edits made here in the
 # meantime do not travel into the run. The working tree travels too, and all must stay under 64 MiB: move assets/
 # out of the tree for the call.
@@ -23,7 +24,15 @@ if [ -f .device/store.tgz ] && [ ! -d /tmp/home ]; then  # a second call goes on
   mkdir -p /tmp/home && tar -xzf .device/store.tgz -C /tmp/home && for f in .device/ck-*.tar; do [ -f $f ] && tar -xf $f -C /tmp/home; done
 fi
 cd .device/src
-python3 -c "from train.data import load_images; load_images('/tmp/cifar')"
+DATA=/tmp/cifar
+if [ -n "$RECODE" ]; then  # "QUALITY SHIFT": train on the mirror JPEG-coded once more (train.recompress), not the mirror
+  for d in /tmp/cifar/*/*/; do
+    python3 -m train.recompress $d /tmp/recoded/${d#/tmp/cifar/} --quality ${RECODE% *} --shift ${RECODE#* } > /dev/null &
+  done
+  wait
+  DATA=/tmp/recoded
+fi
+python3 -c "from train.data import load_images; load_images('$DATA')"
 T1=$(date +%s); echo "data at $(( T1 - T0 )) s"
 # What is left, as of 28 November 2026 (plain-56 and the dropout and augmentation ablations were finished on an H200
 # by two calls: 8 minutes with A_MIN=5.5, then 3.5 with A_MIN=2.6; a second call on the still-warm machine goes on
@@ -35,13 +44,13 @@ T1=$(date +%s); echo "data at $(( T1 - T0 )) s"
 A_ONLY=${A_ONLY-resnet20-cifar-b resnet20-cifar-c}
 B_ONLY=${B_ONLY-alexnet-cifar-seed-1}
 if [ -n "$A_ONLY" ]; then
-  python3 -m train.reference --data /tmp/cifar --paper --only $A_ONLY --compile ${COMPILE:-reduce-overhead} \
+  python3 -m train.reference --data $DATA --paper --only $A_ONLY --compile ${COMPILE:-reduce-overhead} \
     --minutes ${A_MIN:-5.5} --out /tmp/refA > /tmp/A.log 2>&1
 fi
 B_MIN=$(python3 -c "print(round(${TOTAL_MIN:-8} - ($(date +%s) - $T1) / 60, 2))")
 echo "job A done at $(( $(date +%s) - T0 )) s; $B_MIN minutes left for job B"
 if [ -n "$B_ONLY" ] && python3 -c "import sys; sys.exit($B_MIN < 0.5)"; then
-  python3 -m train.reference --data /tmp/cifar --paper --only $B_ONLY --compile ${B_COMPILE:-off} \
+  python3 -m train.reference --data $DATA --paper --only $B_ONLY --compile ${B_COMPILE:-off} \
     --minutes $B_MIN --out /tmp/refB > /tmp/B.log 2>&1
 fi
 echo "training done at $(( $(date +%s) - T0 )) s"
