@@ -12,8 +12,8 @@
 # (A) the ResNets on the paper's 64k-iteration schedule, compiled (COMPILE, default reduce-overhead; a run begun
 # eagerly continues compiled), for at most A_MIN minutes; (B) then other references, eager (B_COMPILE), until
 # TOTAL_MIN minutes after training began. Names: A_ONLY, B_ONLY (empty: no such job). RECODE="75 4" trains them
-# on the mirror JPEG-coded once more (quality 75, grid moved 4 pixels: train.recompress) instead of the mirror. Finished models come back
-# as one tar each, ready for assets/models; the code runs from .device/src so that edits made here in the
+# on the mirror JPEG-coded once more (quality 75, grid moved 4 pixels: train.recompress) instead of the mirror.
+# Finished models come back as one tar each, ready for assets/models; the code runs from .device/src so that edits made here in the
 # meantime do not travel into the run. The working tree travels too, and all must stay under 64 MiB: move assets/
 # out of the tree for the call.
 export PYTHONUNBUFFERED=1 PAPERLAB_HOME=/tmp/home OMP_NUM_THREADS=1 TORCHINDUCTOR_COMPILE_THREADS=8
@@ -26,10 +26,12 @@ fi
 cd .device/src
 DATA=/tmp/cifar
 if [ -n "$RECODE" ]; then  # "QUALITY SHIFT": train on the mirror JPEG-coded once more (train.recompress), not the mirror
+  coders=()
   for d in /tmp/cifar/*/*/; do
     python3 -m train.recompress $d /tmp/recoded/${d#/tmp/cifar/} --quality ${RECODE% *} --shift ${RECODE#* } > /dev/null &
+    coders+=($!)
   done
-  wait
+  wait "${coders[@]}"  # not a bare wait: nvidia-smi above runs until the end
   DATA=/tmp/recoded
 fi
 python3 -c "from train.data import load_images; load_images('$DATA')"
