@@ -81,3 +81,27 @@ def test_pca_colour_shifts_each_image_by_one_rgb_offset():
     shift = out - x
     assert torch.allclose(shift, shift[:, :, :1, :1].expand_as(shift), atol=1e-5)
     assert shift.abs().max() > 0
+
+
+def test_recoding_on_a_shifted_grid_loses_what_an_aligned_one_keeps(home, tmp_path, capsys):
+    from train.recompress import main, recompress_folder
+
+    source = tmp_path / "mirror"
+    (source / "train" / "cat").mkdir(parents=True)
+    for i, pixels in enumerate(load_images("sample").train_x[:12]):  # coded as the mirror's images are
+        Image.fromarray(pixels).save(source / "train" / "cat" / f"{i}.jpg", quality=75, subsampling=2)
+
+    def mean_change(shift: int) -> float:
+        target = tmp_path / f"shift-{shift}"
+        assert recompress_folder(source, target, quality=75, shift=shift) == 12
+        before = [np.asarray(Image.open(source / "train" / "cat" / f"{i}.jpg").convert("RGB"), float) for i in range(12)]
+        after = [np.asarray(Image.open(target / "train" / "cat" / f"{i}.png"), float) for i in range(12)]
+        assert all(a.shape == (32, 32, 3) for a in after)
+        return float(np.mean([np.abs(a - b).mean() for a, b in zip(after, before)]))
+
+    aligned, shifted = mean_change(0), mean_change(4)
+    assert aligned < 0.5 and shifted > 2  # on its own grid JPEG nearly repeats itself; moved, it loses more
+
+    with pytest.raises(SystemExit):
+        main([str(tmp_path / "nowhere"), str(tmp_path / "out")])
+    assert "is not a folder" in capsys.readouterr().err
