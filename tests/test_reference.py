@@ -35,7 +35,7 @@ def test_reference_labels_are_the_labs_experiment_labels():
 def test_bundled_reference_runs_load_with_their_configs():
     for lab, experiment in (("resnet", "plain-vs-residual"), ("alexnet", "relu-vs-tanh"), ("alexnet", "alexnet-towers"),
                             ("alexnet", "alexnet-augment"), ("alexnet", "alexnet-dropout"), ("alexnet", "alexnet-lrn"),
-                            ("alexnet", "lrn-four-layer"), ("alexnet", "alexnet-pooling")):
+                            ("alexnet", "lrn-four-layer"), ("alexnet", "alexnet-pooling"), ("alexnet", "alexnet-seed")):
         runs = reference_runs.load(lab, experiment)
         assert {name for name, _, _ in runs} == {name for name, _ in experiment_configs(experiment)}
         for _, config, metrics in runs:
@@ -61,16 +61,31 @@ def test_fig1_reference_is_offered_first_and_drawn_in_epochs(home, monkeypatch, 
         assert "--only alexnet-cifar alexnet-cifar-no-overlap`" in note
         assert alexnet_tab.group_tick("alexnet-pooling", None, seen, None)[2] == seen   # said once, not every tick
     notes = {}
-    for experiment in ("alexnet-towers", "alexnet-dropout", "alexnet-augment", "alexnet-lrn", "alexnet-pooling"):
+    for experiment in ("alexnet-towers", "alexnet-dropout", "alexnet-augment", "alexnet-lrn", "alexnet-pooling",
+                       "alexnet-seed"):
         assert alexnet_tab.group_choices(experiment)[0][1] == alexnet_tab.REFERENCE  # every variant ships
         plot, notes[experiment], _ = alexnet_tab.group_tick(experiment, alexnet_tab.REFERENCE, None, None)
         assert {trace.name for trace in plot.data} >= {f"{name} test" for name, _ in experiment_configs(experiment)}
         assert "yet" not in notes[experiment]
         assert all(f"| {name} | " in notes[experiment] for name, _ in experiment_configs(experiment))  # where each ends
     assert "| conv1 | 0.0" in notes["alexnet-lrn"] and "| conv2 | 0.0" in notes["alexnet-lrn"]  # how little LRN does
-    plot, note, _ = alexnet_tab.group_tick("alexnet-seed", alexnet_tab.REFERENCE, None, None)  # the bundled run, and
-    assert "| seed 0 | 23,198 |" in note and "A yardstick" in note  # why a second seed: its curves come next
-    assert "yet: **seed 1**" in note and "--only alexnet-cifar-seed-1`" in note
+    seeds = notes["alexnet-seed"]  # why a second seed, how far the two end apart, and every ablation against that
+    assert "A yardstick" in seeds and "seed 0, 14.94%); the two seeds end **0.25 points** apart" in seeds
+    assert "| sec. 3.3 | no LRN | 16.10% | +1.16 | yes |" in seeds  # LRN's gain is more than chance ...
+    assert "| sec. 3.4 | non-overlapping (z=s=2) | 14.85% | -0.10 | no |" in seeds  # ... overlapping pooling's is not
+    assert seeds.count("| sec. ") == 7 and "| seed 1 |" not in seeds.split("Against this yardstick")[1]
+
+
+def test_without_its_second_seed_the_seed_ablation_names_it_and_measures_nothing(monkeypatch, tmp_path):
+    folder = tmp_path / "alexnet" / "alexnet-seed"
+    folder.mkdir(parents=True)
+    for suffix in (".csv", ".json"):  # a checkout with seed 0 alone
+        (folder / f"seed 0{suffix}").write_bytes((reference_runs.REFERENCE_DIR / "alexnet" / "alexnet-seed" /
+                                                  f"seed 0{suffix}").read_bytes())
+    monkeypatch.setattr(reference_runs, "load", functools.partial(reference_runs.load, root=tmp_path))
+    _, note, _ = alexnet_tab.group_tick("alexnet-seed", alexnet_tab.REFERENCE, None, None)
+    assert "| seed 0 | 23,198 |" in note and "A yardstick" in note
+    assert "yet: **seed 1**" in note and "--only alexnet-cifar-seed-1`" in note and "Against this yardstick" not in note
 
 
 def test_the_table_under_a_labs_curves_gives_where_each_run_ends_as_the_papers_plot_it():
