@@ -38,13 +38,15 @@ python3 -c "from train.data import load_images; load_images('$DATA')"
 T1=$(date +%s); echo "data at $(( T1 - T0 )) s"
 # What is left, as of 28 November 2026 (plain-56 and the dropout and augmentation ablations were finished on an H200
 # by two calls: 8 minutes with A_MIN=5.5, then 3.5 with A_MIN=2.6; a second call on the still-warm machine goes on
-# from /tmp/home, so runs are best finished within one session): every AlexNet ablation is trained (five of them on
-# the CPU), and the seed yardstick `alexnet-cifar-seed-1` was begun on the CPU (job B; about 3 minutes here).
-# Shortcut options B and C (trained on the CPU to 56,060 and 50,700 iterations) lost their checkpoints with that
-# session's machine; finishing them means starting again, about ten minutes for the pair: give a first call
-# A_MIN=4 (with TOTAL_MIN=8, the seed run then has about 4 minutes) and let a second call on the warm machine go on.
+# from /tmp/home, so runs are best finished within one session): every AlexNet ablation and the seed yardstick are
+# trained. (1) What the mirror's JPEG coding costs ResNet-20 (the reference README's Fig. 6 section): on the paper's
+# schedule, the mirror coded once more, RECODE="75 4" A_ONLY=resnet20-cifar A_MIN=7 TOTAL_MIN=7 (one call of about
+# 9 minutes on an H200: 8,000 iterations took 2 minutes eager, two runs at once); its model comes back as
+# refA-resnet20-cifar.tar but is not the bundled one: keep only its curves. (2) Shortcut options B and C (trained on the CPU to 56,060 and
+# 50,700 iterations) lost their checkpoints with that session's machine; finishing them means starting again, about
+# ten minutes for the pair (the defaults): a first call A_MIN=8 TOTAL_MIN=8, then a second on the warm machine.
 A_ONLY=${A_ONLY-resnet20-cifar-b resnet20-cifar-c}
-B_ONLY=${B_ONLY-alexnet-cifar-seed-1}
+B_ONLY=${B_ONLY-}
 if [ -n "$A_ONLY" ]; then
   python3 -m train.reference --data $DATA --paper --only $A_ONLY --compile ${COMPILE:-reduce-overhead} \
     --minutes ${A_MIN:-5.5} --out /tmp/refA > /tmp/A.log 2>&1
