@@ -260,6 +260,16 @@ def test_the_augmentation_ablation_draws_all_three_recipes(page):
     page.screenshot(path=SHOTS / "alexnet-augment.png", full_page=True)
 
 
+def test_the_seed_ablation_weighs_every_other_against_two_seeds(page):
+    """Sec. 3-4: two seeds of the bundled recipe, and under them each one-change ablation against their spread."""
+    notes = _open_ablation(page, "alexnet-seed", "sec. 3-4")
+    notes.get_by_text("Against this yardstick").wait_for(timeout=20_000)
+    rows = notes.locator("table").last.locator("tr")
+    assert rows.count() == 8  # a header, then the seven one-change variants of sec. 3.3-4.2
+    assert "no LRN" in notes.inner_text()
+    page.screenshot(path=SHOTS / "alexnet-seed.png", full_page=True)
+
+
 def test_fig1_shows_each_nets_fastest_learning_rate(page):
     """Under Fig. 1's reference runs the bundled sweep answers the caption's "learning rates chosen independently"."""
     page.get_by_role("tab", name=TABS[0]).click()
