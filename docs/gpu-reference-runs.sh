@@ -13,9 +13,9 @@
 # eagerly continues compiled), for at most A_MIN minutes; (B) then other references, eager (B_COMPILE), until
 # TOTAL_MIN minutes after training began. Names: A_ONLY, B_ONLY (empty: no such job). RECODE="75 4" trains them
 # on the mirror JPEG-coded once more (quality 75, grid moved 4 pixels: train.recompress) instead of the mirror.
-# Finished models come back as one tar each, ready for assets/models; the code runs from .device/src so that edits made here in the
-# meantime do not travel into the run. The working tree travels too, and all must stay under 64 MiB: move assets/
-# out of the tree for the call.
+# Finished models come back as one tar each, ready for assets/models; the code runs from .device/src so that edits
+# made here in the meantime do not travel into the run. The working tree travels too, and all must stay under
+# 64 MiB: move assets/ out of the tree for the call.
 export PYTHONUNBUFFERED=1 PAPERLAB_HOME=/tmp/home OMP_NUM_THREADS=1 TORCHINDUCTOR_COMPILE_THREADS=8
 T0=$(date +%s)
 nvidia-smi --query-gpu=timestamp,name,utilization.gpu,memory.used --format=csv,noheader -l 15 > /tmp/smi.csv 2>&1 &
@@ -42,9 +42,10 @@ T1=$(date +%s); echo "data at $(( T1 - T0 )) s"
 # trained. (1) What the mirror's JPEG coding costs ResNet-20 (the reference README's Fig. 6 section): on the paper's
 # schedule, the mirror coded once more, RECODE="75 4" A_ONLY=resnet20-cifar A_MIN=7 TOTAL_MIN=7 (one call of about
 # 9 minutes on an H200: 8,000 iterations took 2 minutes eager, two runs at once); its model comes back as
-# refA-resnet20-cifar.tar but is not the bundled one: keep only its curves. (2) Shortcut options B and C (trained on the CPU to 56,060 and
-# 50,700 iterations) lost their checkpoints with that session's machine; finishing them means starting again, about
-# ten minutes for the pair (the defaults): a first call A_MIN=8 TOTAL_MIN=8, then a second on the warm machine.
+# refA-resnet20-cifar.tar but is not the bundled one: keep only its curves. (2) Shortcut options B and C (trained
+# on the CPU to 56,060 and 50,700 iterations) lost their checkpoints with that session's machine; finishing them
+# means starting again, about ten minutes for the pair (the defaults): a first call A_MIN=8 TOTAL_MIN=8, then a
+# second on the warm machine.
 A_ONLY=${A_ONLY-resnet20-cifar-b resnet20-cifar-c}
 B_ONLY=${B_ONLY-}
 if [ -n "$A_ONLY" ]; then
