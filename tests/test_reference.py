@@ -3,6 +3,8 @@ from __future__ import annotations
 
 import functools
 import json
+import re
+import subprocess
 from pathlib import Path
 
 import numpy as np
@@ -20,6 +22,17 @@ def test_a_schedule_shrinks_with_its_milestones_and_never_grows():
     half = scaled(resnet56, 0.5)
     assert (half.steps, half.milestones) == (32_000, (16_000, 24_000))
     assert scaled(resnet56, 3.0).steps == 64_000  # the paper's schedule is the most it trains
+
+
+def test_the_gpu_script_trains_runs_of_the_plan():
+    """docs/gpu-reference-runs.sh is run by hand on a lent GPU, minutes at a time: its jobs must name real runs."""
+    script = Path(__file__).resolve().parent.parent / "docs" / "gpu-reference-runs.sh"
+    subprocess.run(["bash", "-n", str(script)], check=True)  # it parses
+    text = script.read_text()
+    jobs = re.findall(r"^[AB]_ONLY=\$\{[AB]_ONLY-(.*)\}$", text, re.MULTILINE)
+    suggested = re.findall(r"A_ONLY=([\w-]+) ", text)  # what its notes tell a next session to train
+    assert len(jobs) == 2 and suggested
+    assert set(" ".join([*jobs, *suggested]).split()) <= {ref.name for ref in plan("cifar10")}
 
 
 def test_reference_labels_are_the_labs_experiment_labels():
