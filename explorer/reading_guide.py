@@ -290,6 +290,13 @@ RESNET = Guide(
          "zh": "说出 CIFAR-10 的训练配方：深度公式、滤波器个数、学习率计划。"},
         {"en": "What does Figure 7 show about layer responses, and how does it support residual learning?",
          "zh": "图 7 关于各层响应说明了什么？它如何支持残差学习的思路？"},
+        {"en": "The bundled ResNet-20 follows the paper's recipe and schedule, yet the scorecard shows it testing "
+               "above Table 6's 8.75%; its images are a JPEG-coded copy of CIFAR-10. How would you measure how much "
+               "of the gap the coding explains? (`python -m train.recompress` codes the images once more: train "
+               "the same short schedule on both.)",
+         "zh": "内置的 ResNet-20 遵循论文的配方和训练计划，但成绩单显示它的测试错误率高于表 6 的 8.75%；它用的图像是"
+               "经过 JPEG 编码的 CIFAR-10 副本。如何测量这一差距中有多少来自编码？（`python -m train.recompress` 会把"
+               "图像再编码一次：在两份数据上用同样的短训练计划各训练一次。）"},
     ),
 )
 
