@@ -186,8 +186,6 @@ STRINGS = {
          "那次训练（`alexnet-cifar`，种子 0，{base:.2f}%）相比；两个种子最终相差 **{spread:.2f} 个百分点**。")),
     "alexnet.seed_columns": ("| ablation | variant | test error | against seed 0 | more than the seeds differ? |",
                              "| 消融实验 | 变体 | 测试错误率 | 与种子 0 相比 | 超出两个种子之差？ |"),
-    "alexnet.seed_more": ("yes", "是"),
-    "alexnet.seed_within": ("no", "否"),
     "alexnet.lrn_title": (
         ("**How much does LRN normalise?** In the bundled `alexnet-cifar`, on {n} test images, with the paper's "
          "constants (k = 2, n = 5, α = 10⁻⁴, β = 0.75): how far each LRN layer scales its positive responses down "
@@ -344,7 +342,7 @@ def seed_markdown(lang: str) -> str:
         for name, _, metrics in reference_runs.load("alexnet", experiment):
             if name != own and "test_error" in metrics:
                 error = end(metrics)
-                verdict = text("alexnet.seed_more" if abs(error - base) > spread else "alexnet.seed_within", lang)
+                verdict = text(f"scorecard.verdict_{'yes' if abs(error - base) > spread else 'no'}", lang)
                 rows.append(f"| {EXPERIMENTS[experiment].figure} | {name} | {error:.2f}% | {error - base:+.2f} "
                             f"| {verdict} |")
     return "\n".join([note, "", text("alexnet.seed_title", lang, base=base, spread=spread), "",
