@@ -81,6 +81,9 @@ def test_a_cancel_while_waiting_for_a_gpu_is_not_lost(space):
     space.before = lambda run_id: len(space.chunks) == 1 and launcher.cancel(run_id)
     run_id = launcher.submit("resnet", CONFIG)
     assert ended(run_id).status == "cancelled"
+    deadline = time.time() + 30  # the cancel lands before the second chunk's call has finished recording
+    while len(space.chunks) < 2 and time.time() < deadline:
+        time.sleep(0.05)
     assert space.chunks == [(60, "queued", 2), (60, "cancelled", 2)]
 
 
