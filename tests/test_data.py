@@ -84,7 +84,7 @@ def test_pca_colour_shifts_each_image_by_one_rgb_offset():
 
 
 def test_recoding_on_a_shifted_grid_loses_what_an_aligned_one_keeps(home, tmp_path, capsys):
-    from train.recompress import main, recompress_folder
+    from train.recompress import main, recode_images, recompress_folder
 
     source = tmp_path / "mirror"
     (source / "train" / "cat").mkdir(parents=True)
@@ -101,7 +101,28 @@ def test_recoding_on_a_shifted_grid_loses_what_an_aligned_one_keeps(home, tmp_pa
 
     aligned, shifted = mean_change(0), mean_change(4)
     assert aligned < 0.5 and shifted > 2  # on its own grid JPEG nearly repeats itself; moved, it loses more
+    # a run's recode_quality option loads exactly the pixels the recoded copy stores
+    in_memory = recode_images(load_images(str(source)), quality=75)
+    assert np.array_equal(in_memory.train_x, load_images(str(tmp_path / "shift-4")).train_x)
+    assert "coded once more at quality 75" in in_memory.name
 
     with pytest.raises(SystemExit):
         main([str(tmp_path / "nowhere"), str(tmp_path / "out")])
     assert "is not a folder" in capsys.readouterr().err
+
+
+def test_a_run_with_recode_quality_trains_on_its_images_coded_once_more(home):
+    from train.config import ConfigError
+    from train.image_task import ImageClassificationTask, ImageTrainConfig
+    from train.runtime import Dist
+
+    def task(**options) -> ImageClassificationTask:
+        cfg = ImageTrainConfig(data="sample", batch_size=8, **options)
+        return ImageClassificationTask(cfg, torch.device("cpu"), Dist(), torch.nn.Flatten())
+
+    stored, recoded = task(), task(recode_quality=75)
+    change = (recoded.train_x.float() - stored.train_x.float()).abs().mean().item()
+    assert 1 < change < 10 and "coded once more" in recoded.data_name  # a JPEG coding's loss, not other images
+    assert np.abs(recoded.eval_sets["test"][0].astype(float) - stored.eval_sets["test"][0]).mean() > 1  # test too
+    with pytest.raises(ConfigError, match="recode_quality"):
+        ImageTrainConfig(recode_quality=101)

@@ -38,7 +38,7 @@ def test_the_gpu_script_trains_runs_of_the_plan():
 def test_reference_labels_are_the_labs_experiment_labels():
     """The labs look reference curves up by the labels their own experiments give runs."""
     experiments = ("plain-vs-residual", "shortcuts", "relu-vs-tanh", "alexnet-towers", "alexnet-dropout", "alexnet-augment",
-                   "alexnet-lrn", "lrn-four-layer", "alexnet-pooling", "alexnet-seed")
+                   "alexnet-lrn", "lrn-four-layer", "alexnet-pooling", "alexnet-seed", "jpeg")
     for experiment in experiments:  # every variant has a run; the baseline of sec. 3-4's ablations is alexnet-cifar
         folder = f"{EXPERIMENTS[experiment].recipe}/{experiment}"
         expected = {name for name, _ in experiment_configs(experiment)}
@@ -291,6 +291,10 @@ def test_how_a_run_executes_is_not_what_it_trains(home):
     run_id = store.create_run("resnet", ref.config(compile="off").to_dict(), label="ResNet-8", group_id="reference")
     assert stored(store, ref, ref.config(compile="reduce-overhead", device="cuda")).id == run_id  # continued as is
     assert stored(store, ref, ref.config(steps=12)) is None  # another schedule is another run
+    older = {k: v for k, v in ref.config(steps=24).to_dict().items() if k != "recode_quality"}  # before the option
+    old_id = store.create_run("resnet", older, label="ResNet-8", group_id="reference")
+    assert stored(store, ref, ref.config(steps=24)).id == old_id  # an option a record predates has its default
+    assert stored(store, ref, ref.config(steps=24, recode_quality=75)) is None
 
 
 def test_bundled_models_are_listed_with_their_headline_number(tmp_path: Path):

@@ -7,6 +7,7 @@ The CIFAR-10 mirror in ../shared/data is the original 32x32 images coded as JPEG
 what one more coding of the same kind costs can: each image is padded by `shift` pixels (reflected),
 coded again, and cropped back, so the 8x8 blocks fall across the mirror's own and drop detail that
 the first coding kept. Saved as PNG, so nothing else is lost; the layout (train/<class>/...) is kept.
+The image recipes' `recode_quality` option does the same to the images in memory as a run loads them.
 """
 from __future__ import annotations
 
@@ -17,6 +18,8 @@ from pathlib import Path
 import numpy as np
 from PIL import Image
 
+from train.data import ImageData
+
 
 def recode(image: Image.Image, quality: int = 75, shift: int = 4) -> Image.Image:
     """The image after a JPEG round trip (4:2:0 chroma) with its block grid moved by `shift` pixels."""
@@ -26,6 +29,15 @@ def recode(image: Image.Image, quality: int = 75, shift: int = 4) -> Image.Image
     Image.fromarray(padded).save(buffer, "JPEG", quality=quality, subsampling=2)
     with Image.open(buffer) as coded:
         return coded.convert("RGB").crop((shift, shift, shift + pixels.shape[1], shift + pixels.shape[0]))
+
+
+def recode_images(data: ImageData, quality: int = 75, shift: int = 4) -> ImageData:
+    """The same images, train and test, each after recode(): the pixels recompress_folder would store."""
+    def each(images: np.ndarray) -> np.ndarray:
+        return np.stack([np.asarray(recode(Image.fromarray(x), quality, shift)) for x in images]) if len(images) \
+            else images
+    return ImageData(each(data.train_x), data.train_y, each(data.test_x), data.test_y, data.classes,
+                     f"{data.name}, JPEG-coded once more at quality {quality}")
 
 
 def recompress_folder(source: Path, target: Path, quality: int = 75, shift: int = 4) -> int:
