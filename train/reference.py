@@ -61,8 +61,9 @@ class Reference:
 
 
 def plan(data: str) -> list[Reference]:
-    """What the app bundles: Fig. 6's four CIFAR nets, ResNet-20 on recoded images and the shortcut options, the CIFAR AlexNets and their
-    ablations, Fig. 1's curves and learning-rate sweep, sec. 3.3's four-layer LRN check, two translators.
+    """What the app bundles: Fig. 6's four CIFAR nets, ResNet-20 on recoded images, the shortcut options, the CIFAR
+    AlexNets and their ablations, Fig. 1's curves and learning-rate sweep, sec. 3.3's four-layer LRN check, two
+    translators.
 
     Names listed twice are candidates trained side by side; export_all keeps the better.
     """
