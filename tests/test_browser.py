@@ -207,6 +207,21 @@ def test_the_image_labs_open_on_trained_results(page):
     }""", timeout=60_000)
 
 
+def test_the_jpeg_tab_draws_resnet20_on_its_images_as_stored_and_coded_once_more(page):
+    """Table 6's gap on the JPEG mirror: both reference runs' curves, and where each ends under them."""
+    page.get_by_role("tab", name=text("tab.resnet", "en")).click()
+    page.get_by_role("tab", name=text("resnet.jpeg", "en")).click()
+    page.wait_for_function("""() => {
+        const plot = document.querySelector('#resnet-jpeg .js-plotly-plot');
+        const names = plot && plot.data ? plot.data.map(t => t.name) : [];
+        return ['as stored test', 'coded once more test'].every(n => names.some(name => name.startsWith(n)));
+    }""", timeout=30_000)
+    ends = page.locator("#resnet-ends-jpeg")
+    ends.get_by_text("coded once more (reference)").wait_for(timeout=20_000)
+    assert ends.locator("tr").count() == 3  # a header, then the two reference runs
+    page.screenshot(path=SHOTS / "resnet-jpeg.png", full_page=True)
+
+
 def test_a_reading_jump_opens_the_sub_tab_of_its_figure(page):
     from explorer.reading_guide import GUIDES
 

@@ -48,7 +48,8 @@ def test_reference_labels_are_the_labs_experiment_labels():
 def test_bundled_reference_runs_load_with_their_configs():
     for lab, experiment in (("resnet", "plain-vs-residual"), ("alexnet", "relu-vs-tanh"), ("alexnet", "alexnet-towers"),
                             ("alexnet", "alexnet-augment"), ("alexnet", "alexnet-dropout"), ("alexnet", "alexnet-lrn"),
-                            ("alexnet", "lrn-four-layer"), ("alexnet", "alexnet-pooling"), ("alexnet", "alexnet-seed")):
+                            ("alexnet", "lrn-four-layer"), ("alexnet", "alexnet-pooling"), ("alexnet", "alexnet-seed"),
+                            ("resnet", "jpeg")):
         runs = reference_runs.load(lab, experiment)
         assert {name for name, _, _ in runs} == {name for name, _ in experiment_configs(experiment)}
         for _, config, metrics in runs:
@@ -119,6 +120,9 @@ def test_the_table_under_a_labs_curves_gives_where_each_run_ends_as_the_papers_p
     assert float(ends["plain-56 (reference)"][:-1]) > float(ends["plain-20 (reference)"][:-1])  # Fig. 6 left
     beside = resnet_tab.ends_of("shortcuts", runs[:1], reference_runs.load("resnet", "shortcuts"), "en")
     assert "| option A (reference) | 64,000 |" in beside and "| none | 200 |" in beside  # live runs after
+    jpeg = resnet_tab.ends_of("jpeg", [], reference_runs.load("resnet", "jpeg"), "en")
+    tested = {row.split(" | ")[0][2:]: float(row.split(" | ")[3][:-1]) for row in jpeg.splitlines() if " (reference) |" in row}
+    assert tested["coded once more (reference)"] > tested["as stored (reference)"] + 0.5  # one more coding costs
 
 
 def test_reference_curves_that_leave_variants_out_name_them_and_how_to_train_them():
