@@ -11,8 +11,7 @@
 # be kept in .device/ for the next session), so every run keeps the paper's schedule and an unfinished one continues next time.
 # (A) the ResNets on the paper's 64k-iteration schedule, compiled (COMPILE, default reduce-overhead; a run begun
 # eagerly continues compiled), for at most A_MIN minutes; (B) then other references, eager (B_COMPILE), until
-# TOTAL_MIN minutes after training began. Names: A_ONLY, B_ONLY (empty: no such job). RECODE="75 4" trains them
-# on the mirror JPEG-coded once more (quality 75, grid moved 4 pixels: train.recompress) instead of the mirror.
+# TOTAL_MIN minutes after training began. Names: A_ONLY, B_ONLY (empty: no such job).
 # Finished models come back as one tar each, ready for assets/models; the code runs from .device/src so that edits
 # made here in the meantime do not travel into the run. The working tree travels too, and all must stay under
 # 64 MiB: move assets/ out of the tree for the call.
@@ -25,24 +24,14 @@ if [ -f .device/store.tgz ] && [ ! -d /tmp/home ]; then  # a second call goes on
 fi
 cd .device/src
 DATA=/tmp/cifar
-if [ -n "$RECODE" ]; then  # "QUALITY SHIFT": train on the mirror JPEG-coded once more (train.recompress), not the mirror
-  coders=()
-  for d in /tmp/cifar/*/*/; do
-    python3 -m train.recompress $d /tmp/recoded/${d#/tmp/cifar/} --quality ${RECODE% *} --shift ${RECODE#* } > /dev/null &
-    coders+=($!)
-  done
-  wait "${coders[@]}"  # not a bare wait: nvidia-smi above runs until the end
-  DATA=/tmp/recoded
-fi
 python3 -c "from train.data import load_images; load_images('$DATA')"
 T1=$(date +%s); echo "data at $(( T1 - T0 )) s"
 # What is left, as of 28 November 2026 (plain-56 and the dropout and augmentation ablations were finished on an H200
 # by two calls: 8 minutes with A_MIN=5.5, then 3.5 with A_MIN=2.6; a second call on the still-warm machine goes on
 # from /tmp/home, so runs are best finished within one session): every AlexNet ablation and the seed yardstick are
-# trained. (1) What the mirror's JPEG coding costs ResNet-20 (the reference README's Fig. 6 section): on the paper's
-# schedule, the mirror coded once more, RECODE="75 4" A_ONLY=resnet20-cifar A_MIN=7 TOTAL_MIN=7 (one call of about
-# 9 minutes on an H200: 8,000 iterations took 2 minutes eager, two runs at once); its model comes back as
-# refA-resnet20-cifar.tar but is not the bundled one: keep only its curves. (2) Shortcut options B and C (trained
+# trained. (1) What one more JPEG coding costs ResNet-20 (the ResNet lab's JPEG tab), if it is not finished on the CPU:
+# A_ONLY=resnet20-cifar-recoded A_MIN=7 TOTAL_MIN=7 (one call of about 9 minutes on an H200: 8,000 iterations took
+# 2 minutes eager, two runs at once; the images are coded once more as the run loads them). (2) Shortcut options B and C (trained
 # on the CPU to 56,060 and 50,700 iterations) lost their checkpoints with that session's machine; finishing them
 # means starting again, about ten minutes for the pair (the defaults): a first call A_MIN=8 TOTAL_MIN=8, then a
 # second on the warm machine.
