@@ -84,31 +84,17 @@ def shortcut_variants(options: Iterable[str] = SHORTCUTS) -> tuple[tuple[str, di
     return tuple((f"option {option}", {"shortcut": option}) for option in options)
 
 
-register(Experiment(
-    name="plain-vs-residual",
-    summary="plain and residual networks at depths 20 and 56: the degradation problem",
-    recipe="resnet",
-    figure="Fig. 6 (and Fig. 1)",
-    variants=plain_vs_residual_variants((20, 56)),
-    presets={"lecture": LECTURE},
-))
+def register_experiment(name: str, summary: str, figure: str,
+                        variants: tuple[tuple[str, dict[str, Any]], ...]) -> None:
+    """An experiment of ResNet runs, with the lecture preset for a laptop."""
+    register(Experiment(name=name, summary=summary, recipe="resnet", figure=figure, variants=variants,
+                        presets={"lecture": LECTURE}))
 
-register(Experiment(
-    name="shortcuts",
-    summary="a residual network with shortcut option A (zero-padding), B (projections where the shape changes), "
-            "C (all projections)",
-    recipe="resnet",
-    figure="Table 3 (on CIFAR-10)",
-    variants=shortcut_variants(),
-    presets={"lecture": LECTURE},
-))
 
-register(Experiment(
-    name="jpeg",
-    summary="a residual network on the images as stored and on them JPEG-coded once more (quality 75, the grid "
-            "moved 4 pixels): what a coding costs, measured where the CIFAR-10 mirror's own cannot be",
-    recipe="resnet",
-    figure="Table 6's gap on the CIFAR-10 JPEG mirror",
-    variants=jpeg_variants(),
-    presets={"lecture": LECTURE},
-))
+register_experiment("plain-vs-residual", "plain and residual networks at depths 20 and 56: the degradation problem",
+                    "Fig. 6 (and Fig. 1)", plain_vs_residual_variants((20, 56)))
+register_experiment("shortcuts", "a residual network with shortcut option A (zero-padding), B (projections where the "
+                    "shape changes), C (all projections)", "Table 3 (on CIFAR-10)", shortcut_variants())
+register_experiment("jpeg", "a residual network on the images as stored and on them JPEG-coded once more (quality 75, "
+                    "the grid moved 4 pixels): what a coding costs, measured where the CIFAR-10 mirror's own cannot be",
+                    "Table 6's gap on the CIFAR-10 JPEG mirror", jpeg_variants())
