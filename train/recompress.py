@@ -34,8 +34,8 @@ def recode(image: Image.Image, quality: int = 75, shift: int = 4) -> Image.Image
 def recode_images(data: ImageData, quality: int = 75, shift: int = 4) -> ImageData:
     """The same images, train and test, each after recode(): the pixels recompress_folder would store."""
     def each(images: np.ndarray) -> np.ndarray:
-        return np.stack([np.asarray(recode(Image.fromarray(x), quality, shift)) for x in images]) if len(images) \
-            else images
+        coded = [np.asarray(recode(Image.fromarray(x), quality, shift)) for x in images]
+        return np.stack(coded) if coded else images
     return ImageData(each(data.train_x), data.train_y, each(data.test_x), data.test_y, data.classes,
                      f"{data.name}, JPEG-coded once more at quality {quality}")
 
