@@ -29,12 +29,10 @@ T1=$(date +%s); echo "data at $(( T1 - T0 )) s"
 # What is left, as of 28 November 2026 (plain-56 and the dropout and augmentation ablations were finished on an H200
 # by two calls: 8 minutes with A_MIN=5.5, then 3.5 with A_MIN=2.6; a second call on the still-warm machine goes on
 # from /tmp/home, so runs are best finished within one session): every AlexNet ablation and the seed yardstick are
-# trained. (1) What one more JPEG coding costs ResNet-20 (the ResNet lab's JPEG tab), if it is not finished on the CPU:
-# A_ONLY=resnet20-cifar-recoded A_MIN=7 TOTAL_MIN=7 (one call of about 9 minutes on an H200: 8,000 iterations took
-# 2 minutes eager, two runs at once; the images are coded once more as the run loads them). (2) Shortcut options B and C (trained
-# on the CPU to 56,060 and 50,700 iterations) lost their checkpoints with that session's machine; finishing them
-# means starting again, about ten minutes for the pair (the defaults): a first call A_MIN=8 TOTAL_MIN=8, then a
-# second on the warm machine.
+# trained, and so is ResNet-20 on the mirror coded once more (the ResNet lab's JPEG tab; on this project's CPU). Left:
+# shortcut options B and C (trained on the CPU to 56,060 and 50,700 iterations) lost their checkpoints with that
+# session's machine; finishing them means starting again, about ten minutes for the pair (the defaults): a first call
+# A_MIN=8 TOTAL_MIN=8, then a second on the warm machine.
 A_ONLY=${A_ONLY-resnet20-cifar-b resnet20-cifar-c}
 B_ONLY=${B_ONLY-}
 if [ -n "$A_ONLY" ]; then

@@ -30,8 +30,8 @@ def test_the_gpu_script_trains_runs_of_the_plan():
     subprocess.run(["bash", "-n", str(script)], check=True)  # it parses
     text = script.read_text()
     jobs = re.findall(r"^[AB]_ONLY=\$\{[AB]_ONLY-(.*)\}$", text, re.MULTILINE)
-    suggested = re.findall(r"A_ONLY=([\w-]+) ", text)  # what its notes tell a next session to train
-    assert len(jobs) == 2 and suggested
+    suggested = re.findall(r"A_ONLY=([\w-]+) ", text)  # what its notes tell a next session to train, if anything
+    assert len(jobs) == 2 and jobs[0]
     assert set(" ".join([*jobs, *suggested]).split()) <= {ref.name for ref in plan("cifar10")}
 
 
