@@ -2,10 +2,8 @@
 and predictions, attributions, and the ablations the paper argues for, run live."""
 from __future__ import annotations
 
-import base64
 import functools
 import hashlib
-import io
 import os
 import tempfile
 from pathlib import Path
@@ -14,13 +12,12 @@ import gradio as gr
 import numpy as np
 import plotly.graph_objects as go
 from gradio.i18n import I18nData
-from PIL import Image
 from plotly.subplots import make_subplots
 
 from explorer import alexnet_views as views
 from explorer import deployment, reference_runs
 from explorer.i18n import language, t, text
-from explorer.plots import PALETTE, base_layout, curves_figure, ends_markdown, error_tags
+from explorer.plots import PALETTE, base_layout, curves_figure, ends_markdown, error_tags, png_bytes, png_uri
 from explorer.services import launcher, store
 from models.alexnet import WeightsUnavailable
 from train.checkpoint import CheckpointError
@@ -363,16 +360,6 @@ def experiment_notes(experiment: str, group_id: str | None, lang: str) -> str:
 def chosen(value, options) -> bool:
     """value is one of the options (an API client may send a list or a number where a name belongs)."""
     return isinstance(value, str) and value in options
-
-
-def png_bytes(image: np.ndarray) -> bytes:
-    buf = io.BytesIO()
-    Image.fromarray(image).save(buf, format="PNG")
-    return buf.getvalue()
-
-
-def png_uri(image: np.ndarray) -> str:
-    return "data:image/png;base64," + base64.b64encode(png_bytes(image)).decode()
 
 
 def image_file(image: np.ndarray) -> str:

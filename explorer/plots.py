@@ -5,9 +5,13 @@ browser (explorer/shell.js), so figure builders here and in the tabs need not do
 """
 from __future__ import annotations
 
+import base64
+import io
 from collections.abc import Sequence
 
+import numpy as np
 import plotly.graph_objects as go
+from PIL import Image
 
 from explorer import reference_runs
 from explorer.i18n import text
@@ -70,3 +74,14 @@ def ends_markdown(runs: Sequence[tuple[str, dict, reference_runs.Curves]], lang:
         return ""
     title = text("common.ends_title", lang, note=note).rstrip()
     return "\n".join([title, "", text("common.ends_columns", lang), "|---|---|---|---|---|", *rows])
+
+
+def png_bytes(image: np.ndarray) -> bytes:
+    buf = io.BytesIO()
+    Image.fromarray(image).save(buf, format="PNG")
+    return buf.getvalue()
+
+
+def png_uri(image: np.ndarray) -> str:
+    """An image for a go.Image trace's source: far smaller in the page than its pixels as numbers."""
+    return "data:image/png;base64," + base64.b64encode(png_bytes(image)).decode()

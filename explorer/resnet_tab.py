@@ -17,7 +17,7 @@ from plotly.subplots import make_subplots
 from explorer import deployment, reference_runs
 from explorer import resnet_views as views
 from explorer.i18n import language, t, text
-from explorer.plots import FONT, PALETTE, base_layout, ends_markdown, error_tags
+from explorer.plots import FONT, PALETTE, base_layout, ends_markdown, error_tags, png_uri
 from explorer.services import launcher, store
 from models.resnet import CIFAR_DEPTHS, SHORTCUTS
 from train.checkpoint import CheckpointError
@@ -128,6 +128,12 @@ STRINGS = {
          "淡色参考曲线是 ResNet-20 在两种数据上按论文完整训练计划的结果；图下的表格给出各自的终点。两者之差就是一次编码的代价；"
          "镜像自身的那次编码还把颜色分辨率减半，代价很可能不小于此。选择 **cifar10**（下载一次原始图像），"
          "同样的两次训练测量的就是第一次编码的代价。")),
+    "resnet.recode_title": (
+        "One more coding moves a pixel by {change:.1f} of 255 levels on average (a test image of each class)",
+        "再编码一次，每个像素平均变化 {change:.1f} 级（满级 255；每类一张测试图像）"),
+    "resnet.recode_stored": ("as stored", "原样"),
+    "resnet.recode_coded": ("coded once more", "再编码一次"),
+    "resnet.recode_difference": ("difference x8", "差异 ×8"),
     "resnet.ends_jpeg": (
         ("Compare test error (solid lines): each run is tested on its own images, the coded ones on coded test images."),
         "请比较测试误差（实线）：每次训练都在自己的图像上测试，再次编码的训练也在再次编码的测试图像上测试。"),
@@ -275,6 +281,23 @@ def make_error_figure(live: Sequence[Series], reference: Sequence[Series], lang:
     fig.update_xaxes(title_text=text("common.iteration", lang))
     fig.update_yaxes(range=[0, max(20, min(100, 10 * int(np.ceil(1.5 * max(last, default=0) / 10))))])
     return fig
+
+
+def make_recode_figure(lang: str = "en") -> go.Figure:
+    """The JPEG tab's pictures: what `recode_quality` does to the bundled sample's images, pixel by pixel."""
+    mosaic, change = views.recode_examples()
+    fig = go.Figure(go.Image(source=png_uri(mosaic), hoverinfo="skip"))
+    third = mosaic.shape[0] / 3
+    fig.update_yaxes(tickvals=[third * (i + 0.5) for i in range(3)], showgrid=False, zeroline=False,
+                     ticktext=[text(f"resnet.recode_{row}", lang) for row in ("stored", "coded", "difference")])
+    fig.update_xaxes(visible=False)
+    fig.update_layout(title=text("resnet.recode_title", lang, change=change), height=420, font=FONT,
+                      margin={"l": 130, "r": 10, "t": 60, "b": 10}, template="plotly_white")
+    return fig
+
+
+def recode_view(request: gr.Request) -> go.Figure:
+    return make_recode_figure(language(request))
 
 
 def ends_of(experiment: str, live: Sequence[Series], reference: Sequence[Series], lang: str = "en") -> str:
@@ -656,5 +679,7 @@ def build() -> None:
 
         with gr.Tab(t("resnet.jpeg"), elem_id="resnet-jpeg"):
             gr.Markdown(t("resnet.jpeg_help"))
+            recoded = gr.Plot(elem_id="resnet-jpeg-images")
+            gr.on(None, recode_view, None, [recoded])
             jpeg_depth = gr.Dropdown(list(CIFAR_DEPTHS), value=20, label=t("resnet.depth"))
             experiment_panel("jpeg", jpeg_depth, jpeg_variants_at)

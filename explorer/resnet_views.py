@@ -1,4 +1,4 @@
-"""Pure computations behind the ResNet lab: per-layer probes, parameters, FLOPs, block diagrams.
+"""Pure computations behind the ResNet lab: per-layer probes, parameters, FLOPs, block diagrams, JPEG recoding.
 
 Arrays and dicts in, arrays, dicts and SVG text out; no Gradio here, so each is tested directly.
 """
@@ -28,6 +28,7 @@ from models.resnet import (
 )
 from train.checkpoint import load_weights
 from train.data import load_sample, normalize
+from train.recompress import recode_images
 
 STAGE_SIZE = {64: 56, 128: 28, 256: 14, 512: 7}  # Table 1: feature-map side of each stage's width at 224x224
 
@@ -40,6 +41,28 @@ def probe_batch(split: str = "test", size: int = 256) -> tuple[torch.Tensor, tor
     data = load_sample()
     xs, ys = (data.test_x, data.test_y) if split == "test" else (data.train_x, data.train_y)
     return normalize(torch.from_numpy(xs[:size])), torch.from_numpy(ys[:size])
+
+
+@functools.cache
+def recode_examples(quality: int = 75) -> tuple[np.ndarray, float]:
+    """What `recode_quality` does to images: a mosaic of the bundled sample's first test image of each class (as
+    recode_mosaic draws them), and the mean change over all its test images, in levels of 255."""
+    data = load_sample()
+    coded = recode_images(data, quality).test_x
+    firsts = np.unique(data.test_y, return_index=True)[1]
+    return recode_mosaic(data.test_x[firsts], coded[firsts]), float(np.abs(coded.astype(np.float32) - data.test_x).mean())
+
+
+def recode_mosaic(stored: np.ndarray, coded: np.ndarray, scale: int = 4, gain: int = 8, pad: int = 2) -> np.ndarray:
+    """Three rows of images side by side: as stored, coded once more, and their difference times `gain`; each pixel
+    a scale x scale block, so the 8x8 JPEG blocks stay visible; white gaps between images."""
+    difference = np.clip(np.abs(coded.astype(np.int16) - stored) * gain, 0, 255).astype(np.uint8)
+    rows = []
+    for images in (stored, coded, difference):
+        big = images.repeat(scale, axis=1).repeat(scale, axis=2)
+        tiles = [np.pad(tile, ((pad, pad), (pad, pad), (0, 0)), constant_values=255) for tile in big]
+        rows.append(np.concatenate(tiles, axis=1))
+    return np.concatenate(rows, axis=0)
 
 
 def model_from_weights(path: Path, config: dict) -> nn.Module:

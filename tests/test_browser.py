@@ -208,13 +208,18 @@ def test_the_image_labs_open_on_trained_results(page):
 
 
 def test_the_jpeg_tab_draws_resnet20_on_its_images_as_stored_and_coded_once_more(page):
-    """Table 6's gap on the JPEG mirror: both reference runs' curves, and where each ends under them."""
+    """Table 6's gap on the JPEG mirror: what a coding does to images, both reference runs' curves, and where each
+    ends under them."""
     page.get_by_role("tab", name=text("tab.resnet", "en")).click()
     page.get_by_role("tab", name=text("resnet.jpeg", "en")).click()
     page.wait_for_function("""() => {
-        const plot = document.querySelector('#resnet-jpeg .js-plotly-plot');
-        const names = plot && plot.data ? plot.data.map(t => t.name) : [];
+        const plots = [...document.querySelectorAll('#resnet-jpeg .js-plotly-plot')];
+        const names = plots.flatMap(plot => plot.data || []).map(t => t.name || '');
         return ['as stored test', 'coded once more test'].every(n => names.some(name => name.startsWith(n)));
+    }""", timeout=30_000)
+    page.wait_for_function("""() => {
+        const plot = document.querySelector('#resnet-jpeg-images .js-plotly-plot');
+        return plot && plot.data && plot.data.some(t => t.type === 'image');  // the images as stored and recoded
     }""", timeout=30_000)
     ends = page.locator("#resnet-ends-jpeg")
     ends.get_by_text("coded once more (reference)").wait_for(timeout=20_000)

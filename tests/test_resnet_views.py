@@ -142,6 +142,17 @@ def test_error_figure_puts_plain_nets_left_resnets_right_like_fig6():
     assert len({trace.line.color for trace in shortcuts.data}) == 3  # one colour per shortcut option at a depth
 
 
+def test_recode_examples_show_each_class_as_stored_coded_once_more_and_the_difference():
+    mosaic, change = views.recode_examples()
+    assert mosaic.shape == (3 * (4 * 32 + 4), 10 * (4 * 32 + 4), 3) and mosaic.dtype == np.uint8  # 3 rows, 10 classes
+    assert 2 < change < 10  # levels of 255: a coding's loss (train.recompress measured 4.8 on the mirror)
+    stored, coded = mosaic[2:130, 2:130], mosaic[134:262, 2:130]  # the first image in its first two rows
+    assert 0 < np.abs(stored.astype(int) - coded).mean() < 20
+    assert np.array_equal(stored[::4, ::4], stored[1::4, 1::4])  # each pixel a 4x4 block: JPEG's blocks stay visible
+    difference = views.recode_mosaic(stored[None, ::4, ::4], stored[None, ::4, ::4])[2 * 132 + 2:3 * 132 - 2, 2:-2]
+    assert difference.max() == 0  # an image against itself: a black difference
+
+
 def test_tab_builds_and_its_handlers_answer(home):
     import gradio as gr
 
@@ -149,6 +160,8 @@ def test_tab_builds_and_its_handlers_answer(home):
 
     with gr.Blocks():
         resnet_tab.build()
+    pictures = resnet_tab.recode_view(None)
+    assert pictures.data[0].type == "image" and list(pictures.layout.yaxis.ticktext)[1] == "coded once more"
     svg, costs, table = resnet_tab.block_view(64, None)
     assert svg.startswith("<svg") and len(costs["data"]) == 2 and len(table["data"]) == 5
     assert [row[0] for row in resnet_tab.shortcut_table(20, None)["data"]] == ["plain", "A", "B", "C"]
