@@ -120,14 +120,15 @@ STRINGS = {
          "train.recompress` writes such a copy to disk). The faint reference curves are ResNet-20 on both over the "
          "paper's whole schedule; the table under the plot says where each ends. Their gap is what one coding costs; "
          "the mirror's own, which also halved the colour resolution, plausibly costs at least as much. With "
-         "**cifar10** (the original images, downloaded once) the same two runs measure what a first coding costs."),
+         "**cifar10** (the original images, downloaded once) the same two runs measure what a first coding costs. (The "
+         "lecture preset is too short to resolve a gap of a point or so: the reference runs are the measurement.)"),
         ("表 6 中 ResNet-20 的测试误差为 8.75%；内置的 ResNet-20 按论文的配方和训练计划训练，测试误差却高出约 3.4 个百分点"
          "（见阅读指南页的复现对照表）。它用的图像不是 CIFAR-10 的原始像素，而是本项目的镜像：每张图像都以质量 75 做过 JPEG "
          "编码，颜色只保留一半分辨率（4:2:0）。这次编码无法撤销，但可以再加一次同类编码并测量其代价：这里把每张训练和测试图像"
          "再以质量 75 编码一次，并把 8x8 分块网格移动 4 个像素（`python -m train.recompress` 可把这样的副本写到磁盘）。"
          "淡色参考曲线是 ResNet-20 在两种数据上按论文完整训练计划的结果；图下的表格给出各自的终点。两者之差就是一次编码的代价；"
          "镜像自身的那次编码还把颜色分辨率减半，代价很可能不小于此。选择 **cifar10**（下载一次原始图像），"
-         "同样的两次训练测量的就是第一次编码的代价。")),
+         "同样的两次训练测量的就是第一次编码的代价。（课堂预设训练太短，分辨不出一个百分点左右的差距：以参考运行为准。）")),
     "resnet.recode_title": (
         "One more coding moves a pixel by {change:.1f} of 255 levels on average (a test image of each class)",
         "再编码一次，每个像素平均变化 {change:.1f} 级（满级 255；每类一张测试图像）"),
