@@ -126,3 +126,23 @@ def test_a_run_with_recode_quality_trains_on_its_images_coded_once_more(home):
     assert np.abs(recoded.eval_sets["test"][0].astype(float) - stored.eval_sets["test"][0]).mean() > 1  # test too
     with pytest.raises(ConfigError, match="recode_quality"):
         ImageTrainConfig(recode_quality=101)
+
+
+def test_recoded_images_are_cached_by_content(home, monkeypatch):
+    from train import recompress
+
+    sample = load_images("sample")
+    first = recompress.recode_images(sample, 75)
+    assert len(list((home / "data" / "recoded").glob("*.npz"))) == 1
+
+    def no_coding(*args):
+        raise AssertionError("recoded again")
+
+    monkeypatch.setattr(recompress, "recode", no_coding)
+    again = recompress.recode_images(sample, 75)  # a resumed run loads it: no second coding
+    assert np.array_equal(again.train_x, first.train_x) and np.array_equal(again.test_x, first.test_x)
+    with pytest.raises(AssertionError, match="recoded again"):
+        recompress.recode_images(sample, 50)  # another quality is other pixels
+    changed = data.ImageData(sample.train_x[::-1], sample.train_y, sample.test_x, sample.test_y, sample.classes, "x")
+    with pytest.raises(AssertionError, match="recoded again"):
+        recompress.recode_images(changed, 75)  # and so are other images

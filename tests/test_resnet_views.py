@@ -142,7 +142,7 @@ def test_error_figure_puts_plain_nets_left_resnets_right_like_fig6():
     assert len({trace.line.color for trace in shortcuts.data}) == 3  # one colour per shortcut option at a depth
 
 
-def test_recode_examples_show_each_class_as_stored_coded_once_more_and_the_difference():
+def test_recode_examples_show_each_class_as_stored_coded_once_more_and_the_difference(home):
     mosaic, change = views.recode_examples()
     assert mosaic.shape == (3 * (4 * 32 + 4), 10 * (4 * 32 + 4), 3) and mosaic.dtype == np.uint8  # 3 rows, 10 classes
     assert 2 < change < 10  # levels of 255: a coding's loss (train.recompress measured 4.8 on the mirror)

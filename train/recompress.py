@@ -12,13 +12,15 @@ The image recipes' `recode_quality` option does the same to the images in memory
 from __future__ import annotations
 
 import argparse
+import hashlib
 import io
 from pathlib import Path
 
 import numpy as np
 from PIL import Image
 
-from train.data import ImageData
+from train.data import ImageData, data_home
+from train.store import atomic_write
 
 
 def recode(image: Image.Image, quality: int = 75, shift: int = 4) -> Image.Image:
@@ -32,11 +34,24 @@ def recode(image: Image.Image, quality: int = 75, shift: int = 4) -> Image.Image
 
 
 def recode_images(data: ImageData, quality: int = 75, shift: int = 4) -> ImageData:
-    """The same images, train and test, each after recode(): the pixels recompress_folder would store."""
-    def each(images: np.ndarray) -> np.ndarray:
-        coded = [np.asarray(recode(Image.fromarray(x), quality, shift)) for x in images]
-        return np.stack(coded) if coded else images
-    return ImageData(each(data.train_x), data.train_y, each(data.test_x), data.test_y, data.classes,
+    """The same images, train and test, each after recode(): the pixels recompress_folder would store.
+
+    Cached on disk by content (CIFAR-10 takes seconds to recode, and a run resumed chunk by chunk loads it each time).
+    """
+    digest = hashlib.blake2b(f"{quality}:{shift}".encode(), digest_size=12)
+    for images in (data.train_x, data.test_x):
+        digest.update(np.ascontiguousarray(images).data)
+    cache = data_home() / "recoded" / f"{digest.hexdigest()}.npz"
+    if cache.exists():
+        with np.load(cache) as f:
+            train_x, test_x = f["train_x"], f["test_x"]
+    else:
+        def each(images: np.ndarray) -> np.ndarray:
+            coded = [np.asarray(recode(Image.fromarray(x), quality, shift)) for x in images]
+            return np.stack(coded) if coded else images
+        train_x, test_x = each(data.train_x), each(data.test_x)
+        atomic_write(cache, lambda path: np.savez(open(path, "wb"), train_x=train_x, test_x=test_x))
+    return ImageData(train_x, data.train_y, test_x, data.test_y, data.classes,
                      f"{data.name}, JPEG-coded once more at quality {quality}")
 
 
