@@ -480,14 +480,12 @@ def fig6_variants(depths: list[int], *, lang: str):
     return plain_vs_residual_variants(sorted(depths))
 
 
-def shortcut_variants_at(depth: int, *, lang: str):
-    check_choice(depth, CIFAR_DEPTHS, lang)
-    return tuple((label, {**overrides, "depth": depth}) for label, overrides in shortcut_variants(SHORTCUTS))
-
-
-def jpeg_variants_at(depth: int, *, lang: str):
-    check_choice(depth, CIFAR_DEPTHS, lang)
-    return tuple((label, {**overrides, "depth": depth}) for label, overrides in jpeg_variants())
+def at_depth(variants: Sequence[tuple[str, dict]]) -> Callable[..., tuple[tuple[str, dict], ...]]:
+    """An experiment's variants at the depth its tab's dropdown chooses (experiment_panel's `variants`)."""
+    def chosen(depth: int, *, lang: str):
+        check_choice(depth, CIFAR_DEPTHS, lang)
+        return tuple((label, {**overrides, "depth": depth}) for label, overrides in variants)
+    return chosen
 
 
 def shortcut_table(depth: int, request: gr.Request) -> dict:
@@ -647,7 +645,7 @@ def build() -> None:
             depth = gr.Dropdown(list(CIFAR_DEPTHS), value=20, label=t("resnet.depth"))
             params = gr.Dataframe(interactive=False, elem_id="resnet-table6")
             gr.on(None, shortcut_table, [depth], [params])
-            experiment_panel("shortcuts", depth, shortcut_variants_at)
+            experiment_panel("shortcuts", depth, at_depth(shortcut_variants(SHORTCUTS)))
 
         with gr.Tab(t("resnet.responses"), elem_id="resnet-fig7"):
             gr.Markdown(t("resnet.responses_help"))
@@ -683,4 +681,4 @@ def build() -> None:
             recoded = gr.Plot(elem_id="resnet-jpeg-images")
             gr.on(None, recode_view, None, [recoded])
             jpeg_depth = gr.Dropdown(list(CIFAR_DEPTHS), value=20, label=t("resnet.depth"))
-            experiment_panel("jpeg", jpeg_depth, jpeg_variants_at)
+            experiment_panel("jpeg", jpeg_depth, at_depth(jpeg_variants()))

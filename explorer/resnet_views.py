@@ -28,7 +28,7 @@ from models.resnet import (
 )
 from train.checkpoint import load_weights
 from train.data import load_sample, normalize
-from train.recompress import recode_images
+from train.recompress import recode_array
 
 STAGE_SIZE = {64: 56, 128: 28, 256: 14, 512: 7}  # Table 1: feature-map side of each stage's width at 224x224
 
@@ -48,7 +48,7 @@ def recode_examples(quality: int = 75) -> tuple[np.ndarray, float]:
     """What `recode_quality` does to images: a mosaic of the bundled sample's first test image of each class (as
     recode_mosaic draws them), and the mean change over all its test images, in levels of 255."""
     data = load_sample()
-    coded = recode_images(data, quality).test_x
+    coded = recode_array(data.test_x, quality)  # the test images only, kept in memory: the sample ships with the app
     firsts = np.unique(data.test_y, return_index=True)[1]
     return recode_mosaic(data.test_x[firsts], coded[firsts]), float(np.abs(coded.astype(np.float32) - data.test_x).mean())
 

@@ -33,6 +33,12 @@ def recode(image: Image.Image, quality: int = 75, shift: int = 4) -> Image.Image
         return coded.convert("RGB").crop((shift, shift, shift + pixels.shape[1], shift + pixels.shape[0]))
 
 
+def recode_array(images: np.ndarray, quality: int = 75, shift: int = 4) -> np.ndarray:
+    """uint8 images (N, H, W, 3), each after recode()."""
+    coded = [np.asarray(recode(Image.fromarray(x), quality, shift)) for x in images]
+    return np.stack(coded) if coded else images
+
+
 def recode_images(data: ImageData, quality: int = 75, shift: int = 4) -> ImageData:
     """The same images, train and test, each after recode(): the pixels recompress_folder would store.
 
@@ -46,10 +52,7 @@ def recode_images(data: ImageData, quality: int = 75, shift: int = 4) -> ImageDa
         with np.load(cache) as f:
             train_x, test_x = f["train_x"], f["test_x"]
     else:
-        def each(images: np.ndarray) -> np.ndarray:
-            coded = [np.asarray(recode(Image.fromarray(x), quality, shift)) for x in images]
-            return np.stack(coded) if coded else images
-        train_x, test_x = each(data.train_x), each(data.test_x)
+        train_x, test_x = (recode_array(images, quality, shift) for images in (data.train_x, data.test_x))
         atomic_write(cache, lambda path: np.savez(open(path, "wb"), train_x=train_x, test_x=test_x))
     return ImageData(train_x, data.train_y, test_x, data.test_y, data.classes,
                      f"{data.name}, JPEG-coded once more at quality {quality}")
