@@ -19,6 +19,7 @@ from explorer import deployment, reference_runs
 from explorer.i18n import language, t, text
 from explorer.plots import PALETTE, base_layout, curves_figure, ends_markdown, error_tags, png_bytes, png_uri
 from explorer.services import launcher, store
+from explorer.yardstick import seed_markdown
 from models.alexnet import WeightsUnavailable
 from train.checkpoint import CheckpointError
 from train.config import ConfigError
@@ -175,14 +176,6 @@ STRINGS = {
         ("**其他消融实验的标尺。** 其他实验每个变体只训练一次。这两次训练只有随机种子不同：初始权重、批次顺序、"
          "裁剪、翻转和颜色扰动、dropout 掩码。它们最终相差多少，大致表明任意两个变体仅凭偶然就可能相差多少"
          "（一对种子只是一个样本）；差不多大小的差别说明不了变体改变了什么。")),
-    "alexnet.seed_title": (
-        ("**Against this yardstick.** The test error at the end (mean of the last three evaluations) of each "
-         "ablation's variants, against the run they differ from in that one setting (`alexnet-cifar`, seed 0, "
-         "{base:.2f}%); the two seeds end **{spread:.2f} points** apart."),
-        ("**用这把标尺衡量。** 每个消融变体训练结束时的测试错误率（最后三次评估的平均），与只在这一项设置上不同的"
-         "那次训练（`alexnet-cifar`，种子 0，{base:.2f}%）相比；两个种子最终相差 **{spread:.2f} 个百分点**。")),
-    "alexnet.seed_columns": ("| ablation | variant | test error | against seed 0 | more than the seeds differ? |",
-                             "| 消融实验 | 变体 | 测试错误率 | 与种子 0 相比 | 超出两个种子之差？ |"),
     "alexnet.lrn_title": (
         ("**How much does LRN normalise?** In the bundled `alexnet-cifar`, on {n} test images, with the paper's "
          "constants (k = 2, n = 5, α = 10⁻⁴, β = 0.75): how far each LRN layer scales its positive responses down "
@@ -317,35 +310,6 @@ def lrn_markdown(experiment: str, lang: str, images: int = 64) -> str:
     return "\n".join([*lines, "", note])
 
 
-def seed_markdown(lang: str) -> str:
-    """The seed note, and where both seeds are bundled, every one-change ablation of `alexnet-cifar` (sec. 3-4)
-    measured against how far its two seeds end apart: a difference no larger than that is not the change's doing."""
-    note = text("alexnet.seed_note", lang)
-    seeds = {name: metrics for name, _, metrics in reference_runs.load("alexnet", "alexnet-seed")}
-    if len(seeds) < 2:
-        return note
-
-    def end(metrics: reference_runs.Curves) -> float:
-        return 100 * reference_runs.recent(metrics, "test_error", count=3)
-
-    base, other = (end(seeds[name]) for name, _ in EXPERIMENTS["alexnet-seed"].variants)
-    spread = abs(other - base)
-    bundled = next(ref for ref in plan("cifar10") if ref.name == "alexnet-cifar")
-    rows = []
-    for folder in bundled.also:
-        experiment, own = folder.partition("/")[2], reference_label(bundled, folder)
-        if experiment == "alexnet-seed":
-            continue
-        for name, _, metrics in reference_runs.load("alexnet", experiment):
-            if name != own and "test_error" in metrics:
-                error = end(metrics)
-                verdict = text(f"scorecard.verdict_{'yes' if abs(error - base) > spread else 'no'}", lang)
-                rows.append(f"| {EXPERIMENTS[experiment].figure} | {name} | {error:.2f}% | {error - base:+.2f} "
-                            f"| {verdict} |")
-    return "\n".join([note, "", text("alexnet.seed_title", lang, base=base, spread=spread), "",
-                      text("alexnet.seed_columns", lang), "|---|---|---|---|---|", *rows])
-
-
 def experiment_notes(experiment: str, group_id: str | None, lang: str) -> str:
     """What the lab measures beside an ablation's curves: Fig. 1's learning-rate sweep under its reference runs,
     how much LRN normalises beside those that vary LRN's alpha (sec. 3.3), why two seeds are worth a run."""
@@ -353,7 +317,7 @@ def experiment_notes(experiment: str, group_id: str | None, lang: str) -> str:
     if any("lrn_alpha" in variant for _, variant in variants):
         return lrn_markdown(experiment, lang)
     if all(variant.keys() == {"seed"} for _, variant in variants):
-        return seed_markdown(lang)
+        return seed_markdown("alexnet", "alexnet-seed", "alexnet-cifar", text("alexnet.seed_note", lang), lang)
     return sweep_markdown(lang) if (experiment, group_id) == ("relu-vs-tanh", REFERENCE) else ""
 
 

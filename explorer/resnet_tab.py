@@ -19,12 +19,13 @@ from explorer import resnet_views as views
 from explorer.i18n import language, t, text
 from explorer.plots import FONT, PALETTE, base_layout, ends_markdown, error_tags, png_uri
 from explorer.services import launcher, store
+from explorer.yardstick import seed_markdown
 from models.resnet import CIFAR_DEPTHS, SHORTCUTS
 from train.checkpoint import CheckpointError
 from train.config import ConfigError
 from train.data import cifar10_cached
 from train.recipes import get_recipe
-from train.recipes.resnet import jpeg_variants, plain_vs_residual_variants, shortcut_variants
+from train.recipes.resnet import jpeg_variants, plain_vs_residual_variants, seed_variants, shortcut_variants
 from train.store import RunRecord, new_run_id
 
 STRINGS = {
@@ -129,6 +130,23 @@ STRINGS = {
          "淡色参考曲线是 ResNet-20 在两种数据上按论文完整训练计划的结果；图下的表格给出各自的终点。两者之差就是一次编码的代价；"
          "镜像自身的那次编码还把颜色分辨率减半，代价很可能不小于此。选择 **cifar10**（下载一次原始图像），"
          "同样的两次训练测量的就是第一次编码的代价。（课堂预设训练太短，分辨不出一个百分点左右的差距：以参考运行为准。）")),
+    "resnet.seed": ("Seeds: the yardstick", "随机种子：标尺"),
+    "resnet.seed_help": (
+        ("Every comparison in this lab trains one run per variant: plain against residual, option A against B and C, "
+         "the images as stored against coded once more. How far apart would two runs end if nothing but chance set "
+         "them apart? Here ResNet-20's recipe is trained twice, seeds 0 and 1 (the initial weights, the order of the "
+         "batches, the crops and flips differ), over the paper's whole schedule; the table under the plot weighs "
+         "every other reference run against their spread. One pair of seeds is one sample of that spread, so a "
+         "difference near it is weak evidence either way. (The reference run of seed 1: `python -m train.reference "
+         "--data DIR --paper --only resnet20-cifar-seed-1`, about 2 h 50 min on a 2-core CPU.)"),
+        ("本实验室的每个对比都是每个变体只训练一次：普通网络对残差网络、选项 A 对 B 和 C、原样图像对再编码一次的图像。"
+         "如果只有偶然因素不同，两次训练最终会相差多少？这里把 ResNet-20 的配方训练两次，种子分别为 0 和 1（初始权重、"
+         "批次顺序、裁剪和翻转都不同），都按论文的完整训练计划；图下的表格用它们的差距衡量其他每个参考训练。一对种子只是"
+         "这种差距的一个样本，所以接近它的差别无论哪个方向都说明不了多少。（种子 1 的参考训练：`python -m train.reference "
+         "--data DIR --paper --only resnet20-cifar-seed-1`，在 2 核 CPU 上约 2 小时 50 分钟。）")),
+    "resnet.ends_resnet-seed": (
+        "The two runs differ only in their seed: their test errors' gap is chance's share of any other gap.",
+        "两次训练只有种子不同：它们测试误差之差，就是任何其他差距中偶然因素所占的份额。"),
     "resnet.recode_title": (
         "One more coding moves a pixel by {change:.1f} of 255 levels on average (a test image of each class)",
         "再编码一次，每个像素平均变化 {change:.1f} 级（满级 255；每类一张测试图像）"),
@@ -240,10 +258,11 @@ DEPTH_ORDER = (20, 56, 32, 44, 110)               # colour order: Fig. 6's two d
 
 def arch_colour(cfg: dict) -> str:
     """One colour per architecture in every ResNet plot: per depth, and per shortcut option at a depth; another for
-    a net trained on its images coded once more."""
+    a net trained on its images coded once more, and for another seed."""
     depth, shortcut = cfg.get("depth", 20), cfg.get("shortcut", "A")
     i = DEPTH_ORDER.index(depth) if depth in DEPTH_ORDER else len(DEPTH_ORDER)
     i += 3 * (SHORTCUTS.index(shortcut) if shortcut in SHORTCUTS else 0) + 4 * bool(cfg.get("recode_quality"))
+    i += 5 * bool(cfg.get("seed"))
     return PALETTE[i % len(PALETTE)]
 
 
@@ -305,6 +324,11 @@ def ends_of(experiment: str, live: Sequence[Series], reference: Sequence[Series]
     """Where the experiment's runs end, the reference runs first and named so, as in the plot's legend."""
     runs = [(f"{label} ({text('resnet.reference', lang)})", cfg, curves) for label, cfg, curves in reference]
     return ends_markdown([*runs, *live], lang, text(f"resnet.ends_{experiment}", lang))
+
+
+def seed_view(request: gr.Request) -> str:
+    """Every other ResNet reference run weighed against two seeds of ResNet-20 (explorer.yardstick)."""
+    return seed_markdown("resnet", "resnet-seed", "resnet20-cifar", "", language(request)).strip()
 
 
 def make_layer_figure(profiles: Sequence[Profile], title: str, y_title: str, lang: str = "en", *,
@@ -682,3 +706,10 @@ def build() -> None:
             gr.on(None, recode_view, None, [recoded])
             jpeg_depth = gr.Dropdown(list(CIFAR_DEPTHS), value=20, label=t("resnet.depth"))
             experiment_panel("jpeg", jpeg_depth, at_depth(jpeg_variants()))
+
+        with gr.Tab(t("resnet.seed"), elem_id="resnet-seed"):
+            gr.Markdown(t("resnet.seed_help"))
+            seed_depth = gr.Dropdown(list(CIFAR_DEPTHS), value=20, label=t("resnet.depth"))
+            experiment_panel("resnet-seed", seed_depth, at_depth(seed_variants()))
+            yardstick = gr.Markdown(elem_id="resnet-yardstick")
+            gr.on(None, seed_view, None, [yardstick])

@@ -4,8 +4,10 @@ from __future__ import annotations
 import functools
 import json
 import re
+import shutil
 import subprocess
 from pathlib import Path
+from types import SimpleNamespace
 
 import numpy as np
 import pytest
@@ -38,7 +40,7 @@ def test_the_gpu_script_trains_runs_of_the_plan():
 def test_reference_labels_are_the_labs_experiment_labels():
     """The labs look reference curves up by the labels their own experiments give runs."""
     experiments = ("plain-vs-residual", "shortcuts", "relu-vs-tanh", "alexnet-towers", "alexnet-dropout", "alexnet-augment",
-                   "alexnet-lrn", "lrn-four-layer", "alexnet-pooling", "alexnet-seed", "jpeg")
+                   "alexnet-lrn", "lrn-four-layer", "alexnet-pooling", "alexnet-seed", "jpeg", "resnet-seed")
     for experiment in experiments:  # every variant has a run; the baseline of sec. 3-4's ablations is alexnet-cifar
         folder = f"{EXPERIMENTS[experiment].recipe}/{experiment}"
         expected = {name for name, _ in experiment_configs(experiment)}
@@ -84,10 +86,12 @@ def test_fig1_reference_is_offered_first_and_drawn_in_epochs(home, monkeypatch, 
         assert all(f"| {name} | " in notes[experiment] for name, _ in experiment_configs(experiment))  # where each ends
     assert "| conv1 | 0.0" in notes["alexnet-lrn"] and "| conv2 | 0.0" in notes["alexnet-lrn"]  # how little LRN does
     seeds = notes["alexnet-seed"]  # why a second seed, how far the two end apart, and every ablation against that
-    assert "A yardstick" in seeds and "seed 0, 14.94%); the two seeds end **0.25 points** apart" in seeds
-    assert "| sec. 3.3 | no LRN | 16.10% | +1.16 | yes |" in seeds  # LRN's gain is more than chance ...
-    assert "| sec. 3.4 | non-overlapping (z=s=2) | 14.85% | -0.10 | no |" in seeds  # ... overlapping pooling's is not
-    assert seeds.count("| sec. ") == 7 and "| seed 1 |" not in seeds.split("Against this yardstick")[1]
+    assert "A yardstick" in seeds and "(14.94% at its end); the two seeds end **0.25 points** apart" in seeds
+    assert "| sec. 3.3 | no LRN | 23,198 | 16.10% | +1.16 | yes |" in seeds  # LRN's gain is more than chance ...
+    assert "| sec. 3.4 | non-overlapping (z=s=2) | 23,198 | 14.85% | -0.10 | no |" in seeds  # ... pooling's is not
+    # the two-tower net stops sooner (its own schedule): weighed against seed 0 where it stops
+    assert "| sec. 3.2, Fig. 2 | two towers | 21,904 | 16.19% | +0.93 | yes |" in seeds
+    assert seeds.count("| sec. ") == 8 and "| seed 1 |" not in seeds.split("Against this yardstick")[1]
 
 
 def test_without_its_second_seed_the_seed_ablation_names_it_and_measures_nothing(monkeypatch, tmp_path):
@@ -100,6 +104,34 @@ def test_without_its_second_seed_the_seed_ablation_names_it_and_measures_nothing
     _, note, _ = alexnet_tab.group_tick("alexnet-seed", alexnet_tab.REFERENCE, None, None)
     assert "| seed 0 | 23,198 |" in note and "A yardstick" in note
     assert "yet: **seed 1**" in note and "--only alexnet-cifar-seed-1`" in note and "Against this yardstick" not in note
+
+
+def test_the_resnet_lab_weighs_every_reference_run_against_two_seeds_of_resnet20(monkeypatch, tmp_path):
+    shutil.copytree(reference_runs.REFERENCE_DIR / "resnet", tmp_path / "resnet")
+    load = reference_runs.load  # read once per process: cleared below, where the test adds a run
+    monkeypatch.setattr(reference_runs, "load", functools.partial(load, root=tmp_path))
+    request = SimpleNamespace(headers={"accept-language": "en"})
+    folder = tmp_path / "resnet" / "resnet-seed"
+    for suffix in (".csv", ".json", ".npz"):  # seed 1 not trained yet: no yardstick, no table
+        (folder / f"seed 1{suffix}").unlink(missing_ok=True)
+    assert resnet_tab.seed_view(request) == ""
+    seed0 = (folder / "seed 0.csv").read_text().splitlines()
+    column = seed0[0].split(",").index("test_error")
+    rows = [row.split(",") for row in seed0[1:]]
+    for row in rows:  # seed 1: seed 0's run, half a point worse at every evaluation
+        if row[column]:
+            row[column] = str(float(row[column]) + 0.005)
+    (folder / "seed 1.csv").write_text("\n".join([seed0[0], *(",".join(row) for row in rows)]) + "\n")
+    (folder / "seed 1.json").write_text((folder / "seed 0.json").read_text().replace('"seed": 0', '"seed": 1'))
+    load.cache_clear()
+    table = resnet_tab.seed_view(request)
+    assert "the two seeds end **0.50 points** apart" in table and "(12.07% at its end)" in table
+    rows = {row.split(" | ")[1]: row.split(" | ")[2:] for row in table.splitlines() if row.startswith("| ")}
+    assert set(rows) - {"run"} == {"plain-20", "plain-56", "ResNet-56", "option B", "option C", "coded once more"}
+    assert rows["coded once more"] == ["64,000", "13.51%", "+1.44", "yes |"]  # one more coding: more than chance
+    # option C stops at 50,700 iterations: weighed against ResNet-20 there, within the seeds' spread
+    assert rows["option C"][0] == "50,700" and rows["option C"][-1] == "no |"
+    assert rows["plain-56"][-1] == "yes |" and rows["ResNet-56"][2].startswith("-")  # Fig. 6: depth helps ResNets
 
 
 def test_the_table_under_a_labs_curves_gives_where_each_run_ends_as_the_papers_plot_it():

@@ -70,11 +70,14 @@ def plan(data: str) -> list[Reference]:
     cifar = {"data": data, "val_size": 0, "eval_size": 0, "compile": "off"}  # all 50k to train, all 10k to test
     resnets = [Reference(f"resnet{depth}-cifar{'-plain' if plain else ''}", "resnet",
                          {**cifar, "depth": depth, "plain": plain}, curves="resnet/plain-vs-residual",
-                         also=("resnet/shortcuts", "resnet/jpeg") if (depth, plain) == (20, False) else ())
+                         also=("resnet/shortcuts", "resnet/jpeg", "resnet/resnet-seed") if (depth, plain) == (20, False) else ())
                for plain in (True, False) for depth in (20, 56)]
     # What one more JPEG coding costs ResNet-20 over the paper's schedule (the mirror's own coding cannot be undone)
     recoded = Reference("resnet20-cifar-recoded", "resnet", {**cifar, "depth": 20, "recode_quality": 75},
                         curves="resnet/jpeg", bundle=False)
+    # The same recipe with another seed: how far apart two runs of ResNet-20 end, beside the JPEG and shortcut gaps
+    seed = Reference("resnet20-cifar-seed-1", "resnet", {**cifar, "depth": 20, "seed": 1}, curves="resnet/resnet-seed",
+                     bundle=False)
     # Sec. 3.3's shortcut options at 20 layers: B and C beside ResNet-20, which is option A
     shortcuts = [Reference(f"resnet20-cifar-{option.lower()}", "resnet", {**cifar, "depth": 20, "shortcut": option},
                            curves="resnet/shortcuts", bundle=False) for option in ("B", "C")]
@@ -130,7 +133,7 @@ def plan(data: str) -> list[Reference]:
     translators = [Reference("transformer-en-de", "translate", {**small, "dropout": dropout})
                    for dropout in (0.1, 0.3)]
     translators.append(Reference("transformer-en-zh", "translate", {**small, "corpus": "tatoeba-en-zh", "dropout": 0.2}))
-    return [*resnets, recoded, *shortcuts, *alexnets, *ablations, *fig1, *fig1_sweep, *lrn_check, *translators]
+    return [*resnets, recoded, seed, *shortcuts, *alexnets, *ablations, *fig1, *fig1_sweep, *lrn_check, *translators]
 
 
 def label(ref: Reference, folder: str | None = None) -> str:

@@ -80,6 +80,11 @@ def jpeg_variants(quality: int = 75) -> tuple[tuple[str, dict[str, Any]], ...]:
     return ("as stored", {"recode_quality": 0}), ("coded once more", {"recode_quality": quality})
 
 
+def seed_variants(seeds: Iterable[int] = (0, 1)) -> tuple[tuple[str, dict[str, Any]], ...]:
+    """One recipe, several seeds: how far apart its runs end, the yardstick for every other comparison."""
+    return tuple((f"seed {seed}", {"seed": seed}) for seed in seeds)
+
+
 def shortcut_variants(options: Iterable[str] = SHORTCUTS) -> tuple[tuple[str, dict[str, Any]], ...]:
     return tuple((f"option {option}", {"shortcut": option}) for option in options)
 
@@ -98,3 +103,5 @@ register_experiment("shortcuts", "a residual network with shortcut option A (zer
 register_experiment("jpeg", "a residual network on the images as stored and on them JPEG-coded once more (quality 75, "
                     "the grid moved 4 pixels): what a coding costs, measured where the CIFAR-10 mirror's own cannot be",
                     "Table 6's gap on the CIFAR-10 JPEG mirror", jpeg_variants())
+register_experiment("resnet-seed", "a residual network on the paper's recipe with seeds 0 and 1: how far apart two runs "
+                    "of one recipe end, the yardstick for the other comparisons", "sec. 4.2", seed_variants())

@@ -1,0 +1,45 @@
+"""Two seeds of one recipe as the yardstick for a lab's other comparisons.
+
+Each ablation or comparison trains one run per variant; a bundled model's recipe trained again with seed 1 shows how
+far two runs end apart by chance alone. Every other reference run in the bundled model's curve folders is weighed
+against it: its test error against the bundled run's at the same iteration (a run that stops early is compared
+where it stops), and whether the difference is larger than the two seeds'.
+"""
+from __future__ import annotations
+
+from explorer import reference_runs
+from explorer.i18n import text
+from train.recipes import EXPERIMENTS
+from train.reference import label, plan
+
+
+def end_error(curves: reference_runs.Curves, until: float = float("inf")) -> float:
+    """Test error (%) at the end, as the ends tables give it: the mean of the last three evaluations up to `until`."""
+    return 100 * reference_runs.recent(curves, "test_error", until, count=3)
+
+
+def seed_markdown(lab: str, experiment: str, bundled: str, note: str, lang: str) -> str:
+    """`note`, then, where both seeds are shipped, every reference run beside the bundled model `bundled` (the run
+    the seed experiment's seed 0 is) against how far its two seeds end apart."""
+    seeds = {name: curves for name, _, curves in reference_runs.load(lab, experiment)}
+    if len(seeds) < 2:
+        return note
+    base, other = (seeds[name] for name, _ in EXPERIMENTS[experiment].variants)
+    spread = abs(end_error(other) - end_error(base))
+    ref = next(ref for ref in plan("cifar10") if ref.name == bundled)
+    rows = []
+    for folder in (ref.curves, *ref.also):
+        lab_name, _, other_experiment = folder.partition("/")
+        if other_experiment == experiment:
+            continue
+        own = label(ref, folder)
+        for name, _, curves in reference_runs.load(lab_name, other_experiment):
+            if name == own or "test_error" not in curves:
+                continue
+            at = curves["test_error"][0][-1]
+            error, against = end_error(curves), end_error(base, at)
+            verdict = text(f"scorecard.verdict_{'yes' if abs(error - against) > spread else 'no'}", lang)
+            rows.append(f"| {EXPERIMENTS[other_experiment].figure} | {name} | {at:,} | {error:.2f}% "
+                        f"| {error - against:+.2f} | {verdict} |")
+    title = text("common.seed_title", lang, model=bundled, base=end_error(base), spread=spread)
+    return "\n".join([note, "", title, "", text("common.seed_columns", lang), "|---|---|---|---|---|---|", *rows])
