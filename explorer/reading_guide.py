@@ -300,6 +300,12 @@ RESNET = Guide(
          "zh": "内置的 ResNet-20 遵循论文的配方和训练计划，但成绩单显示它的测试错误率高于表 6 的 8.75%；它用的图像是"
                "经过 JPEG 编码的 CIFAR-10 副本。如何测量这一差距中有多少来自编码？（一种方法见 ResNet 实验室的 JPEG 子页："
                "用同样的配方在再编码一次的图像上训练。）"},
+        {"en": "Table 3's shortcut options differ by about half a point of top-1 error on ImageNet, one run each. How "
+               "would you tell such a gap from chance? (The ResNet lab's Seeds tab trains ResNet-20's recipe twice, "
+               "seeds 0 and 1, and weighs every other comparison in the lab against how far the two end apart.)",
+         "zh": "表 3 中各捷径方案在 ImageNet 上的 top-1 错误率只差约半个百分点，每种只训练了一次。如何区分这样的差距和"
+               "偶然？（ResNet 实验室的“随机种子”子页把 ResNet-20 的配方用种子 0 和 1 各训练一次，并用两者最终的差距衡量"
+               "实验室中的其他每个对比。）"},
     ),
 )
 

@@ -144,6 +144,9 @@ STRINGS = {
          "批次顺序、裁剪和翻转都不同），都按论文的完整训练计划；图下的表格用它们的差距衡量其他每个参考训练。一对种子只是"
          "这种差距的一个样本，所以接近它的差别无论哪个方向都说明不了多少。（种子 1 的参考训练：`python -m train.reference "
          "--data DIR --paper --only resnet20-cifar-seed-1`，在 2 核 CPU 上约 2 小时 50 分钟。）")),
+    "resnet.seed_missing": (
+        "Seed 1's reference run is not in this checkout yet, so there is no yardstick to weigh the other runs against.",
+        "此版本中还没有种子 1 的参考训练，因此还没有衡量其他训练的标尺。"),
     "resnet.ends_resnet-seed": (
         "The two runs differ only in their seed: their test errors' gap is chance's share of any other gap.",
         "两次训练只有种子不同：它们测试误差之差，就是任何其他差距中偶然因素所占的份额。"),
@@ -328,7 +331,8 @@ def ends_of(experiment: str, live: Sequence[Series], reference: Sequence[Series]
 
 def seed_view(request: gr.Request) -> str:
     """Every other ResNet reference run weighed against two seeds of ResNet-20 (explorer.yardstick)."""
-    return seed_markdown("resnet", "resnet-seed", "resnet20-cifar", "", language(request)).strip()
+    lang = language(request)
+    return seed_markdown("resnet", "resnet-seed", "resnet20-cifar", "", lang).strip() or text("resnet.seed_missing", lang)
 
 
 def make_layer_figure(profiles: Sequence[Profile], title: str, y_title: str, lang: str = "en", *,
