@@ -61,16 +61,17 @@ class Reference:
 
 
 def plan(data: str) -> list[Reference]:
-    """What the app bundles: Fig. 6's four CIFAR nets, ResNet-20 on recoded images, the shortcut options, the CIFAR
-    AlexNets and their ablations, Fig. 1's curves and learning-rate sweep, sec. 3.3's four-layer LRN check, two
-    translators.
+    """What the app bundles: Fig. 6's four CIFAR nets, ResNet-20 on recoded images and with seed 1, the shortcut
+    options, the CIFAR AlexNets and their ablations, Fig. 1's curves and learning-rate sweep, sec. 3.3's four-layer
+    LRN check, two translators.
 
     Names listed twice are candidates trained side by side; export_all keeps the better.
     """
     cifar = {"data": data, "val_size": 0, "eval_size": 0, "compile": "off"}  # all 50k to train, all 10k to test
+    resnet20_also = ("resnet/shortcuts", "resnet/jpeg", "resnet/resnet-seed")  # ResNet-20 is their baseline
     resnets = [Reference(f"resnet{depth}-cifar{'-plain' if plain else ''}", "resnet",
                          {**cifar, "depth": depth, "plain": plain}, curves="resnet/plain-vs-residual",
-                         also=("resnet/shortcuts", "resnet/jpeg", "resnet/resnet-seed") if (depth, plain) == (20, False) else ())
+                         also=resnet20_also if (depth, plain) == (20, False) else ())
                for plain in (True, False) for depth in (20, 56)]
     # What one more JPEG coding costs ResNet-20 over the paper's schedule (the mirror's own coding cannot be undone)
     recoded = Reference("resnet20-cifar-recoded", "resnet", {**cifar, "depth": 20, "recode_quality": 75},
