@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from explorer import alexnet_tab
+from explorer import alexnet_tab, reference_runs
 from explorer.i18n import text
 from train.launcher import Launcher
 from train.recipes import experiment_configs
@@ -225,6 +225,23 @@ def test_the_jpeg_tab_draws_resnet20_on_its_images_as_stored_and_coded_once_more
     ends.get_by_text("coded once more (reference)").wait_for(timeout=20_000)
     assert ends.locator("tr").count() == 3  # a header, then the two reference runs
     page.screenshot(path=SHOTS / "resnet-jpeg.png", full_page=True)
+
+
+def test_the_seeds_tab_draws_resnet20_and_weighs_the_labs_runs_against_its_seeds(page):
+    """The ResNet lab's yardstick: seed 0's reference curve, and under it every other reference run against the two
+    seeds, or, in a checkout without seed 1's run, a note that says so."""
+    page.get_by_role("tab", name=text("tab.resnet", "en")).click()
+    page.get_by_role("tab", name=text("resnet.seed", "en")).click()
+    page.wait_for_function("""() => {
+        const plot = document.querySelector('#resnet-seed .js-plotly-plot');
+        return plot && plot.data && plot.data.some(t => (t.name || '').startsWith('seed 0 test'));
+    }""", timeout=30_000)
+    yardstick = page.locator("#resnet-yardstick")
+    if (reference_runs.REFERENCE_DIR / "resnet" / "resnet-seed" / "seed 1.csv").exists():
+        yardstick.get_by_text("coded once more").wait_for(timeout=20_000)
+        assert yardstick.locator("tr").count() == 7  # a header, then the six other reference runs
+    else:
+        yardstick.get_by_text("Seed 1's reference run is not in this checkout yet").wait_for(timeout=20_000)
 
 
 def test_a_reading_jump_opens_the_sub_tab_of_its_figure(page):
