@@ -49,7 +49,8 @@ STRINGS = {
         "300 iterations (lr 0.1, divided by 10 at 240). The **paper** recipe is batch 128, lr 0.1, momentum 0.9, "
         "weight decay 1e-4, lr divided by 10 at 32k and 48k, 64k iterations, a 45k/5k train/validation split, "
         "4-pixel padding, random crops and flips: minutes on a data-centre GPU (ResNet-20: 4.3 min on an H100), "
-        "hours on a laptop."),
+        "hours on a laptop. At 110 layers both first train at lr 0.01 until the training error is below 80%, as the "
+        "paper does (0.1 is \"slightly too large to start converging\" there)."),
         ("按第 4.2 节的结构（6n+2 层）依次训练 CIFAR-10 上的普通网络和残差网络。"
         "与图 6 一样，普通网络在左、残差网络在右，虚线是训练误差，实线是测试误差；同一深度在两幅图中颜色相同。"
         "打开时显示我们的参考运行（全部 50,000 张图像、论文的设置和完整的 64k 次迭代进度表），"
@@ -58,7 +59,8 @@ STRINGS = {
         "**论文**配方为批大小 128、学习率 0.1、动量 0.9、权重衰减 1e-4，"
         "在 32k 和 48k 次迭代时学习率除以 10，共 64k 次迭代，"
         "训练集/验证集按 45k/5k 划分，四周补 4 像素后随机裁剪并水平翻转："
-        "在数据中心 GPU 上只需几分钟（ResNet-20 在 H100 上 4.3 分钟），在笔记本上要数小时。")),
+        "在数据中心 GPU 上只需几分钟（ResNet-20 在 H100 上 4.3 分钟），在笔记本上要数小时。"
+        "110 层时两种设置都先以学习率 0.01 训练，直到训练误差低于 80%，与论文一致（论文说 0.1 在那里“稍大，难以开始收敛”）。")),
     "resnet.depths": ("Depths (6n+2)", "深度（6n+2）"),
     "resnet.preset": ("Settings", "设置"),
     "resnet.preset_lecture": ("lecture (minutes on a CPU)", "课堂（CPU 上几分钟）"),

@@ -11,6 +11,7 @@ import torch
 from train.checkpoint import checkpoint_path, load_checkpoint, newest_good_checkpoint
 from train.config import ConfigError, TrainConfig
 from train.recipes import get_recipe
+from train.recipes.resnet import ResNetRunConfig
 from train.runtime import Dist, seed_everything
 from train.schedules import inverse_sqrt, lr_factor, step_decay, warmup_cosine
 from train.trainer import Listener, Trainer
@@ -71,6 +72,33 @@ def test_deadline_pauses_at_a_log_step_and_chunks_end_like_one_run(tmp_path):
     # a pause only checkpoints: evaluations (steps 4, 8, 10) and logs come at the same steps as in one run
     assert {step: sorted(v) for step, v in seen.metrics.items()} == {step: sorted(v) for step, v in straight.metrics.items()}
     assert torch.equal(weights(whole), weights(chunk))
+
+
+def test_resnet110_warms_up_at_a_tenth_of_the_lr_until_its_training_error_falls_below_80_percent():
+    recipe = get_recipe("resnet")
+    assert recipe.config(None, depth=110).warmup_error == 0.8  # sec. 4.2
+    assert recipe.config(None, depth=56).warmup_error == 0.0 and recipe.config(None, depth=110, warmup=False).warmup_error == 0.0
+    assert "warmup" in recipe.config(None).to_dict()  # a run's record says whether it warmed up
+
+
+@pytest.mark.parametrize("threshold", [1.01, 1e-6])  # crossed at the first log step; never crossed
+def test_a_warm_up_ends_where_the_training_error_falls_below_its_threshold_and_resumes_so(tmp_path, monkeypatch,
+                                                                                         threshold):
+    monkeypatch.setattr(ResNetRunConfig, "warmup_error", property(lambda cfg: threshold))
+    straight, seen = make_trainer(tmp_path / "a", [Collect()]), Collect()
+    straight.fit()
+    lr = {step: values["lr"] for step, values in straight.listeners[0].metrics.items() if "lr" in values}
+    assert lr[5] == pytest.approx(0.01)  # warming up: a tenth of the lr
+    assert lr[10] == pytest.approx(0.1 if threshold > 1 else 0.01)  # back to the lr once the error is below
+    assert lr[15] == pytest.approx(0.01 if threshold > 1 else 0.001)  # the milestone divides either
+    first = make_trainer(tmp_path / "b", stop_at=10)
+    first.fit()
+    _, state = newest_good_checkpoint(sorted((tmp_path / "b" / "ckpt").glob("*.pt")))
+    assert state["warming"] is (threshold < 1)
+    second = make_trainer(tmp_path / "b", [seen])
+    second.fit(state)
+    assert [seen.metrics[step]["lr"] for step in (15, 20)] == [lr[15], lr[20]]
+    assert torch.equal(weights(straight), weights(second))
 
 
 def test_same_seed_same_loss_and_learning(tmp_path):

@@ -8,6 +8,8 @@ import torch
 
 from train.config import TrainConfig
 
+WARMUP_FACTOR = 0.1  # ResNet-110's warm-up (sec. 4.2): 0.01 for its base lr of 0.1
+
 
 def step_decay(milestones: tuple[int, ...], gamma: float) -> Callable[[int], float]:
     """AlexNet (sec. 5) and ResNet (sec. 4.2): divide the lr by 10 at fixed points."""

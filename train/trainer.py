@@ -21,7 +21,7 @@ from torch import nn
 from train.checkpoint import save_checkpoint, unwrap
 from train.config import TrainConfig
 from train.runtime import Dist, autocast, sum_across_ranks
-from train.schedules import build_optimizer, lr_factor
+from train.schedules import WARMUP_FACTOR, build_optimizer, lr_factor
 
 
 class Task(Protocol):
@@ -70,7 +70,10 @@ class Trainer:
         self.checkpoint_dir, self.listeners, self.should_stop = checkpoint_dir, list(listeners), should_stop
         self.model = task.model.to(device)
         self.optimizer = build_optimizer(cfg, self.model.parameters(), fused=device.type == "cuda")
-        self.scheduler = torch.optim.lr_scheduler.LambdaLR(self.optimizer, lr_factor(cfg, d_model))
+        factor = lr_factor(cfg, d_model)
+        self.warming = cfg.warmup_error > 0  # at a tenth of the lr until the training error falls below it
+        self.scheduler = torch.optim.lr_scheduler.LambdaLR(
+            self.optimizer, lambda step: factor(step) * (WARMUP_FACTOR if self.warming else 1.0))
         self.train_model = self._wrap(self.model)
         self.step = 0
 
@@ -101,7 +104,7 @@ class Trainer:
     def state_dict(self) -> dict[str, Any]:
         state = {"step": self.step, "model": unwrap(self.model).state_dict(),
                  "optimizer": self.optimizer.state_dict(), "scheduler": self.scheduler.state_dict(),
-                 "cpu_rng": torch.get_rng_state()}
+                 "cpu_rng": torch.get_rng_state(), "warming": self.warming}
         if self.device.type == "cuda":
             state["cuda_rng"] = torch.cuda.get_rng_state(self.device)
         return state
@@ -114,6 +117,7 @@ class Trainer:
         if "cuda_rng" in state and self.device.type == "cuda":
             torch.cuda.set_rng_state(state["cuda_rng"], self.device)
         self.step = int(state["step"])
+        self.warming = state.get("warming", self.warming)
 
     # -- events -----------------------------------------------------------------------
     def _emit(self, event: str, *args: Any) -> None:
@@ -183,6 +187,8 @@ class Trainer:
                     raise DivergedError(f"the loss became {values['loss']} at step {self.step}: lower the learning rate")
                 if self.ranks.main:
                     self._emit("on_metrics", self.step, values)
+                if self.warming and values.get("train_error", 1.0) < cfg.warmup_error:  # the same on every rank
+                    self.warming = False
                 stop = self._stop_requested(deadline)
                 sums, counts, tic = {}, {}, time.perf_counter()
 

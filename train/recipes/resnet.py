@@ -33,10 +33,17 @@ class ResNetRunConfig(ImageTrainConfig):
     eval_every: int = 1000
     checkpoint_every: int = 2000
     snapshot_every: int = 1000          # per-layer gradient norms and response stds (Fig. 7)
+    warmup: bool = True                 # sec. 4.2: from 110 layers, lr 0.01 until the training error is below 80%
 
     def __post_init__(self) -> None:
         super().__post_init__()
         CifarResNetConfig(self.depth, self.plain, self.shortcut)  # validates depth and shortcut
+
+    @property
+    def warmup_error(self) -> float:
+        """Sec. 4.2: for ResNet-110 "the initial learning rate of 0.1 is slightly too large to start converging", so
+        it trains at 0.01 until the training error is below 80% (about 400 iterations), then goes back to 0.1."""
+        return 0.8 if self.warmup and self.depth >= 110 else 0.0
 
 
 def build_task(cfg: ResNetRunConfig, device: torch.device, ranks: Dist) -> ImageClassificationTask:
