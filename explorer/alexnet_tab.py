@@ -317,7 +317,8 @@ def experiment_notes(experiment: str, group_id: str | None, lang: str) -> str:
     if any("lrn_alpha" in variant for _, variant in variants):
         return lrn_markdown(experiment, lang)
     if all(variant.keys() == {"seed"} for _, variant in variants):
-        return seed_markdown("alexnet", "alexnet-seed", "alexnet-cifar", text("alexnet.seed_note", lang), lang)
+        yardstick = seed_markdown("alexnet", "alexnet-seed", "alexnet-cifar", lang)
+        return "\n\n".join(filter(None, [text("alexnet.seed_note", lang), yardstick]))
     return sweep_markdown(lang) if (experiment, group_id) == ("relu-vs-tanh", REFERENCE) else ""
 
 

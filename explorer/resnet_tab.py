@@ -334,7 +334,7 @@ def ends_of(experiment: str, live: Sequence[Series], reference: Sequence[Series]
 def seed_view(request: gr.Request) -> str:
     """Every other ResNet reference run weighed against two seeds of ResNet-20 (explorer.yardstick)."""
     lang = language(request)
-    return seed_markdown("resnet", "resnet-seed", "resnet20-cifar", "", lang).strip() or text("resnet.seed_missing", lang)
+    return seed_markdown("resnet", "resnet-seed", "resnet20-cifar", lang) or text("resnet.seed_missing", lang)
 
 
 def make_layer_figure(profiles: Sequence[Profile], title: str, y_title: str, lang: str = "en", *,

@@ -18,14 +18,15 @@ def end_error(curves: reference_runs.Curves, until: float = float("inf")) -> flo
     return 100 * reference_runs.recent(curves, "test_error", until, count=3)
 
 
-def seed_markdown(lab: str, experiment: str, bundled: str, note: str, lang: str) -> str:
-    """`note`, then, where both seeds are shipped, every reference run beside the bundled model `bundled` (the run
-    the seed experiment's seed 0 is) against how far its two seeds end apart."""
+def seed_markdown(lab: str, experiment: str, bundled: str, lang: str) -> str:
+    """Every reference run beside the bundled model `bundled` (the run the seed experiment's seed 0 is) against how
+    far its two seeds end apart; "" until both seeds are shipped."""
     seeds = {name: curves for name, _, curves in reference_runs.load(lab, experiment)}
     if len(seeds) < 2:
-        return note
+        return ""
     base, other = (seeds[name] for name, _ in EXPERIMENTS[experiment].variants)
-    spread = abs(end_error(other) - end_error(base))
+    base_end = end_error(base)
+    spread = abs(end_error(other) - base_end)
     ref = next(ref for ref in plan("cifar10") if ref.name == bundled)
     rows = []
     for folder in (ref.curves, *ref.also):
@@ -41,5 +42,5 @@ def seed_markdown(lab: str, experiment: str, bundled: str, note: str, lang: str)
             verdict = text(f"scorecard.verdict_{'yes' if abs(error - against) > spread else 'no'}", lang)
             rows.append(f"| {EXPERIMENTS[other_experiment].figure} | {name} | {at:,} | {error:.2f}% "
                         f"| {error - against:+.2f} | {verdict} |")
-    title = text("common.seed_title", lang, model=bundled, base=end_error(base), spread=spread)
-    return "\n".join([note, "", title, "", text("common.seed_columns", lang), "|---|---|---|---|---|---|", *rows])
+    title = text("common.seed_title", lang, model=bundled, base=base_end, spread=spread)
+    return "\n".join([title, "", text("common.seed_columns", lang), "|---|---|---|---|---|---|", *rows])
