@@ -353,8 +353,8 @@ def beam_search(model: Transformer, src: torch.Tensor, bos: int, eos: int, max_l
         if len(finished) >= beam:
             break
         rows = torch.tensor(keep_rows, device=src.device)
-        for layer_cache in cache:  # follow the surviving hypotheses
-            layer_cache["k"], layer_cache["v"] = layer_cache["k"][rows], layer_cache["v"][rows]
+        for layer_cache in cache:  # follow the surviving hypotheses (all they cache but the shared memory)
+            layer_cache.update({key: value[rows] for key, value in layer_cache.items() if key != "memory"})
         seqs = torch.cat([seqs[rows], torch.tensor(keep_tokens, device=src.device)[:, None]], 1)
         scores = torch.tensor(keep_scores, device=src.device)
     if len(finished) < beam:  # max_len reached: the live hypotheses compete too

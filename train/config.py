@@ -34,6 +34,8 @@ class TrainConfig:
     milestones: tuple[int, ...] = ()  # step decay: multiply lr by gamma at these steps
     gamma: float = 0.1
     warmup_steps: int = 0           # cosine and inverse_sqrt warm up linearly over these
+    clip_norm: float = 0.0          # clip the gradients' global norm to this (0: off; RNNsearch: 1)
+    minutes: float = 0.0            # time budget: the run ends, done, after this much training (0: steps alone)
     log_every: int = 20             # read metrics off the device every N steps (a host sync)
     eval_every: int = 200
     checkpoint_every: int = 500
@@ -49,7 +51,7 @@ class TrainConfig:
             value = getattr(self, name)
             if not isinstance(value, int) or isinstance(value, bool) or value < 1:
                 raise ConfigError(f"{name} must be a whole number of at least 1, got {value!r}")
-        for name in ("lr", "momentum", "beta2", "eps", "weight_decay", "gamma"):
+        for name in ("lr", "momentum", "beta2", "eps", "weight_decay", "gamma", "clip_norm", "minutes"):
             value = getattr(self, name)
             if not isinstance(value, (int, float)) or isinstance(value, bool) or not math.isfinite(value) or value < 0:
                 raise ConfigError(f"{name} must be a finite number >= 0, got {value!r}")

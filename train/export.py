@@ -26,7 +26,10 @@ def export_run(store: RunStore, run_id: str, name: str, *, half: bool = True, ro
         raise SystemExit(f"run {run_id} is {run.status} with {len(checkpoints)} checkpoints: only finished runs are bundled")
     out = root / name
     out.mkdir(parents=True, exist_ok=True)
-    if run.recipe == "translate":
+    from train.recipes import get_recipe
+    from train.translation_task import TranslationConfig
+
+    if issubclass(get_recipe(run.recipe).config_cls, TranslationConfig):  # the Transformer or RNNsearch
         from train.translation_task import export_bundle, load_run
 
         export_bundle(load_run(store, run_id), out, steps=run.step, train=run.config)  # how it trained

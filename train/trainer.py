@@ -76,6 +76,8 @@ class Trainer:
             self.optimizer, lambda step: factor(step) * (WARMUP_FACTOR if self.warming else 1.0))
         self.train_model = self._wrap(self.model)
         self.step = 0
+        self.seconds = 0.0  # training time over all legs (evaluations, snapshots and checkpoints not counted)
+        self.flops = 0.0    # training FLOPs over all legs, where the task counts them (a "flops" statistic)
 
     def _wrap(self, model: nn.Module) -> nn.Module:
         if self.ranks.active:
@@ -104,7 +106,8 @@ class Trainer:
     def state_dict(self) -> dict[str, Any]:
         state = {"step": self.step, "model": unwrap(self.model).state_dict(),
                  "optimizer": self.optimizer.state_dict(), "scheduler": self.scheduler.state_dict(),
-                 "cpu_rng": torch.get_rng_state(), "warming": self.warming}
+                 "cpu_rng": torch.get_rng_state(), "warming": self.warming, "seconds": self.seconds,
+                 "flops": self.flops}
         if self.device.type == "cuda":
             state["cuda_rng"] = torch.cuda.get_rng_state(self.device)
         return state
@@ -118,6 +121,7 @@ class Trainer:
             torch.cuda.set_rng_state(state["cuda_rng"], self.device)
         self.step = int(state["step"])
         self.warming = state.get("warming", self.warming)
+        self.seconds, self.flops = state.get("seconds", 0.0), state.get("flops", 0.0)
 
     # -- events -----------------------------------------------------------------------
     def _emit(self, event: str, *args: Any) -> None:
@@ -141,9 +145,9 @@ class Trainer:
 
     # -- the loop -----------------------------------------------------------------------
     def fit(self, state: dict[str, Any] | None = None, *, deadline: float | None = None) -> str:
-        """Train to cfg.steps (from state if given); returns 'done', 'cancelled', or 'paused' at the first log step
-        past `deadline` (a time.monotonic() value; for time-bounded chunks): a pause only checkpoints, so the
-        resumed run evaluates, snapshots and logs at the same steps as one that never paused."""
+        """Train to cfg.steps, or cfg.minutes of training (from state if given); returns 'done', 'cancelled', or
+        'paused' at the first log step past `deadline` (a time.monotonic() value; for time-bounded chunks): a pause
+        only checkpoints, so the resumed run evaluates, snapshots and logs at the same steps as one that never paused."""
         cfg = self.cfg
         if state is not None:
             self.load_state_dict(state)
@@ -162,6 +166,8 @@ class Trainer:
                 loss, stats = self._train_loss(batch)
             self.optimizer.zero_grad(set_to_none=True)
             loss.backward()
+            if cfg.clip_norm:
+                nn.utils.clip_grad_norm_(self.model.parameters(), cfg.clip_norm)
             self.optimizer.step()
             self.scheduler.step()
             self.step += 1
@@ -179,8 +185,12 @@ class Trainer:
                                    torch.tensor([counts[n] for n in sorted(counts)], device=self.device)])
                 totals = dict(zip(names, sum_across_ranks(local, self.ranks).tolist()))
                 elapsed = time.perf_counter() - tic
+                self.seconds += elapsed
                 values = {"loss": totals["loss"] / totals["steps"], "lr": self.scheduler.get_last_lr()[0],
-                          **self.task.train_metrics(totals)}
+                          "seconds": self.seconds, **self.task.train_metrics(totals)}
+                if "flops" in totals:
+                    self.flops += totals["flops"]
+                    values["flops"] = self.flops
                 if "count" in totals:
                     values[self.task.throughput_name] = totals["count"] / max(elapsed, 1e-9)
                 if not math.isfinite(values["loss"]):
@@ -190,7 +200,8 @@ class Trainer:
                 if self.warming and values.get("train_error", 1.0) < cfg.warmup_error:  # the same on every rank
                     self.warming = False
                 stop = self._stop_requested(deadline)
-                sums, counts, tic = {}, {}, time.perf_counter()
+                last = last or stop == "finished"
+                sums, counts = {}, {}
 
             # evaluate, snapshot, checkpoint
             if self.step % cfg.eval_every == 0 or last or stop == "cancelled":
@@ -199,15 +210,19 @@ class Trainer:
                 self._snapshot()
             if self.step % cfg.checkpoint_every == 0 or last or stop:
                 self._checkpoint()
-        status = "done" if self.step >= cfg.steps else stop
+            if self.step % cfg.log_every == 0:  # the next window's clock starts after evaluating and saving
+                tic = time.perf_counter()
+        status = "done" if self.step >= cfg.steps or stop == "finished" else stop
         self._emit("on_end", self.step, status)
         return status
 
     def _stop_requested(self, deadline: float | None) -> str | None:
-        """'cancelled' if asked to stop, 'paused' past the deadline, else None. Rank 0 decides; under torchrun
-        every rank learns it, so all stop at the same step."""
+        """'cancelled' if asked to stop, 'finished' when the time budget (cfg.minutes) is spent, 'paused' past the
+        deadline, else None. Rank 0 decides; under torchrun every rank learns it, so all stop at the same step."""
         code = 0
         if self.ranks.main:
-            code = 2 if self.should_stop() else int(deadline is not None and time.monotonic() >= deadline)
+            out_of_time = 0 < self.cfg.minutes * 60 <= self.seconds
+            past_deadline = deadline is not None and time.monotonic() >= deadline
+            code = 2 if self.should_stop() else 3 if out_of_time else int(past_deadline)
         flag = torch.tensor([float(code)], device=self.device)
-        return (None, "paused", "cancelled")[round(sum_across_ranks(flag, self.ranks).item())]
+        return (None, "paused", "cancelled", "finished")[round(sum_across_ranks(flag, self.ranks).item())]

@@ -21,6 +21,8 @@ import torch.nn.functional as F
 from safetensors.torch import load_model, save_model
 from tokenizers import Tokenizer
 
+from models.flops import training_flops
+from models.recurrent import RNNSearch, RNNSearchConfig
 from models.transformer import NORMS, Transformer, TransformerConfig, beam_search, greedy_decode
 from train.checkpoint import newest_good_checkpoint
 from train.config import ConfigError, TrainConfig, choose
@@ -100,6 +102,15 @@ class TranslationConfig(TrainConfig):
                                  share_embeddings=self.share_embeddings, tie_output=True, pad_id=PAD)
 
 
+# The models a translation run or bundle may hold, by class name (a bundle's config.json says which: "architecture")
+ARCHITECTURES = {"Transformer": (Transformer, TransformerConfig), "RNNSearch": (RNNSearch, RNNSearchConfig)}
+
+
+def build_model(model_cfg: TransformerConfig | RNNSearchConfig) -> Transformer | RNNSearch:
+    """The model of a model config: the Transformer, or RNNsearch (Bahdanau et al. 2015; train.recipes.recurrent)."""
+    return next(cls for cls, config_cls in ARCHITECTURES.values() if isinstance(model_cfg, config_cls))(model_cfg)
+
+
 def token_batches(lengths: Sequence[tuple[int, int]], max_tokens: int) -> list[list[int]]:
     """Sec. 5.1: pairs sorted by length, cut into batches of at most max_tokens (padded) tokens per side."""
     order = sorted(range(len(lengths)), key=lambda i: (lengths[i][1], lengths[i][0], i))
@@ -148,7 +159,7 @@ class TranslationTask:
         self.batch_list = token_batches([(len(s), len(t) + 1) for s, t in self.pairs],
                                         cfg.batch_size // ranks.world_size)
         self.d_model = cfg.d_model  # the Trainer scales eq. 3 by d_model^-0.5
-        self.model = Transformer(cfg.model_config(self.tokenizer.get_vocab_size()))
+        self.model = build_model(cfg.model_config(self.tokenizer.get_vocab_size()))
         self.val = corpus.splits["val"][: cfg.eval_size or None]
 
     def save_files(self, folder: Path) -> None:
@@ -175,7 +186,8 @@ class TranslationTask:
         logits = model(src, tgt[:, :-1])   # teacher forcing: predict y_t from y_<t (B, T, V)
         loss = F.cross_entropy(logits.flatten(0, 1).float(), tgt[:, 1:].flatten(), ignore_index=PAD,
                                label_smoothing=self.cfg.label_smoothing)
-        return loss, {"count": (tgt[:, 1:] != PAD).sum().float()}
+        return loss, {"count": (tgt[:, 1:] != PAD).sum().float(),
+                      "flops": training_flops(self.model, src.size(0), src.size(1), tgt.size(1) - 1)}
 
     def train_metrics(self, sums: dict[str, float]) -> dict[str, float]:
         return {}
@@ -212,7 +224,7 @@ class Translation:
 class Translator:
     """A trained model, its tokenizer and a description (corpus, languages, steps, BLEU) for display."""
 
-    model: Transformer
+    model: Transformer | RNNSearch
     tokenizer: Tokenizer
     info: dict[str, Any] = field(default_factory=dict)
     max_source_tokens: int = 128
@@ -274,21 +286,24 @@ def load_bundle(folder: Path) -> Translator:
     """An exported model folder: config.json, model.safetensors, tokenizer.json (README.md is the model card)."""
     folder = Path(folder)
     meta = json.loads((folder / "config.json").read_text())
-    model = Transformer(TransformerConfig(**meta["model"]))
+    model_cls, config_cls = ARCHITECTURES[meta.get("architecture", "Transformer")]
+    model = model_cls(config_cls(**meta["model"]))
     load_model(model, folder / "model.safetensors")  # fp16 on disk, cast into the fp32 parameters
     return Translator(model.eval(), load_tokenizer(folder / TOKENIZER_FILE), {**meta, "source": str(folder)})
 
 
 def load_run(store: RunStore, run_id: str) -> Translator:
     """A stored translation run at its newest checkpoint (it may still be training)."""
+    from train.recipes import get_recipe  # (train.recipes imports this module)
+
     run = store.get(run_id)
-    cfg = TranslationConfig.from_dict(run.config)
+    cfg = get_recipe(run.recipe).config_cls.from_dict(run.config)
     tok_path = store.run_dir(run_id) / TOKENIZER_FILE
     found = newest_good_checkpoint(store.checkpoints(run_id))
     if found is None or not tok_path.exists():
         raise FileNotFoundError(f"run {run_id} has no checkpoint yet: wait for its first one")
     tokenizer = load_tokenizer(tok_path)
-    model = Transformer(cfg.model_config(tokenizer.get_vocab_size()))
+    model = build_model(cfg.model_config(tokenizer.get_vocab_size()))
     model.load_state_dict(found[1]["model"])
     corpus_langs = cfg.corpus.split("-")[-2:]
     info = {"name": run.title, "corpus": cfg.corpus, "src_lang": corpus_langs[0], "tgt_lang": corpus_langs[1],
@@ -307,6 +322,6 @@ def export_bundle(translator: Translator, folder: Path, **info: Any) -> Path:
     atomic_write(folder / "model.safetensors", lambda p: save_model(half, str(p)))
     save_tokenizer(translator.tokenizer, folder / TOKENIZER_FILE)
     meta = {**{k: v for k, v in translator.info.items() if k != "source"}, **info,
-            "model": asdict(translator.model.cfg)}
+            "architecture": type(translator.model).__name__, "model": asdict(translator.model.cfg)}
     atomic_write(folder / "config.json", lambda p: p.write_text(json.dumps(meta, indent=2, ensure_ascii=False)))
     return folder

@@ -67,4 +67,4 @@ def experiment_configs(name: str, preset: str | None = None, **overrides: Any) -
 
 
 # Each lab module registers its recipes and experiments when imported.
-from train.recipes import alexnet, resnet, translation  # noqa: E402,F401
+from train.recipes import alexnet, recurrent, resnet, translation  # noqa: E402,F401
