@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 from models.recurrent import RNNSearchConfig
 from models.transformer import TransformerConfig
-from train.config import ConfigError, choose
+from train.config import choose
 from train.recipes import Experiment, Recipe, register
 from train.text_data import PAD
 from train.translation_task import TranslationConfig, TranslationTask
@@ -25,7 +25,7 @@ ARCHS = ("rnnsearch", "transformer")
 class Seq2SeqConfig(TranslationConfig):
     """Defaults: RNNsearch as Bahdanau et al. 2015 trained it (app. A.2: gradient norm clipped at 1), with Adam at
     a constant 1e-3 in place of Adadelta. With arch="transformer" the Transformer's fields (n_layers, d_model, d_ff,
-    n_heads, norm) give its model, and dropout and share_embeddings apply to both."""
+    n_heads, norm) give its model and RNNsearch's are not read; dropout and share_embeddings apply to both."""
 
     arch: str = "rnnsearch"          # rnnsearch | transformer
     emb_size: int = 620              # RNNsearch's m
@@ -43,8 +43,6 @@ class Seq2SeqConfig(TranslationConfig):
     def __post_init__(self) -> None:
         choose(self.arch, ARCHS, "arch")
         super().__post_init__()
-        if self.arch == "transformer" and self.tie_output:
-            raise ConfigError("tie_output is RNNsearch's option (the Transformer always ties, sec. 3.4)")
 
     def model_config(self, vocab: int) -> TransformerConfig | RNNSearchConfig:
         if self.arch == "transformer":
