@@ -93,7 +93,7 @@ def test_the_bundled_size_and_config_errors():
 def test_the_experiment_gives_both_models_one_budget():
     runs = dict(experiment_configs("attention-vs-recurrence", "reference"))
     assert {cfg.arch for cfg in runs.values()} == {"transformer", "rnnsearch"}
-    assert {cfg.minutes for cfg in runs.values()} == {8.0}
+    assert len({cfg.minutes for cfg in runs.values()}) == 1
     assert runs["Transformer"].schedule == "inverse_sqrt" and runs["RNNsearch"].clip_norm == 1.0
     assert isinstance(RNNSearch(runs["RNNsearch"].model_config(8000)), RNNSearch)
 

@@ -37,6 +37,8 @@ import numpy as np
 from train.config import COMPILE_MODES
 from train.recipes import EXPERIMENTS, get_recipe
 from train.recipes.alexnet import FIG1, RAW_PIXEL_LRN_ALPHA
+from train.recipes.recurrent import REFERENCE as SEQ2SEQ_REFERENCE
+from train.recipes.recurrent import VARIANTS as SEQ2SEQ_VARIANTS
 from train.recipes.resnet import variant_label
 from train.runner import legs, training_minutes
 from train.store import RunStore
@@ -63,7 +65,7 @@ class Reference:
 def plan(data: str) -> list[Reference]:
     """What the app bundles: Fig. 6's four CIFAR nets, ResNet-20 on recoded images and with seed 1, the shortcut
     options, the CIFAR AlexNets and their ablations, Fig. 1's curves and learning-rate sweep, sec. 3.3's four-layer
-    LRN check, two translators.
+    LRN check, two translators, RNNsearch and its Transformer twin.
 
     Names listed twice are candidates trained side by side; export_all keeps the better.
     """
@@ -134,7 +136,14 @@ def plan(data: str) -> list[Reference]:
     translators = [Reference("transformer-en-de", "translate", {**small, "dropout": dropout})
                    for dropout in (0.1, 0.3)]
     translators.append(Reference("transformer-en-zh", "translate", {**small, "corpus": "tatoeba-en-zh", "dropout": 0.2}))
-    return [*resnets, recoded, seed, *shortcuts, *alexnets, *ablations, *fig1, *fig1_sweep, *lrn_check, *translators]
+    # Tables 1-2's claim, attention against recurrence: RNNsearch (bundled) and a Transformer twin (curves only) with
+    # the same minutes of training each (--paper keeps that time budget; train.recipes.recurrent)
+    contest = [Reference("rnnsearch-en-de" if variant["arch"] == "rnnsearch" else "transformer-en-de-twin", "seq2seq",
+                         {**SEQ2SEQ_REFERENCE, **variant}, curves="transformer/attention-vs-recurrence",
+                         bundle=variant["arch"] == "rnnsearch")
+               for _, variant in SEQ2SEQ_VARIANTS]
+    return [*resnets, recoded, seed, *shortcuts, *alexnets, *ablations, *fig1, *fig1_sweep, *lrn_check, *translators,
+            *contest]
 
 
 def label(ref: Reference, folder: str | None = None) -> str:
