@@ -145,3 +145,18 @@ def test_the_time_budget_ends_the_run_done_and_seconds_and_flops_are_logged(tmp_
     resumed = Trainer(task, cfg, torch.device("cpu"), checkpoint_dir=tmp_path)
     resumed.load_state_dict(trainer.state_dict())
     assert (resumed.seconds, resumed.flops) == (trainer.seconds, trainer.flops)
+
+
+def test_the_benchmark_measures_both_models_and_fits_slopes():
+    from tools.bench_recurrence import measure, slope, summary
+
+    rows = measure([8, 16], batch=2, repeats=1, width=16, device="cpu")
+    assert [(r["model"], r["length"]) for r in rows] == [("Transformer", 8), ("RNNsearch", 8),
+                                                         ("Transformer", 16), ("RNNsearch", 16)]
+    assert all(r["train_step_ms"] > 0 and r["encode_ms"] > 0 for r in rows)
+    line = [{"model": m, "length": n, "t": (2.0 if m == "RNNsearch" else 0.5) * n + 3} for m in ("RNNsearch", "x")
+            for n in (8, 16, 32, 64, 128)]
+    assert slope(line, "RNNsearch", "t") == pytest.approx(2.0)
+    with pytest.raises(ValueError, match="two lengths"):
+        slope(line, "RNNsearch", "t", span=(100, 200))
+    assert set(summary(rows)) >= {"train_step_ms_slope_ratio", "encode_ms_slope_ratio"}

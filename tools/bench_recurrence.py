@@ -102,6 +102,8 @@ def measure(lengths: Sequence[int] = LENGTHS, *, batch: int = 32, repeats: int =
 def slope(rows: Sequence[dict], model: str, key: str, span: tuple[int, int] = SLOPE_SPAN) -> float:
     """Least-squares slope of rows[key] against length (ms per token) for one model over the span of lengths."""
     points = [(r["length"], r[key]) for r in rows if r["model"] == model and span[0] <= r["length"] <= span[1]]
+    if len({x for x, _ in points}) < 2:
+        raise ValueError(f"a slope needs two lengths or more within {span[0]}-{span[1]}, got {[x for x, _ in points]}")
     mean_x = statistics.fmean(x for x, _ in points)
     mean_y = statistics.fmean(y for _, y in points)
     return (sum((x - mean_x) * (y - mean_y) for x, y in points)

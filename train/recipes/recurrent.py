@@ -39,6 +39,7 @@ class Seq2SeqConfig(TranslationConfig):
     eps: float = 1e-8
     schedule: str = "constant"
     clip_norm: float = 1.0
+    compile: str = "off"             # token batches change shape every step, and the decoder loops over them
 
     def __post_init__(self) -> None:
         choose(self.arch, ARCHS, "arch")
