@@ -27,11 +27,9 @@ def export_run(store: RunStore, run_id: str, name: str, *, half: bool = True, ro
     out = root / name
     out.mkdir(parents=True, exist_ok=True)
     from train.recipes import get_recipe
-    from train.translation_task import TranslationConfig
+    from train.translation_task import TranslationConfig, export_bundle, load_run
 
     if issubclass(get_recipe(run.recipe).config_cls, TranslationConfig):  # the Transformer or RNNsearch
-        from train.translation_task import export_bundle, load_run
-
         export_bundle(load_run(store, run_id), out, steps=run.step, train=run.config)  # how it trained
     else:
         from safetensors.torch import save_file
