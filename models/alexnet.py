@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import torch
+import torch.nn.functional as F
 from torch import nn
 
 ACTIVATIONS = ("relu", "tanh")
@@ -27,7 +28,9 @@ class AlexNetConfig:
     """Defaults are the paper's ImageNet network (sec. 3); every change from it is a named option."""
 
     num_classes: int = 1000
-    image_size: int = 224
+    image_size: int = 224                             # the input's side
+    resize: int = 0                                   # > 0: inputs resized (bilinear) to resize x resize before conv1,
+                                                      # so small images meet conv1 at the paper's pixel scale
     widths: tuple[int, ...] = (96, 256, 384, 384, 256)  # conv1..conv5 kernels, both GPUs together (Fig. 2)
     conv1: tuple[int, int, int] = (11, 4, 2)          # kernel, stride, padding: 11x11 stride 4 -> 55x55 maps
     hidden: int = 4096                                # FC6 and FC7 units
@@ -39,6 +42,7 @@ class AlexNetConfig:
     dropout: float = 0.5                              # sec. 4.2: in FC6 and FC7
     init: str = "paper"                               # sec. 5: N(0, 0.01), biases 1 or 0; "pytorch": its defaults;
                                                       # "he": He et al. 2015 normal init, biases 0
+    conv1_init: str = ""                              # conv1's own init, one of INITS ("": as `init`)
 
     def __post_init__(self) -> None:
         self.widths, self.conv1 = tuple(self.widths), tuple(self.conv1)
@@ -46,6 +50,8 @@ class AlexNetConfig:
             raise ValueError("widths needs 5 kernel counts (conv1..conv5) and conv1 (kernel, stride, padding)")
         if self.towers not in (1, 2) or any(w % self.towers for w in self.widths):
             raise ValueError(f"towers must be 1 or 2 and divide every width {self.widths}; got {self.towers}")
+        if self.conv1_init not in ("", *INITS):
+            raise ValueError(f"conv1_init must be '' (as init) or one of {', '.join(INITS)}; got {self.conv1_init!r}")
         if self.activation not in ACTIVATIONS:
             raise ValueError(f"activation must be relu or tanh; got {self.activation!r}")
         if self.pool_kernel not in (2, 3):
@@ -54,6 +60,8 @@ class AlexNetConfig:
             raise ValueError(f"dropout must be in [0, 1); got {self.dropout}")
         if self.lrn_alpha < 0:
             raise ValueError(f"lrn_alpha must be >= 0; got {self.lrn_alpha}")
+        if self.resize < 0:
+            raise ValueError(f"resize must be 0 (off) or the side conv1 sees; got {self.resize}")
         if self.feature_size < 1:
             raise ValueError(f"image_size {self.image_size} is too small for this network")
 
@@ -61,7 +69,7 @@ class AlexNetConfig:
     def feature_size(self) -> int:
         """Side of conv5's pooled maps: 6 for 224x224 inputs (Fig. 2)."""
         kernel, stride, pad = self.conv1
-        size = (self.image_size + 2 * pad - kernel) // stride + 1
+        size = ((self.resize or self.image_size) + 2 * pad - kernel) // stride + 1
         for _ in range(3):  # max-pooling after conv1, conv2 and conv5, stride 2
             size = (size - self.pool_kernel) // 2 + 1
         return size
@@ -138,8 +146,12 @@ class AlexNet(nn.Module):
         convs = [m for m in self.features if isinstance(m, nn.Conv2d)]
         linears = [m for m in self.classifier if isinstance(m, nn.Linear)]
         initialise(convs + linears, cfg.init, cfg.activation, ones=[convs[1], convs[3], convs[4], *linears[:2]])
+        if cfg.conv1_init:
+            initialise(convs[:1], cfg.conv1_init, cfg.activation)
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
+        if self.cfg.resize:                         # (B, 3, resize, resize)
+            x = F.interpolate(x, size=(self.cfg.resize,) * 2, mode="bilinear", align_corners=False)
         x = self.features(x)                        # (B, c5, 6, 6) for 224x224 inputs
         return self.classifier(torch.flatten(x, 1))
 

@@ -63,6 +63,10 @@ def model_card(store: RunStore, run_id: str, name: str, half: bool) -> str:
              f"- weights: {'fp16' if half else 'fp32'} safetensors",
              "- final numbers (last logged value of each metric):", ""]
     lines += [f"  - {k}: {v:.4g}" for k, v in final.items()]
+    if run.recipe == "alexnet":  # Fig. 3: how smooth, oriented and colourful conv1's kernels became
+        from train.recipes.alexnet import filter_card
+
+        lines += ["", *filter_card(run.config, load_weights(store.checkpoints(run_id)[-1]))]
     lines += ["", "Reproduce:", "", "```bash", f"python -m train {run.recipe} {options} {flags}",
               f"python -m train.export RUN_ID {name}", "```", ""]
     return "\n".join(lines)

@@ -36,7 +36,7 @@ import numpy as np
 
 from train.config import COMPILE_MODES
 from train.recipes import EXPERIMENTS, get_recipe
-from train.recipes.alexnet import FIG1, RAW_PIXEL_LRN_ALPHA
+from train.recipes.alexnet import FIG1, FIG3, RAW_PIXEL_LRN_ALPHA
 from train.recipes.recurrent import REFERENCE as SEQ2SEQ_REFERENCE
 from train.recipes.recurrent import VARIANTS as SEQ2SEQ_VARIANTS
 from train.recipes.resnet import variant_label
@@ -64,8 +64,8 @@ class Reference:
 
 def plan(data: str) -> list[Reference]:
     """What the app bundles: Fig. 6's four CIFAR nets, ResNet-20 on recoded images and with seed 1, the shortcut
-    options, the CIFAR AlexNets and their ablations, Fig. 1's curves and learning-rate sweep, sec. 3.3's four-layer
-    LRN check, two translators, RNNsearch and its Transformer twin.
+    options, the CIFAR AlexNets, Fig. 3's filter models and the AlexNet ablations, Fig. 1's curves and learning-rate
+    sweep, sec. 3.3's four-layer LRN check, two translators, RNNsearch and its Transformer twin.
 
     Names listed twice are candidates trained side by side; export_all keeps the better.
     """
@@ -98,6 +98,10 @@ def plan(data: str) -> list[Reference]:
                 Reference("alexnet-cifar-two-towers", "alexnet",
                           {**cifar, "towers": 2, "steps": 21_904, "milestones": (10_952, 18_254)},
                           curves="alexnet/alexnet-towers")]
+    # Fig. 3's filter models, one tower and two (recipes.alexnet.FIG3): the paper's conv1 on CIFAR-10 resized to 128
+    fig3 = {**cifar, **FIG3, "steps": 40_000, "milestones": (20_000, 34_000)}
+    filters = [Reference("alexnet-cifar-fig3", "alexnet", fig3),
+               Reference("alexnet-cifar-fig3-two-towers", "alexnet", {**fig3, "towers": 2})]
     ablations = [Reference(f"alexnet-cifar-{name}", "alexnet", {**bundled, **change}, curves=f"alexnet/{experiment}",
                            bundle=False)
                  for experiment, name, change in (("alexnet-dropout", "no-dropout", {"dropout": 0.0}),
@@ -142,8 +146,8 @@ def plan(data: str) -> list[Reference]:
                          {**SEQ2SEQ_REFERENCE, **variant}, curves="transformer/attention-vs-recurrence",
                          bundle=variant["arch"] == "rnnsearch")
                for _, variant in SEQ2SEQ_VARIANTS]
-    return [*resnets, recoded, seed, *shortcuts, *alexnets, *ablations, *fig1, *fig1_sweep, *lrn_check, *translators,
-            *contest]
+    return [*resnets, recoded, seed, *shortcuts, *alexnets, *filters, *ablations, *fig1, *fig1_sweep, *lrn_check,
+            *translators, *contest]
 
 
 def label(ref: Reference, folder: str | None = None) -> str:
