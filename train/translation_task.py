@@ -54,6 +54,8 @@ class TranslationConfig(TrainConfig):
     d_ff: int = 2048
     n_heads: int = 8
     dropout: float = 0.1
+    attn_dropout: float = 0.0        # not in the paper: on attention weights (tensor2tensor's)
+    relu_dropout: float = 0.0        # not in the paper: inside the FFN (tensor2tensor's)
     norm: str = "post"               # post (the paper) | pre
     share_embeddings: bool = True
     label_smoothing: float = 0.1     # sec. 5.4
@@ -96,7 +98,8 @@ class TranslationConfig(TrainConfig):
 
     def model_config(self, vocab: int) -> TransformerConfig:
         return TransformerConfig(src_vocab=vocab, tgt_vocab=vocab, n_layers=self.n_layers, d_model=self.d_model,
-                                 d_ff=self.d_ff, n_heads=self.n_heads, dropout=self.dropout, norm=self.norm,
+                                 d_ff=self.d_ff, n_heads=self.n_heads, dropout=self.dropout,
+                                 attn_dropout=self.attn_dropout, relu_dropout=self.relu_dropout, norm=self.norm,
                                  share_embeddings=self.share_embeddings, tie_output=True, pad_id=PAD)
 
 
@@ -231,25 +234,29 @@ class Translator:
         ids = self.source_ids(text)
         src = torch.tensor([ids], device=self.device)
         max_len = min(len(ids) + 50, self.model.cfg.max_len - 1)
-        if beam == 1:
-            out = greedy_decode(self.model, src, BOS, EOS, max_len, gates)[0]
-        else:
-            out = beam_search(self.model, src, BOS, EOS, max_len, beam, gates=gates)
+        out = self.decode(src, beam, max_len, gates)[0]
         return Translation(ids, out, self.tokenizer.decode(out))
+
+    def decode(self, src: torch.Tensor, beam: int, max_len: int, gates: dict[str, torch.Tensor] | None = None):
+        """Greedy (beam 1) or beam search (sec. 6.1, length penalty 0.6) of a padded batch src (B, S)."""
+        if beam == 1:
+            return greedy_decode(self.model, src, BOS, EOS, max_len, gates)
+        return beam_search(self.model, src, BOS, EOS, max_len, beam, gates=gates)
 
     @torch.no_grad()
     def translate_many(self, texts: Sequence[str], beam: int = 1, gates: dict[str, torch.Tensor] | None = None,
                        batch: int = 100) -> list[str]:
-        """Translations of many sentences: greedy in batches, or beam search one sentence at a time."""
+        """Translations of many sentences, in batches of similar source length (little padding)."""
         self.model.eval()
-        if beam > 1:
-            return [self.translate(t, beam, gates).text for t in texts]
-        out = []
-        for start in range(0, len(texts), batch):
-            ids = [self.source_ids(t) for t in texts[start:start + batch]]
-            max_len = min(max(map(len, ids)) + 50, self.model.cfg.max_len - 1)
-            rows = greedy_decode(self.model, pad_batch(ids, self.device), BOS, EOS, max_len, gates)
-            out += self.tokenizer.decode_batch(rows)
+        ids = [self.source_ids(t) for t in texts]
+        order = sorted(range(len(ids)), key=lambda i: len(ids[i]))
+        out: list[str] = [""] * len(ids)
+        for start in range(0, len(order), batch):
+            chunk = order[start:start + batch]
+            max_len = min(max(len(ids[i]) for i in chunk) + 50, self.model.cfg.max_len - 1)
+            rows = self.decode(pad_batch([ids[i] for i in chunk], self.device), beam, max_len, gates)
+            for i, text in zip(chunk, self.tokenizer.decode_batch(rows)):
+                out[i] = text
         return out
 
     @torch.no_grad()
