@@ -150,9 +150,17 @@ class TranslationTask:
             raise ConfigError(f"no training pair has at most {limit} tokens")
         self.batch_list = token_batches([(len(s), len(t) + 1) for s, t in self.pairs],
                                         cfg.batch_size // ranks.world_size)
+        # padded once, pinned on CUDA: a step's copy to the GPU does not wait for the host
+        pin = device.type == "cuda"
+        self.padded = [tuple(t.pin_memory() if pin else t for t in self.pad(batch)) for batch in self.batch_list]
         self.d_model = cfg.d_model  # the Trainer scales eq. 3 by d_model^-0.5
         self.model = Transformer(cfg.model_config(self.tokenizer.get_vocab_size()))
         self.val = corpus.splits["val"][: cfg.eval_size or None]
+
+    def pad(self, batch: list[int]) -> tuple[torch.Tensor, torch.Tensor]:
+        """Sources (B, S) and targets <s> y1 .. yn </s> (B, T + 1) of the pairs at these indices."""
+        rows = [self.pairs[j] for j in batch]
+        return pad_batch([s for s, _ in rows]), pad_batch([[BOS, *t] for _, t in rows])
 
     def save_files(self, folder: Path) -> None:
         """The vocabulary travels with the run: views and exports read it from the run folder."""
@@ -167,10 +175,8 @@ class TranslationTask:
             epoch, i = divmod(index, per_epoch)
             order = list(range(per_epoch))
             random.Random(self.cfg.seed * 100_003 + epoch).shuffle(order)
-            rows = [self.pairs[j] for j in self.batch_list[order[i]]]
-            src = pad_batch([s for s, _ in rows], self.device)
-            tgt = pad_batch([[BOS, *t] for _, t in rows], self.device)   # <s> y1 .. yn </s>
-            yield src, tgt
+            src, tgt = self.padded[order[i]]
+            yield src.to(self.device, non_blocking=True), tgt.to(self.device, non_blocking=True)
             step += 1
 
     def train_loss(self, model, batch):
