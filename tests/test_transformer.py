@@ -243,3 +243,19 @@ def test_a_tiny_transformer_learns_to_copy(tmp_path):
     assert loaded.translate("gray white black").text == translator.translate("gray white black").text
     task.save_files(tmp_path / "run")
     assert (tmp_path / "run" / "tokenizer.json").exists()
+
+
+def test_checkpoint_averaging_keeps_the_newest_and_averages_them(tmp_path):
+    """Sec. 6.1 averages the last 5 checkpoints: the averager keeps the newest n and takes their mean."""
+    from train.checkpoint import save_checkpoint
+    from train.translation_job import CheckpointAverager
+
+    averager = CheckpointAverager(2)
+    for step, value in ((1, 0.0), (2, 1.0), (3, 3.0)):
+        state = {"w": torch.full((2, 2), value), "n": torch.tensor(step)}
+        averager.on_checkpoint(step, save_checkpoint(tmp_path, step, {"model": state, "step": step}))
+    averager.on_checkpoint(3, tmp_path / "step-000000003.pt")  # a second event for the same step counts once
+    assert averager.steps() == [2, 3]
+    mean = averager.average()
+    torch.testing.assert_close(mean["w"], torch.full((2, 2), 2.0))
+    assert mean["n"].item() == 3
