@@ -3,7 +3,7 @@
 Read top to bottom as the paper: scaled dot-product attention (3.2.1, eq. 1), multi-head attention
 (3.2.2), the position-wise feed-forward network (3.3), embeddings scaled by sqrt(d_model) (3.4),
 sinusoidal positional encoding (3.5), encoder and decoder stacks with a residual connection and layer
-norm around every sub-layer (3.1), then greedy and beam search (sec. 6.1: beam 4, length penalty 0.6).
+norm around every sub-layer (3.1), then greedy and batched beam search (sec. 6.1: beam 4, length penalty 0.6).
 
 Every attention call can also return its weights, so one forward pass yields every map (encoder
 self, decoder self, encoder-decoder; per layer and head). Without maps the fast path calls
@@ -34,6 +34,8 @@ class TransformerConfig:
     d_ff: int = 2048                # inner layer of the FFN, sec. 3.3
     n_heads: int = 8                # h, sec. 3.2.2: d_k = d_v = d_model / h = 64
     dropout: float = 0.1            # P_drop on sub-layer outputs and embedding sums, sec. 5.4
+    attn_dropout: float = 0.0       # not in the paper: dropout on attention weights (tensor2tensor's attention_dropout)
+    relu_dropout: float = 0.0       # not in the paper: dropout inside the FFN, after the ReLU (tensor2tensor's)
     max_len: int = 1024             # positions covered by the sinusoid table
     norm: str = "post"              # post: LayerNorm(x + Sublayer(x)) (sec. 3.1) | pre: x + Sublayer(LayerNorm(x))
     share_embeddings: bool = True   # sec. 3.4: source and target embeddings are one matrix (needs one vocabulary)
@@ -50,8 +52,9 @@ class TransformerConfig:
         for name in ("src_vocab", "tgt_vocab", "n_layers", "d_model", "d_ff", "n_heads", "max_len"):
             if getattr(self, name) < 1:
                 raise ValueError(f"{name} must be at least 1, got {getattr(self, name)}")
-        if not 0 <= self.dropout < 1:
-            raise ValueError(f"dropout must be in [0, 1), got {self.dropout}")
+        for name in ("dropout", "attn_dropout", "relu_dropout"):
+            if not 0 <= getattr(self, name) < 1:
+                raise ValueError(f"{name} must be in [0, 1), got {getattr(self, name)}")
 
 
 def base(**changes) -> TransformerConfig:
@@ -71,27 +74,27 @@ def small(**changes) -> TransformerConfig:
 
 # -- 3.2 attention ---------------------------------------------------------------------------------
 def attention(q: torch.Tensor, k: torch.Tensor, v: torch.Tensor, mask: torch.Tensor | None = None,
-              need_weights: bool = False) -> tuple[torch.Tensor, torch.Tensor | None]:
+              need_weights: bool = False, dropout: float = 0.0) -> tuple[torch.Tensor, torch.Tensor | None]:
     """Eq. 1: softmax(Q K^T / sqrt(d_k)) V. mask is True where attending is allowed; masked weights are exactly 0.
 
-    q: (B, H, T, d_k), k and v: (B, H, S, d_k), mask broadcastable to (B, H, T, S).
-    Returns the output (B, H, T, d_k) and, with need_weights, the weights (B, H, T, S).
+    q: (B, H, T, d_k), k and v: (B, H, S, d_k), mask broadcastable to (B, H, T, S); dropout: on the weights
+    (training only). Returns the output (B, H, T, d_k) and, with need_weights, the weights (B, H, T, S).
     """
     if not need_weights:
-        return F.scaled_dot_product_attention(q, k, v, attn_mask=mask), None
+        return F.scaled_dot_product_attention(q, k, v, attn_mask=mask, dropout_p=dropout), None
     scores = q @ k.transpose(-2, -1) / math.sqrt(q.size(-1))    # (B, H, T, S)
     if mask is not None:
         scores = scores.masked_fill(~mask, float("-inf"))
     weights = scores.softmax(dim=-1)
-    return weights @ v, weights
+    return F.dropout(weights, dropout) @ v, weights
 
 
 class MultiHeadAttention(nn.Module):
     """Sec. 3.2.2: h heads attend in parallel on learned projections; their outputs are concatenated and projected."""
 
-    def __init__(self, d_model: int, n_heads: int):
+    def __init__(self, d_model: int, n_heads: int, dropout: float = 0.0):
         super().__init__()
-        self.n_heads, self.d_k = n_heads, d_model // n_heads
+        self.n_heads, self.d_k, self.dropout = n_heads, d_model // n_heads, dropout
         self.w_q, self.w_k, self.w_v, self.w_o = (nn.Linear(d_model, d_model) for _ in range(4))
 
     def split(self, x: torch.Tensor) -> torch.Tensor:
@@ -103,17 +106,20 @@ class MultiHeadAttention(nn.Module):
     def forward(self, x: torch.Tensor, kv: tuple[torch.Tensor, torch.Tensor], mask: torch.Tensor | None,
                 gate: torch.Tensor | None = None, need_weights: bool = False):
         """x: (B, T, D) queries; kv: projected keys and values (B, H, S, d_k); gate: (H,) multiplies each head."""
-        out, weights = attention(self.split(self.w_q(x)), *kv, mask, need_weights)
+        drop = self.dropout if self.training else 0.0
+        out, weights = attention(self.split(self.w_q(x)), *kv, mask, need_weights, drop)
         if gate is not None:
             out = out * gate.view(1, -1, 1, 1).to(out.dtype)
         return self.w_o(out.transpose(1, 2).flatten(2)), weights
 
 
 class FeedForward(nn.Sequential):
-    """Sec. 3.3, eq. 2: FFN(x) = max(0, x W1 + b1) W2 + b2, applied to each position alone."""
+    """Sec. 3.3, eq. 2: FFN(x) = max(0, x W1 + b1) W2 + b2, applied to each position alone (optional dropout
+    after the ReLU, kept inside slot 1 so the weights keep their names)."""
 
-    def __init__(self, d_model: int, d_ff: int):
-        super().__init__(nn.Linear(d_model, d_ff), nn.ReLU(), nn.Linear(d_ff, d_model))
+    def __init__(self, d_model: int, d_ff: int, dropout: float = 0.0):
+        super().__init__(nn.Linear(d_model, d_ff), nn.Sequential(nn.ReLU(), nn.Dropout(dropout)),
+                         nn.Linear(d_ff, d_model))
 
 
 class Residual(nn.Module):
@@ -173,8 +179,8 @@ class EncoderLayer(nn.Module):
 
     def __init__(self, cfg: TransformerConfig):
         super().__init__()
-        self.self_attn = MultiHeadAttention(cfg.d_model, cfg.n_heads)
-        self.ffn = FeedForward(cfg.d_model, cfg.d_ff)
+        self.self_attn = MultiHeadAttention(cfg.d_model, cfg.n_heads, cfg.attn_dropout)
+        self.ffn = FeedForward(cfg.d_model, cfg.d_ff, cfg.relu_dropout)
         self.res1, self.res2 = (Residual(cfg.d_model, cfg.dropout, cfg.norm) for _ in range(2))
 
     def forward(self, x, mask, gate=None, need_weights=False):
@@ -189,9 +195,9 @@ class DecoderLayer(nn.Module):
 
     def __init__(self, cfg: TransformerConfig):
         super().__init__()
-        self.self_attn = MultiHeadAttention(cfg.d_model, cfg.n_heads)
-        self.cross_attn = MultiHeadAttention(cfg.d_model, cfg.n_heads)
-        self.ffn = FeedForward(cfg.d_model, cfg.d_ff)
+        self.self_attn = MultiHeadAttention(cfg.d_model, cfg.n_heads, cfg.attn_dropout)
+        self.cross_attn = MultiHeadAttention(cfg.d_model, cfg.n_heads, cfg.attn_dropout)
+        self.ffn = FeedForward(cfg.d_model, cfg.d_ff, cfg.relu_dropout)
         self.res1, self.res2, self.res3 = (Residual(cfg.d_model, cfg.dropout, cfg.norm) for _ in range(3))
 
     def forward(self, x, memory, src_mask, tgt_mask, gates=(None, None), need_weights=False, cache=None):
@@ -319,47 +325,62 @@ def greedy_decode(model: Transformer, src: torch.Tensor, bos: int, eos: int, max
     return [row[:row.index(eos)] if eos in row else row for row in rows]
 
 
-def length_penalty(length: int, alpha: float) -> float:
+def length_penalty(length: int | torch.Tensor, alpha: float):
     """Wu et al. 2016 (GNMT), used in sec. 6.1 with alpha = 0.6: ((5 + |Y|) / 6)^alpha."""
     return ((5 + length) / 6) ** alpha
 
 
 @torch.no_grad()
 def beam_search(model: Transformer, src: torch.Tensor, bos: int, eos: int, max_len: int, beam: int = 4,
-                alpha: float = 0.6, gates: dict[str, torch.Tensor] | None = None) -> list[int]:
-    """Sec. 6.1: beam search over one sentence src (1, S); hypotheses ranked by log-probability / length penalty."""
+                alpha: float = 0.6, gates: dict[str, torch.Tensor] | None = None) -> list[list[int]]:
+    """Sec. 6.1: beam search for a batch src (B, S); a finished hypothesis scores log P(Y) / length_penalty(|Y|).
+
+    Live hypotheses are ranked by log-probability, as in tensor2tensor. A sentence stops once no live
+    hypothesis can beat its best finished one: log-probabilities only fall as a hypothesis grows and the
+    penalty is largest at max_len, so a live score s can at best become s / length_penalty(max_len).
+    At max_len the live hypotheses compete with the finished ones. |Y| counts </s>.
+    """
+    b, k, device = src.size(0), beam, src.device
     memory, src_mask, _ = model.encode(src, gates)
-    memory, src_mask = memory.expand(beam, -1, -1), src_mask.expand(beam, -1, -1, -1)
+    memory, src_mask = memory.repeat_interleave(k, 0), src_mask.repeat_interleave(k, 0)   # (B*K, S, D)
     cache: list[dict] = [{} for _ in model.decoder]
-    seqs = torch.full((beam, 1), bos, dtype=torch.long, device=src.device)
-    scores = torch.full((beam,), float("-inf"), device=src.device)
-    scores[0] = 0.0   # all beams start identical: expand only the first
-    finished: list[tuple[float, list[int]]] = []
+    seqs = torch.full((b * k, 1), bos, dtype=torch.long, device=device)                  # (B*K, 1 + t)
+    scores = torch.full((b, k), float("-inf"), device=device)
+    scores[:, 0] = 0.0   # the K beams of a sentence start identical: expand only the first
+    best = torch.full((b,), float("-inf"), device=device)                                # best finished score
+    best_seq = torch.full((b, max_len), eos, dtype=torch.long, device=device)            # ... and its tokens
+    done = torch.zeros(b, dtype=torch.bool, device=device)
+    rows = torch.arange(b, device=device)
+    bound = length_penalty(max_len, alpha)
     for step in range(max_len):
         logits, _, _ = model.decode(seqs[:, -1:], memory, src_mask, gates, cache=cache, offset=step)
-        cand = (scores[:, None] + logits[:, -1].float().log_softmax(-1)).flatten()   # (beam * V,)
-        top_scores, top_idx = cand.topk(2 * beam)
-        keep_rows, keep_tokens, keep_scores = [], [], []
-        for score, idx in zip(top_scores.tolist(), top_idx.tolist()):
-            row, token = divmod(idx, logits.size(-1))
-            if token == eos:
-                finished.append((score / length_penalty(step + 1, alpha), seqs[row, 1:].tolist()))
-            else:
-                keep_rows.append(row)
-                keep_tokens.append(token)
-                keep_scores.append(score)
-            if len(keep_rows) == beam or len(finished) >= beam:
-                break
-        if len(finished) >= beam:
-            break
-        rows = torch.tensor(keep_rows, device=src.device)
+        vocab = logits.size(-1)
+        cand = scores[..., None] + logits[:, -1].float().log_softmax(-1).view(b, k, vocab)  # (B, K, V)
+        top, idx = cand.flatten(1).topk(2 * k)                                             # (B, 2K)
+        beam_idx, token = idx // vocab, idx % vocab
+        # finished: the best candidate that ends in </s>, length-normalised
+        ended = torch.where(token == eos, top, float("-inf")) / length_penalty(step + 1, alpha)
+        new_best, pick = ended.max(1)
+        better = (new_best > best) & ~done
+        prefix = seqs[rows * k + beam_idx[rows, pick], 1:]                                 # (B, step)
+        best_seq[:, :step] = torch.where(better[:, None], prefix, best_seq[:, :step])
+        best_seq[:, step:] = torch.where(better[:, None], eos, best_seq[:, step:])
+        best = torch.where(better, new_best, best)
+        # live: the K best candidates that do not end in </s> (2K candidates hold at least K of them)
+        scores, keep = torch.where(token == eos, float("-inf"), top).topk(k)                # (B, K)
+        source = (rows[:, None] * k + beam_idx.gather(1, keep)).flatten()                  # (B*K,)
+        seqs = torch.cat([seqs[source], token.gather(1, keep).flatten()[:, None]], 1)
         for layer_cache in cache:  # follow the surviving hypotheses (all they cache but the shared memory)
-            layer_cache.update({key: value[rows] for key, value in layer_cache.items() if key != "memory"})
-        seqs = torch.cat([seqs[rows], torch.tensor(keep_tokens, device=src.device)[:, None]], 1)
-        scores = torch.tensor(keep_scores, device=src.device)
-    if len(finished) < beam:  # max_len reached: the live hypotheses compete too
-        finished += [(s / length_penalty(max_len, alpha), seq[1:]) for s, seq in zip(scores.tolist(), seqs.tolist())]
-    return max(finished, key=lambda f: f[0])[1]
+            layer_cache.update({key: value[source] for key, value in layer_cache.items() if key != "memory"})
+        done |= best >= scores[:, 0] / bound
+        if done.all():
+            break
+    else:  # max_len reached: the live hypotheses compete too
+        live = scores[:, 0] / length_penalty(max_len, alpha)
+        better = (live > best) & ~done
+        best_seq = torch.where(better[:, None], seqs[rows * k, 1:], best_seq)
+    out = best_seq.tolist()
+    return [row[:row.index(eos)] if eos in row else row for row in out]
 
 
 def parameter_count(model: nn.Module) -> int:

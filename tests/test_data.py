@@ -1,5 +1,7 @@
-"""Image data: the bundled sample, any ImageFolder, CIFAR-10 offline, and on-device augmentation."""
+"""Image data: the bundled sample, any ImageFolder, CIFAR-10 offline, and on-device augmentation; Tatoeba's split."""
 from __future__ import annotations
+
+import random
 
 import numpy as np
 import pytest
@@ -146,3 +148,54 @@ def test_recoded_images_are_cached_by_content(home, monkeypatch):
     changed = data.ImageData(sample.train_x[::-1], sample.train_y, sample.test_x, sample.test_y, sample.classes, "x")
     with pytest.raises(AssertionError, match="recoded again"):
         recompress.recode_images(changed, 75)  # and so are other images
+
+
+# -- Tatoeba's split by sentence groups ---------------------------------------------------------------------
+def leaks(splits: dict[str, list[tuple[str, str]]], held_out: str) -> int:
+    """Pairs of `held_out` whose normalised English or Chinese sentence occurs in another split."""
+    from train.text_data import normalise
+
+    seen = [{normalise(p[side]) for name, pairs in splits.items() if name != held_out for p in pairs}
+            for side in (0, 1)]
+    return sum(normalise(e) in seen[0] or normalise(z) in seen[1] for e, z in splits[held_out])
+
+
+def paraphrase_corpus(clusters: int = 300) -> list[tuple[str, str]]:
+    """A made-up corpus of paraphrase clusters: each English sentence has translations differing in punctuation
+    and spacing (full-width and ASCII), each Chinese one English variants differing in case and punctuation, and
+    clusters chain (a pair shares its Chinese with the next cluster's first pair)."""
+    pairs = []
+    for c in range(clusters):
+        size = 1 + c % 4
+        pairs += [(f"Sentence number {c}.", f"第{c}句话。"), (f"sentence NUMBER {c}!", f"第 {c} 句话！")][:size]
+        pairs += [(f"Another one, {c}?", f"第{c}句话?")] * (size > 2)
+        if c % 7 == 0:
+            pairs.append((f"sentence number {c}", f"第{c + 1}句话"))  # joins cluster c to cluster c + 1
+    random.Random(0).shuffle(pairs)
+    return pairs
+
+
+def test_group_split_keeps_every_test_sentence_out_of_training():
+    from train.text_data import group_split, sentence_groups
+
+    pairs = paraphrase_corpus()
+    groups = sentence_groups(pairs)
+    assert len(groups) < 300 and sorted(i for g in groups for i in g) == list(range(len(pairs)))
+    splits = group_split(pairs, 60, seed=0)
+    assert sorted(p for s in splits.values() for p in s) == sorted(pairs)
+    assert 50 <= len(splits["test"]) <= 60 and 50 <= len(splits["val"]) <= 60
+    assert leaks(splits, "test") == leaks(splits, "val") == 0
+    assert group_split(pairs, 60, seed=0) == splits and group_split(pairs, 60, seed=1) != splits
+    # a split by pairs, as before, leaks
+    shuffled = pairs[:]
+    random.Random(0).shuffle(shuffled)
+    assert leaks({"test": shuffled[:60], "train": shuffled[60:]}, "test") > 0
+
+
+def test_tatoeba_split_has_no_test_sentence_in_training():
+    """On the real corpus (the bundled copy of Tatoeba's cmn-eng.txt, which training reads)."""
+    from train.text_data import load_tatoeba
+
+    corpus = load_tatoeba()
+    assert len(corpus.splits["test"]) == len(corpus.splits["val"]) == 1000
+    assert leaks(corpus.splits, "test") == leaks(corpus.splits, "val") == 0

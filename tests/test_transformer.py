@@ -26,6 +26,7 @@ from train.translation_task import (
     corpus_bleu,
     export_bundle,
     load_bundle,
+    pad_batch,
     token_batches,
 )
 
@@ -81,13 +82,61 @@ def test_the_future_does_not_change_the_past():
     assert not torch.allclose(model(src, tgt)[0, 3], model(src, changed)[0, 3])
 
 
-def test_beam_of_one_equals_greedy():
-    model = tiny()
-    src = torch.tensor([[5, 6, 7, 8, EOS]])
-    for seed in range(3):  # several random models: the decoded lengths differ
+def sequence_log_prob(model: Transformer, src: torch.Tensor, outs: list[list[int]], finished: bool = True):
+    """log P(out [+ </s>] | src) of each output, by one teacher-forced pass (padding after a row changes nothing
+    before it: the decoder is causal)."""
+    targets = [[*out, EOS] if finished else list(out) for out in outs]
+    tgt = pad_batch([[BOS, *t] for t in targets])
+    logp = model(src.expand(len(targets), -1), tgt)[:, :-1].log_softmax(-1)
+    return [logp[i, torch.arange(len(t)), t].sum().item() for i, t in enumerate(targets)]
+
+
+def random_models(n: int, **changes):
+    for seed in range(n):  # several random models: the decoded lengths differ
         torch.manual_seed(seed)
-        model = Transformer(model.cfg).eval()
-        assert beam_search(model, src, BOS, EOS, 12, beam=1) == greedy_decode(model, src, BOS, EOS, 12)[0]
+        yield Transformer(tiny(**changes).cfg).eval()
+
+
+def test_beam_of_one_is_greedy_or_better():
+    """Beam 1 without length penalty keeps greedy's path; it returns greedy's output unless an earlier </s> ended a
+    more probable hypothesis."""
+    src = torch.tensor([[5, 6, 7, 8, EOS]])
+    same = 0
+    for model in random_models(6):
+        greedy, beam = greedy_decode(model, src, BOS, EOS, 12)[0], beam_search(model, src, BOS, EOS, 12, 1, 0.0)[0]
+        same += greedy == beam
+        beam_lp, greedy_lp = sequence_log_prob(model, src, [beam, greedy])
+        assert beam_lp >= greedy_lp - 1e-5
+    assert same >= 3
+
+
+def test_beam_search_with_a_wide_beam_finds_the_best_scoring_translation():
+    """A beam wider than all hypotheses is exhaustive search: the stop rule (no live hypothesis can beat the best
+    finished one) must never stop before the best-scoring output under sec. 6.1's length penalty is found."""
+    import itertools
+
+    from models.transformer import length_penalty
+
+    src, max_len, alpha = torch.tensor([[5, 6, EOS]]), 3, 0.6
+    for model in random_models(3, src_vocab=7, tgt_vocab=7):
+        tokens = [t for t in range(7) if t != EOS]
+        ended = [list(y) for n in range(max_len) for y in itertools.product(tokens, repeat=n)]
+        open_ = [list(y) for y in itertools.product(tokens, repeat=max_len)]
+        finished = [(lp / length_penalty(len(y) + 1, alpha), y) for lp, y in zip(sequence_log_prob(model, src, ended),
+                                                                                 ended)]
+        live = [(lp / length_penalty(max_len, alpha), y) for lp, y in zip(sequence_log_prob(model, src, open_, False),
+                                                                          open_)]
+        best = max(finished + live)[1]
+        assert beam_search(model, src, BOS, EOS, max_len, beam=len(live), alpha=alpha)[0] == best
+
+
+def test_batched_decoding_matches_one_sentence_at_a_time():
+    src = torch.tensor([[5, 6, 7, 8, EOS], [9, 10, EOS, PAD, PAD], [11, EOS, PAD, PAD, PAD]])
+    for model in random_models(2):
+        for decode, options in ((greedy_decode, {}), (beam_search, {"beam": 4})):
+            alone = [decode(model, src[i:i + 1, : int((src[i] != PAD).sum())], BOS, EOS, 12, **options)[0]
+                     for i in range(3)]
+            assert decode(model, src, BOS, EOS, 12, **options) == alone
 
 
 def test_head_gates_switch_heads_off():
@@ -194,3 +243,19 @@ def test_a_tiny_transformer_learns_to_copy(tmp_path):
     assert loaded.translate("gray white black").text == translator.translate("gray white black").text
     task.save_files(tmp_path / "run")
     assert (tmp_path / "run" / "tokenizer.json").exists()
+
+
+def test_checkpoint_averaging_keeps_the_newest_and_averages_them(tmp_path):
+    """Sec. 6.1 averages the last 5 checkpoints: the averager keeps the newest n and takes their mean."""
+    from train.checkpoint import save_checkpoint
+    from train.translation_job import CheckpointAverager
+
+    averager = CheckpointAverager(2)
+    for step, value in ((1, 0.0), (2, 1.0), (3, 3.0)):
+        state = {"w": torch.full((2, 2), value), "n": torch.tensor(step)}
+        averager.on_checkpoint(step, save_checkpoint(tmp_path, step, {"model": state, "step": step}))
+    averager.on_checkpoint(3, tmp_path / "step-000000003.pt")  # a second event for the same step counts once
+    assert averager.steps() == [2, 3]
+    mean = averager.average()
+    torch.testing.assert_close(mean["w"], torch.full((2, 2), 2.0))
+    assert mean["n"].item() == 3

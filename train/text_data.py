@@ -11,8 +11,9 @@ from __future__ import annotations
 
 import gzip
 import random
+import unicodedata
 import urllib.request
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -84,13 +85,52 @@ def load_multi30k(progress: Progress | None = None, offline: bool = False) -> Pa
 
 
 # -- Tatoeba ----------------------------------------------------------------------------------------
+def normalise(sentence: str) -> str:
+    """The sentence as a split compares it: NFKC (full-width forms folded), case-folded, without spaces or
+    punctuation (Unicode categories P*, CJK punctuation included)."""
+    folded = unicodedata.normalize("NFKC", sentence).casefold()
+    return "".join(c for c in folded if not c.isspace() and not unicodedata.category(c).startswith("P"))
+
+
+def sentence_groups(pairs: Sequence[tuple[str, str]]) -> list[list[int]]:
+    """Pairs linked by a shared normalised source or target sentence, transitively (union-find): Tatoeba gives
+    one sentence several translations, and one translation several paraphrases. Groups in order of first pair."""
+    parent = list(range(len(pairs)))
+
+    def root(i: int) -> int:
+        while parent[i] != i:
+            parent[i] = parent[parent[i]]
+            i = parent[i]
+        return i
+
+    first: dict[tuple[int, str], int] = {}
+    for i, pair in enumerate(pairs):
+        for side, sentence in enumerate(pair):
+            parent[root(i)] = root(first.setdefault((side, normalise(sentence)), i))
+    groups: dict[int, list[int]] = {}
+    for i in range(len(pairs)):
+        groups.setdefault(root(i), []).append(i)
+    return list(groups.values())
+
+
+def group_split(pairs: Sequence[tuple[str, str]], held_out: int, seed: int) -> dict[str, list[tuple[str, str]]]:
+    """val and test of `held_out` pairs each, made of whole sentence groups drawn in a seeded order, so no
+    normalised sentence of test (or val) occurs in another split; groups that would overfill a split are passed."""
+    groups = sentence_groups(pairs)
+    random.Random(seed).shuffle(groups)
+    splits: dict[str, list[tuple[str, str]]] = {"val": [], "test": [], "train": []}
+    for group in groups:
+        name = next((n for n in ("test", "val") if len(splits[n]) + len(group) <= held_out), "train")
+        splits[name] += [pairs[i] for i in group]
+    return splits
+
+
 def load_tatoeba(held_out: int = 1000, seed: int = 0) -> ParallelCorpus:
-    """29k English-Chinese pairs; a fixed shuffle holds out `held_out` pairs each for val and test."""
+    """29k English-Chinese pairs; val and test hold `held_out` pairs each, whole sentence groups (group_split)."""
     with gzip.open(BUNDLED / "tatoeba" / "cmn-eng.txt.gz", "rt", encoding="utf-8-sig") as f:
         pairs = [tuple(line.split("\t")[:2]) for line in f if line.count("\t") >= 2]
-    random.Random(seed).shuffle(pairs)
-    splits = {"val": pairs[:held_out], "test": pairs[held_out:2 * held_out], "train": pairs[2 * held_out:]}
-    return ParallelCorpus("tatoeba-en-zh", "en", "zh", splits, "tatoeba.org (CC-BY 2.0 FR), bundled")
+    return ParallelCorpus("tatoeba-en-zh", "en", "zh", group_split(pairs, held_out, seed),
+                          "tatoeba.org (CC-BY 2.0 FR), bundled; val and test split by sentence groups")
 
 
 CORPORA = {"multi30k-en-de": load_multi30k, "tatoeba-en-zh": lambda progress=None, offline=False: load_tatoeba()}

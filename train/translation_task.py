@@ -56,6 +56,8 @@ class TranslationConfig(TrainConfig):
     d_ff: int = 2048
     n_heads: int = 8
     dropout: float = 0.1
+    attn_dropout: float = 0.0        # not in the paper: on attention weights (tensor2tensor's)
+    relu_dropout: float = 0.0        # not in the paper: inside the FFN (tensor2tensor's)
     norm: str = "post"               # post (the paper) | pre
     share_embeddings: bool = True
     label_smoothing: float = 0.1     # sec. 5.4
@@ -98,7 +100,8 @@ class TranslationConfig(TrainConfig):
 
     def model_config(self, vocab: int) -> TransformerConfig:
         return TransformerConfig(src_vocab=vocab, tgt_vocab=vocab, n_layers=self.n_layers, d_model=self.d_model,
-                                 d_ff=self.d_ff, n_heads=self.n_heads, dropout=self.dropout, norm=self.norm,
+                                 d_ff=self.d_ff, n_heads=self.n_heads, dropout=self.dropout,
+                                 attn_dropout=self.attn_dropout, relu_dropout=self.relu_dropout, norm=self.norm,
                                  share_embeddings=self.share_embeddings, tie_output=True, pad_id=PAD)
 
 
@@ -158,9 +161,17 @@ class TranslationTask:
             raise ConfigError(f"no training pair has at most {limit} tokens")
         self.batch_list = token_batches([(len(s), len(t) + 1) for s, t in self.pairs],
                                         cfg.batch_size // ranks.world_size)
+        # padded once, pinned on CUDA: a step's copy to the GPU does not wait for the host
+        pin = device.type == "cuda"
+        self.padded = [tuple(t.pin_memory() if pin else t for t in self.pad(batch)) for batch in self.batch_list]
         self.d_model = cfg.d_model  # the Trainer scales eq. 3 by d_model^-0.5
         self.model = build_model(cfg.model_config(self.tokenizer.get_vocab_size()))
         self.val = corpus.splits["val"][: cfg.eval_size or None]
+
+    def pad(self, batch: list[int]) -> tuple[torch.Tensor, torch.Tensor]:
+        """Sources (B, S) and targets <s> y1 .. yn </s> (B, T + 1) of the pairs at these indices."""
+        rows = [self.pairs[j] for j in batch]
+        return pad_batch([s for s, _ in rows]), pad_batch([[BOS, *t] for _, t in rows])
 
     def save_files(self, folder: Path) -> None:
         """The vocabulary travels with the run: views and exports read it from the run folder."""
@@ -175,10 +186,8 @@ class TranslationTask:
             epoch, i = divmod(index, per_epoch)
             order = list(range(per_epoch))
             random.Random(self.cfg.seed * 100_003 + epoch).shuffle(order)
-            rows = [self.pairs[j] for j in self.batch_list[order[i]]]
-            src = pad_batch([s for s, _ in rows], self.device)
-            tgt = pad_batch([[BOS, *t] for _, t in rows], self.device)   # <s> y1 .. yn </s>
-            yield src, tgt
+            src, tgt = self.padded[order[i]]
+            yield src.to(self.device, non_blocking=True), tgt.to(self.device, non_blocking=True)
             step += 1
 
     def train_loss(self, model, batch):
@@ -243,25 +252,29 @@ class Translator:
         ids = self.source_ids(text)
         src = torch.tensor([ids], device=self.device)
         max_len = min(len(ids) + 50, self.model.cfg.max_len - 1)
-        if beam == 1:
-            out = greedy_decode(self.model, src, BOS, EOS, max_len, gates)[0]
-        else:
-            out = beam_search(self.model, src, BOS, EOS, max_len, beam, gates=gates)
+        out = self.decode(src, beam, max_len, gates)[0]
         return Translation(ids, out, self.tokenizer.decode(out))
+
+    def decode(self, src: torch.Tensor, beam: int, max_len: int, gates: dict[str, torch.Tensor] | None = None):
+        """Greedy (beam 1) or beam search (sec. 6.1, length penalty 0.6) of a padded batch src (B, S)."""
+        if beam == 1:
+            return greedy_decode(self.model, src, BOS, EOS, max_len, gates)
+        return beam_search(self.model, src, BOS, EOS, max_len, beam, gates=gates)
 
     @torch.no_grad()
     def translate_many(self, texts: Sequence[str], beam: int = 1, gates: dict[str, torch.Tensor] | None = None,
                        batch: int = 100) -> list[str]:
-        """Translations of many sentences: greedy in batches, or beam search one sentence at a time."""
+        """Translations of many sentences, in batches of similar source length (little padding)."""
         self.model.eval()
-        if beam > 1:
-            return [self.translate(t, beam, gates).text for t in texts]
-        out = []
-        for start in range(0, len(texts), batch):
-            ids = [self.source_ids(t) for t in texts[start:start + batch]]
-            max_len = min(max(map(len, ids)) + 50, self.model.cfg.max_len - 1)
-            rows = greedy_decode(self.model, pad_batch(ids, self.device), BOS, EOS, max_len, gates)
-            out += self.tokenizer.decode_batch(rows)
+        ids = [self.source_ids(t) for t in texts]
+        order = sorted(range(len(ids)), key=lambda i: len(ids[i]))
+        out: list[str] = [""] * len(ids)
+        for start in range(0, len(order), batch):
+            chunk = order[start:start + batch]
+            max_len = min(max(len(ids[i]) for i in chunk) + 50, self.model.cfg.max_len - 1)
+            rows = self.decode(pad_batch([ids[i] for i in chunk], self.device), beam, max_len, gates)
+            for i, text in zip(chunk, self.tokenizer.decode_batch(rows)):
+                out[i] = text
         return out
 
     @torch.no_grad()
