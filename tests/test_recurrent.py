@@ -63,8 +63,8 @@ def test_the_transformers_decoding_functions_drive_it():
     model = tiny()
     src = torch.tensor([[5, 6, 7, EOS]])
     greedy = greedy_decode(model, src, BOS, EOS, max_len=12)[0]
-    assert beam_search(model, src, BOS, EOS, max_len=12, beam=1) == greedy
-    assert len(beam_search(model, src, BOS, EOS, max_len=12, beam=4)) <= 12
+    assert beam_search(model, src, BOS, EOS, max_len=12, beam=1)[0] == greedy
+    assert len(beam_search(model, src, BOS, EOS, max_len=12, beam=4)[0]) <= 12
     with pytest.raises(ValueError, match="no attention heads"):
         model.encode(src, gates={"encoder": torch.ones(1, 1)})
 
