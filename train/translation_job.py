@@ -77,7 +77,6 @@ def model_card(name: str, cfg: TranslationConfig, run, minutes: float | None, de
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("name", help="the bundle's folder name, e.g. transformer-en-de")
-    parser.add_argument("--minutes", type=float, required=True, help="training time budget")
     parser.add_argument("--out", default="assets/models", help="the bundle goes into OUT/NAME")
     parser.add_argument("--average", type=int, default=5, help="checkpoints averaged (sec. 6.1: 5)")
     parser.add_argument("--beam", type=int, default=4)
@@ -86,14 +85,16 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--test-size", type=int, default=0, help="score the first N test pairs (0: all)")
     add_config_options(parser, TranslationConfig)
     args = parser.parse_args(argv)
-    own = ("name", "minutes", "out", "average", "beam", "data", "home", "test_size")
+    if not args.minutes:
+        parser.error("--minutes (the training time budget) is required")
+    own = ("name", "out", "average", "beam", "data", "home", "test_size")
     overrides = {k: v for k, v in vars(args).items() if v is not None and k not in own}
     cfg = get_recipe("translate").config(None, **overrides)
     store = RunStore(args.home)
     run_id = store.create_run("translate", cfg.to_dict(), label=args.name)
     averager = CheckpointAverager(args.average)
     tic = time.time()
-    status = execute(store, run_id, [averager, ProgressBar(args.name)], max_seconds=args.minutes * 60)
+    status = execute(store, run_id, [averager, ProgressBar(args.name)])
     print(f"{args.name}: run {run_id} {status} at step {store.get(run_id).step} after {(time.time() - tic) / 60:.1f} "
           f"min; averaging the checkpoints at steps {averager.steps()}", flush=True)
 
