@@ -6,8 +6,8 @@ import pytest
 import torch
 from PIL import Image
 
-from explorer import alexnet_tab
-from explorer import alexnet_views as views
+from explorer.labs.alexnet import tab as alexnet_tab
+from explorer.labs.alexnet import views
 from train.checkpoint import save_checkpoint
 from train.data import CIFAR10_CLASSES, CIFAR10_MEAN, CIFAR10_STD, load_sample
 from train.recipes import get_recipe

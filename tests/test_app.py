@@ -50,7 +50,8 @@ def test_bad_launch_options_get_a_clear_error(server):
 
 
 def test_the_runs_plot_is_empty_until_a_run_is_chosen(home):
-    from explorer import runs_tab, services
+    from explorer.labs.runs import tab as runs_tab
+    from explorer.serving import services
 
     services.store.cache_clear()
     assert runs_tab.overlay_figure([], ["train_error"]) is None

@@ -12,8 +12,8 @@ import pytest
 import yaml
 
 import app
-from explorer import gpu
-from explorer.i18n import COOKIE, LANGUAGES, all_strings, language, text
+from explorer.serving import gpu
+from explorer.shared.i18n import COOKIE, LANGUAGES, all_strings, language, text
 
 ROOT = Path(__file__).resolve().parent.parent
 HF_COLOURS = {"red", "yellow", "green", "blue", "indigo", "purple", "pink", "gray"}
@@ -140,10 +140,13 @@ def GPU(fn=None, *, duration=60):
     return decorate(fn) if fn is not None else decorate
 '''
 
-# Each lab's handlers, as the UI calls them: every model run goes through explorer.gpu.gpu (spaces.GPU on ZeroGPU).
+# Each lab's handlers, as the UI calls them: every model run goes through explorer.serving.gpu.gpu (spaces.GPU on ZeroGPU).
 LAB_HANDLERS = '''
 import spaces
-from explorer import alexnet_tab, alexnet_views, resnet_tab, transformer_tab
+from explorer.labs.alexnet import tab as alexnet_tab
+from explorer.labs.alexnet import views as alexnet_views
+from explorer.labs.resnet import tab as resnet_tab
+from explorer.labs.transformer import tab as transformer_tab
 
 def ran(handler, *args):
     spaces.CALLS.clear()

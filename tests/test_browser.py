@@ -15,8 +15,9 @@ from pathlib import Path
 
 import pytest
 
-from explorer import alexnet_tab, reference_runs
-from explorer.i18n import text
+from explorer.labs.alexnet import tab as alexnet_tab
+from explorer.shared import reference_runs
+from explorer.shared.i18n import text
 from train.launcher import Launcher
 from train.recipes import experiment_configs
 from train.store import RunStore
@@ -245,7 +246,7 @@ def test_the_seeds_tab_draws_resnet20_and_weighs_the_labs_runs_against_its_seeds
 
 
 def test_a_reading_jump_opens_the_sub_tab_of_its_figure(page):
-    from explorer.reading_guide import GUIDES
+    from explorer.reading.guide import GUIDES
 
     for guide, ref in ((GUIDES[0], "fig4"), (GUIDES[2], "eq3")):  # a sub-tab; a plot inside another lab's sub-tab
         number, exhibit = next((i, ex) for i, ex in enumerate(guide.exhibits) if ex.ref == ref)

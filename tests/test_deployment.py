@@ -5,7 +5,10 @@ import gradio as gr
 import pytest
 
 import app
-from explorer import alexnet_tab, deployment, resnet_tab, runs_tab, services
+from explorer.labs.alexnet import tab as alexnet_tab
+from explorer.labs.resnet import tab as resnet_tab
+from explorer.labs.runs import tab as runs_tab
+from explorer.serving import deployment, services
 from train.recipes import get_recipe
 
 ALICE, BOB = "a1" * 16, "b2" * 16

@@ -9,9 +9,9 @@ import gradio as gr
 import pytest
 
 import app
-from explorer import reading_tab
-from explorer.i18n import all_strings
-from explorer.reading_guide import GUIDES
+from explorer.reading import tab as reading_tab
+from explorer.reading.guide import GUIDES
+from explorer.shared.i18n import all_strings
 
 # What the reading companion must cover (issue 9): each paper's key figures, tables and equations.
 EXPECTED = {

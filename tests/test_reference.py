@@ -12,7 +12,9 @@ from types import SimpleNamespace
 import numpy as np
 import pytest
 
-from explorer import alexnet_tab, plots, reference_runs, resnet_tab
+from explorer.labs.alexnet import tab as alexnet_tab
+from explorer.labs.resnet import tab as resnet_tab
+from explorer.shared import plots, reference_runs
 from train.recipes import EXPERIMENTS, experiment_configs
 from train.reference import Reference, export_all, label, plan, scaled, write_snapshots
 from train.runner import execute
@@ -334,7 +336,7 @@ def test_how_a_run_executes_is_not_what_it_trains(home):
 
 
 def test_bundled_models_are_listed_with_their_headline_number(tmp_path: Path):
-    from explorer.reference_runs import bundled_label
+    from explorer.shared.reference_runs import bundled_label
 
     classifier, translator, bare = (tmp_path / name for name in ("net", "translator", "bare"))
     for folder in (classifier, translator, bare):

@@ -10,7 +10,7 @@ import pytest
 import torch
 from torch import nn
 
-from explorer import resnet_views as views
+from explorer.labs.resnet import views
 from models.resnet import cifar_resnet, conv3x3_layers, gradient_norms, response_std
 
 
@@ -108,7 +108,8 @@ def test_resnet_runs_snapshot_layer_gradients_and_responses(home):
 
 
 def test_tab_strings_exist_in_both_languages():
-    from explorer import common_strings, resnet_tab
+    from explorer.labs.resnet import tab as resnet_tab
+    from explorer.shared import strings as common_strings
 
     source = Path(resnet_tab.__file__).read_text()
     used = set(re.findall(r'(?:\bt|\btext)\("([a-z_.]+)"', source))
@@ -118,7 +119,7 @@ def test_tab_strings_exist_in_both_languages():
 
 
 def test_error_figure_puts_plain_nets_left_resnets_right_like_fig6():
-    from explorer.resnet_tab import make_error_figure
+    from explorer.labs.resnet.tab import make_error_figure
 
     plain20, resnet20, resnet56 = {"depth": 20, "plain": True}, {"depth": 20, "plain": False}, {"depth": 56}
     live = [("plain-20", plain20, {"train_error": ([10, 20], [0.5, 0.4]), "test_error": ([20], [0.45])})]
@@ -156,7 +157,7 @@ def test_recode_examples_show_each_class_as_stored_coded_once_more_and_the_diffe
 def test_tab_builds_and_its_handlers_answer(home):
     import gradio as gr
 
-    from explorer import resnet_tab
+    from explorer.labs.resnet import tab as resnet_tab
 
     with gr.Blocks():
         resnet_tab.build()

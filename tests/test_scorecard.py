@@ -3,8 +3,10 @@ from __future__ import annotations
 
 import pytest
 
-from explorer import alexnet_tab, reference_runs, scorecard
-from explorer.i18n import text
+from explorer.labs.alexnet import tab as alexnet_tab
+from explorer.reading import scorecard
+from explorer.shared import reference_runs
+from explorer.shared.i18n import text
 
 
 def curves(errors: dict[str, list[float]], every: int = 100) -> list[tuple[str, dict, dict]]:

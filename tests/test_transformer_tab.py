@@ -6,8 +6,7 @@ import numpy as np
 import pytest
 import torch
 
-from explorer import attention_views as views
-from explorer import transformer_tab as tab
+from explorer.labs.transformer import tab, views
 from models.transformer import Transformer, small
 from train.text_data import load_corpus, train_tokenizer
 from train.translation_task import Translator, export_bundle

@@ -1,0 +1,346 @@
+"""Does it reproduce? Claims each paper makes that the bundled runs can check, beside what they measure.
+
+The Reading tab shows these in pass 3. The paper's side is cited; our side is computed from assets/ (reference
+curves, bundled models) the first time it is asked for, so it follows the bundled runs when they are retrained.
+A claim measured on other data than the paper's says so instead of a verdict.
+"""
+from __future__ import annotations
+
+import functools
+import json
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+from explorer.shared import reference_runs
+from explorer.shared.i18n import text
+from train.recipes import EXPERIMENTS
+from train.recipes.alexnet import STRONG_LRN
+
+VERDICTS = ("yes", "no", "other_data", "missing")
+Measurement = tuple[str, str]  # (what our runs measure, one of VERDICTS)
+
+
+@dataclass(frozen=True)
+class Claim:
+    lab: str
+    key: str                            # STRINGS key scorecard.<key>: the claim, in both languages
+    paper: tuple[str, str]              # the paper's number, cited: (English, Chinese)
+    measure: Callable[[], Measurement]  # raises LookupError when an asset it needs is not bundled
+
+
+def _bundled(name: str) -> tuple[dict, Path]:
+    for recipe in ("alexnet", "resnet"):
+        if name in (models := reference_runs.bundled_models(recipe)):
+            return models[name]
+    raise LookupError(name)
+
+
+def _curves(lab: str, experiment: str) -> dict[str, tuple[dict, reference_runs.Curves]]:
+    runs = {label: (config, curves) for label, config, curves in reference_runs.load(lab, experiment)}
+    if not runs:
+        raise LookupError(f"{lab}/{experiment}")
+    return runs
+
+
+# -- AlexNet --------------------------------------------------------------------------------------------------
+def relu_speedup() -> Measurement:
+    """Fig. 1: epochs to 25% training error, tanh over ReLU, each at its fastest learning rate (the caption: "chosen
+    independently") in the bundled sweep."""
+    from explorer.labs.alexnet.tab import fastest, fig1_sweep
+
+    best = fastest(fig1_sweep())
+    if not {"relu", "tanh"} <= best.keys():
+        raise LookupError("no bundled Fig. 1 sweep where both nets reach 25%")
+    (relu_cfg, relu), (tanh_cfg, tanh) = best["relu"], best["tanh"]
+    ratio = tanh / relu
+    return (f"{ratio:.2f}x, each net's fastest lr (ReLU {relu:.1f} epochs at lr {relu_cfg['lr']:g}, "
+            f"tanh {tanh:.1f} at {tanh_cfg['lr']:g})", "yes" if ratio >= 2 else "no")
+
+
+def colour_split() -> Measurement:
+    """Fig. 3: mean colourfulness of conv1's kernels per tower of the bundled two-tower AlexNet."""
+    from explorer.labs.alexnet import views
+    from train.recipes.alexnet import conv1_weights
+
+    vm = views.load_view_model("bundled:alexnet-cifar-two-towers", None)
+    gpu1, gpu2 = (float(views.colourfulness(part).mean())
+                  for part in views.tower_split(conv1_weights(vm.model), 2))
+    return f"GPU 1 {gpu1:.2f}, GPU 2 {gpu2:.2f}", "yes" if abs(gpu2 - gpu1) >= 0.1 else "no"
+
+
+def _test_error(name: str) -> tuple[dict, float]:
+    """A bundled classifier's config and its last test error."""
+    config, weights = _bundled(name)
+    error = reference_runs.final_test_error(weights.parent)
+    if error is None:
+        raise LookupError(f"{name} has no test error")
+    return config, error
+
+
+def accuracy_on(name: str, data: str) -> Callable[[], Measurement]:
+    def measure() -> Measurement:
+        return f"{100 * (1 - _test_error(name)[1]):.2f}% ({data})", "other_data"
+    return measure
+
+
+def overfits_without(experiment: str, without: str, full: str) -> Measurement:
+    """Sec. 4.1-4.2: without augmentation or dropout the net overfits. The ablation's reference run against the full
+    recipe's at their end: the gap between test error and training error (mean of the last ten logged values, on
+    the training batches), wider without."""
+    runs = _curves("alexnet", experiment)
+
+    def errors(label: str) -> tuple[float, float]:
+        curves = runs[label][1]
+        return 100 * reference_runs.recent(curves, "train_error"), 100 * curves["test_error"][1][-1]
+
+    (train_without, test_without), (train_full, test_full) = errors(without), errors(full)
+    gap_without, gap_full = test_without - train_without, test_full - train_full
+    return (f"{without}: training {train_without:.1f}%, test {test_without:.1f}% (gap {gap_without:.1f} points); "
+            f"{full}: {train_full:.1f}%, {test_full:.1f}% (gap {gap_full:.1f})", "yes" if gap_without > gap_full else "no")
+
+
+def lowers_test_error(experiment: str, variant: str, without: str, by: float) -> Callable[[], Measurement]:
+    """Sec. 3.3-4.1: LRN (ILSVRC top-1 1.4 points lower; a four-layer CIFAR-10 net's error from 13% to 11%),
+    overlapping pooling (top-1 0.4 points lower) and PCA colour shifts (top-1 over 1 point lower) lower the error
+    rates. An ablation's reference runs at their end, test error as the mean of the last three evaluations: it
+    holds when `variant` tests `by` points or more below `without`."""
+    def measure() -> Measurement:
+        runs = _curves("alexnet", experiment)
+        errors = {label: 100 * reference_runs.recent(runs[label][1], "test_error", count=3)
+                  for label, _ in EXPERIMENTS[experiment].variants if label in runs}
+        return (", ".join(f"{label} {error:.2f}%" for label, error in errors.items()),
+                "yes" if errors[variant] <= errors[without] - by else "no")
+    return measure
+
+
+# -- ResNet ---------------------------------------------------------------------------------------------------
+def training_error_at_common_step(higher: str, lower: str) -> Measurement:
+    """Fig. 6: training error (mean of the last ten logged values) of two reference runs at the last step both
+    reached; the claim holds when the run named `higher` has the higher one."""
+    runs = _curves("resnet", "plain-vs-residual")
+    end = min(runs[label][1]["train_error"][0][-1] for label in (higher, lower))
+    high, low = (reference_runs.recent(runs[label][1], "train_error", end) for label in (higher, lower))
+    return f"{higher} {100 * high:.1f}%, {lower} {100 * low:.1f}% ({end:,} iterations)", "yes" if high > low else "no"
+
+
+def healthy_gradients(name: str = "plain-56") -> Measurement:
+    """Sec. 4.1: with BN the plain net's backward gradients keep healthy norms. At its newest shipped snapshot, the
+    smallest per-layer gradient norm against the largest; vanishing gradients shrink by orders of magnitude over
+    the layers, so within a factor of 100 counts as healthy."""
+    steps, norms = reference_runs.load_snapshots("resnet", "plain-vs-residual", name).get("grad_norm", ([], None))
+    if not steps:
+        raise LookupError(f"no gradient norms shipped for {name}")
+    last = norms[-1]
+    ratio = float(last.min() / last.max())
+    return (f"{name} at {steps[-1]:,} iterations: {len(last)} layers, norms {last.min():.3g} to {last.max():.3g} "
+            f"(smallest / largest {ratio:.2f})", "yes" if ratio >= 0.01 else "no")
+
+
+def responses_smaller() -> Measurement:
+    """Fig. 7: mean response std of the 3x3 layers, each bundled ResNet against the plain net of its depth (20, and
+    56 where both are bundled; on the CPU: a page load must not ask a Space for a GPU)."""
+    import torch
+
+    from explorer.labs.resnet.views import weights_response_std
+
+    def std(name: str) -> float:
+        config, weights = _bundled(name)
+        return float(weights_response_std(weights, config, torch.device("cpu")).mean())
+
+    deeper = {"resnet56-cifar", "resnet56-cifar-plain"} <= reference_runs.bundled_models("resnet").keys()
+    depths = [20, 56] if deeper else [20]
+    pairs = [(depth, std(f"resnet{depth}-cifar"), std(f"resnet{depth}-cifar-plain")) for depth in depths]
+    return (", ".join(f"ResNet-{d} {residual:.2f}, plain-{d} {plain:.2f}" for d, residual, plain in pairs),
+            "yes" if all(residual < plain for _, residual, plain in pairs) else "no")
+
+
+def deeper_responds_less(shallow: str = "ResNet-20", deep: str = "ResNet-56") -> Measurement:
+    """Fig. 7: the deeper ResNet's layers respond less. Mean response std of the two reference runs' shipped
+    snapshots (128 test images each) at the last iteration both reached."""
+    from explorer.labs.resnet.views import snapshot_at
+
+    profiles = [reference_runs.load_snapshots("resnet", "plain-vs-residual", name).get("response_std", ([], None))
+                for name in (shallow, deep)]
+    if not all(steps for steps, _ in profiles):
+        raise LookupError(f"no layer responses shipped for {shallow} and {deep}")
+    end = min(steps[-1] for steps, _ in profiles)
+    shallow_std, deep_std = (float(rows[steps.index(snapshot_at(steps, end))].mean()) for steps, rows in profiles)
+    return (f"{shallow} {shallow_std:.2f}, {deep} {deep_std:.2f} ({end:,} iterations)",
+            "yes" if deep_std < shallow_std else "no")
+
+
+def projections_not_essential() -> Measurement:
+    """Sec. 4.1, Table 3: "projection shortcuts are not essential". The shortcut options' reference runs at the last
+    iteration all reached: test error (mean of the last three evaluations), within a point of each other."""
+    runs = _curves("resnet", "shortcuts")
+    if len(runs) < 2:
+        raise LookupError("fewer than two shortcut options shipped")
+    end = min(curves["test_error"][0][-1] for _, curves in runs.values())
+    errors = {label: 100 * reference_runs.recent(curves, "test_error", end, count=3)
+              for label, (_, curves) in sorted(runs.items())}
+    spread = max(errors.values()) - min(errors.values())
+    return (", ".join(f"{label} {error:.2f}%" for label, error in errors.items())
+            + f" (spread {spread:.2f} points, {end:,} iterations)", "yes" if spread <= 1 else "no")
+
+
+def paper_test_error(name: str, paper: float) -> Callable[[], Measurement]:
+    """Table 6: a bundled ResNet's test error; within half a point of the paper's counts as reached."""
+    def measure() -> Measurement:
+        config, error = _test_error(name)
+        error *= 100
+        return (f"{error:.2f}% ({config['steps']:,} iterations, CIFAR-10 JPEG mirror)",
+                "yes" if error <= paper + 0.5 else "no")
+    return measure
+
+
+# -- Transformer ----------------------------------------------------------------------------------------------
+def translator(name: str) -> dict:
+    path = reference_runs.MODELS_DIR / name / "config.json"
+    if not path.exists():
+        raise LookupError(name)
+    return json.loads(path.read_text())
+
+
+def beam_beats_greedy(name: str) -> Callable[[], Measurement]:
+    def measure() -> Measurement:
+        info = translator(name)
+        beam, greedy = info["test_bleu"], info["test_bleu_greedy"]
+        return f"{name}: beam 4 {beam:.2f}, greedy {greedy:.2f} BLEU", "yes" if beam > greedy else "no"
+    return measure
+
+
+def bleu_on(name: str, corpus: str) -> Callable[[], Measurement]:
+    def measure() -> Measurement:
+        return f"{translator(name)['test_bleu']:.2f} BLEU ({corpus})", "other_data"
+    return measure
+
+
+BEAM = ("beam 4, length penalty 0.6 (sec. 6.1)", "束宽 4，长度惩罚 0.6（第 6.1 节）")
+CLAIMS = (
+    Claim("alexnet", "relu", ("about 6x (Fig. 1)", "约 6 倍（图 1）"), relu_speedup),
+    Claim("alexnet", "colour", ("GPU 1 colour-agnostic, GPU 2 colour-specific (Fig. 3)",
+                                "GPU 1 与颜色无关，GPU 2 针对颜色（图 3）"), colour_split),
+    Claim("alexnet", "alexnet_accuracy", ("37.5% top-1 error, ILSVRC-2010 (Table 1)",
+                                          "ILSVRC-2010 上 top-1 错误率 37.5%（表 1）"),
+          accuracy_on("alexnet-cifar", "CIFAR-10 JPEG mirror, 5 conv + 3 FC scaled to 32x32")),
+    Claim("alexnet", "lrn_alexnet", ("top-1 and top-5 error 1.4 and 1.2 points lower, ILSVRC (sec. 3.3)",
+                                     "ILSVRC 上 top-1 和 top-5 错误率分别降低 1.4 和 1.2 个百分点（第 3.3 节）"),
+          lowers_test_error("alexnet-lrn", "LRN", "no LRN", 0.5)),
+    Claim("alexnet", "lrn", ("a four-layer CNN on CIFAR-10: 13% test error without LRN, 11% with (sec. 3.3)",
+                             "CIFAR-10 上的四层 CNN：无 LRN 测试误差 13%，有 LRN 11%（第 3.3 节）"),
+          lowers_test_error("lrn-four-layer", STRONG_LRN, "no LRN", 0.5)),
+    Claim("alexnet", "pooling", ("top-1 and top-5 error 0.4 and 0.3 points lower, ILSVRC (sec. 3.4)",
+                                 "ILSVRC 上 top-1 和 top-5 错误率分别降低 0.4 和 0.3 个百分点（第 3.4 节）"),
+          lowers_test_error("alexnet-pooling", "overlapping (z=3, s=2)", "non-overlapping (z=s=2)", 0.3)),
+    Claim("alexnet", "augmentation", ("without it, substantial overfitting (sec. 4.1)", "没有它会严重过拟合（第 4.1 节）"),
+          lambda: overfits_without("alexnet-augment", "none", "crops + flips + PCA colour")),
+    Claim("alexnet", "pca_colour", ("top-1 error over 1 point lower, ILSVRC (sec. 4.1)",
+                                    "ILSVRC 上 top-1 错误率降低超过 1 个百分点（第 4.1 节）"),
+          lowers_test_error("alexnet-augment", "crops + flips + PCA colour", "crops + flips", 0.5)),
+    Claim("alexnet", "dropout", ("without it, substantial overfitting (sec. 4.2)", "没有它会严重过拟合（第 4.2 节）"),
+          lambda: overfits_without("alexnet-dropout", "no dropout", "dropout 0.5")),
+    Claim("resnet", "degradation", ("plain-56 above plain-20 (Fig. 6 left)", "plain-56 高于 plain-20（图 6 左）"),
+          lambda: training_error_at_common_step("plain-56", "plain-20")),
+    Claim("resnet", "deeper_better", ("ResNet-56 below ResNet-20 (Fig. 6 middle)", "ResNet-56 低于 ResNet-20（图 6 中）"),
+          lambda: training_error_at_common_step("ResNet-20", "ResNet-56")),
+    Claim("resnet", "shortcuts", ("ResNet-34 top-1 error A 25.03%, B 24.52%, C 24.19% (Table 3)",
+                                  "ResNet-34 top-1 错误率 A 25.03%、B 24.52%、C 24.19%（表 3）"),
+          projections_not_essential),
+    Claim("resnet", "resnet20", ("8.75% test error (Table 6)", "测试误差 8.75%（表 6）"),
+          paper_test_error("resnet20-cifar", 8.75)),
+    Claim("resnet", "resnet56", ("6.97% test error (Table 6)", "测试误差 6.97%（表 6）"),
+          paper_test_error("resnet56-cifar", 6.97)),
+    Claim("resnet", "gradients", ("plain nets with BN keep healthy gradient norms: not vanishing gradients (sec. 4.1)",
+                                   "有批归一化的普通网络梯度范数正常：不是梯度消失（第 4.1 节）"), healthy_gradients),
+    Claim("resnet", "responses", ("residual responses smaller than plain (Fig. 7)", "残差网络的响应小于普通网络（图 7）"),
+          responses_smaller),
+    Claim("resnet", "deeper_responses", ("the deeper ResNet, the smaller its responses (Fig. 7)",
+                                         "残差网络越深，响应越小（图 7）"), deeper_responds_less),
+    Claim("transformer", "beam", BEAM, beam_beats_greedy("transformer-en-de")),
+    Claim("transformer", "beam", BEAM, beam_beats_greedy("transformer-en-zh")),
+    Claim("transformer", "bleu", ("27.3 BLEU, WMT 2014 En-De, base model (Table 2)",
+                                  "WMT 2014 英德，基础模型 27.3 BLEU（表 2）"),
+          bleu_on("transformer-en-de", "Multi30k test 2016, N=3 d_model=256")),
+)
+
+
+@functools.cache
+def measured(claim: Claim) -> Measurement:
+    """What the bundled runs measure for a claim (once per process): ("", "missing") where an asset is absent."""
+    try:
+        return claim.measure()
+    except (LookupError, OSError):
+        return "", "missing"
+
+
+def rows(lab: str, lang: str) -> list[list[str]]:
+    """The lab's claims as table rows: claim, the paper, our runs, verdict."""
+    out = []
+    for claim in (c for c in CLAIMS if c.lab == lab):
+        ours, verdict = measured(claim)
+        out.append([text(f"scorecard.{claim.key}", lang), claim.paper[lang == "zh"], ours or "–",
+                    text(f"scorecard.verdict_{verdict}", lang)])
+    return out
+
+
+def headers(lang: str) -> list[str]:
+    return [text(f"scorecard.col_{column}", lang) for column in ("claim", "paper", "ours", "verdict")]
+
+
+STRINGS = {
+    "scorecard.title": ("**Does it reproduce?** The paper's checkable claims beside what this app's bundled runs "
+                        "measure (computed from `assets/`; model cards and `assets/reference/README.md` say how "
+                        "each was trained).",
+                        "**能复现吗？** 论文中可检验的结论，与本应用内置训练结果的实测值对照（由 `assets/` 计算；"
+                        "各模型卡片和 `assets/reference/README.md` 说明了训练方式）。"),
+    "scorecard.col_claim": ("claim", "结论"),
+    "scorecard.col_paper": ("the paper", "论文"),
+    "scorecard.col_ours": ("our runs", "我们的训练"),
+    "scorecard.col_verdict": ("reproduced?", "是否复现"),
+    "scorecard.verdict_yes": ("yes", "是"),
+    "scorecard.verdict_no": ("no", "否"),
+    "scorecard.verdict_other_data": ("other data: not comparable", "数据不同，不可直接比较"),
+    "scorecard.verdict_missing": ("not measured: asset not bundled", "未测：缺少内置结果"),
+    "scorecard.relu": ("ReLU reaches 25% training error faster than tanh (epochs, tanh over ReLU)",
+                       "ReLU 比 tanh 更快达到 25% 训练误差（轮数之比，tanh / ReLU）"),
+    "scorecard.colour": ("the two GPUs' first-layer kernels split into colour-agnostic and colour-specific "
+                         "(mean colourfulness)",
+                         "两块 GPU 上的第一层卷积核分化为与颜色无关和针对颜色两类（平均色彩度）"),
+    "scorecard.alexnet_accuracy": ("how well the network classifies held-out images",
+                                   "网络对未见图像的分类效果"),
+    "scorecard.augmentation": ("data augmentation (crops, flips, PCA colour shifts) reduces overfitting",
+                               "数据增强（裁剪、翻转、PCA 颜色扰动）减轻过拟合"),
+    "scorecard.pca_colour": ("PCA colour shifts lower test error against crops and flips alone (the CIFAR AlexNet "
+                             "here; by 0.5 points or more)",
+                             "PCA 颜色扰动比只用裁剪和翻转测试误差更低（此处为 CIFAR AlexNet；至少低 0.5 个百分点）"),
+    "scorecard.lrn_alexnet": ("local response normalisation lowers the whole net's test error (the CIFAR AlexNet "
+                              "here, LRN with the paper's constants)",
+                              "局部响应归一化降低整个网络的测试误差（此处为 CIFAR AlexNet，LRN 用论文的常数）"),
+    "scorecard.lrn": ("local response normalisation lowers test error (Fig. 1's four-layer net here)",
+                      "局部响应归一化降低测试误差（此处为图 1 的四层网络）"),
+    "scorecard.pooling": ("overlapping pooling (3x3 windows, stride 2) lowers test error against non-overlapping "
+                          "2x2 windows (the CIFAR AlexNet here; by 0.3 points or more)",
+                          "重叠池化（3x3 窗口，步长 2）比不重叠的 2x2 窗口测试误差更低"
+                          "（此处为 CIFAR AlexNet；至少低 0.3 个百分点）"),
+    "scorecard.dropout": ("dropout reduces overfitting", "dropout 减轻过拟合"),
+    "scorecard.degradation": ("degradation: the deeper plain net has the higher training error",
+                              "退化问题：更深的普通网络训练误差更高"),
+    "scorecard.deeper_better": ("with shortcuts, the deeper net has the lower training error",
+                                "有捷径连接时，更深的网络训练误差更低"),
+    "scorecard.shortcuts": ("projection shortcuts are not essential: options A, B and C test within a point of "
+                            "each other (ResNet-20 here)",
+                            "投影捷径并非必需：A、B、C 三种方案的测试误差相差不到 1 个百分点（此处为 ResNet-20）"),
+    "scorecard.resnet20": ("ResNet-20's CIFAR-10 test error on the paper's schedule",
+                           "ResNet-20 按论文训练计划在 CIFAR-10 上的测试误差"),
+    "scorecard.resnet56": ("ResNet-56's CIFAR-10 test error on the paper's schedule",
+                           "ResNet-56 按论文训练计划在 CIFAR-10 上的测试误差"),
+    "scorecard.gradients": ("the degradation is not caused by vanishing gradients",
+                            "退化并非由梯度消失造成"),
+    "scorecard.responses": ("residual functions are closer to zero: smaller layer responses (std)",
+                            "残差函数更接近零：各层响应（标准差）更小"),
+    "scorecard.deeper_responses": ("the deeper the ResNet, the closer to zero its residual functions",
+                                   "残差网络越深，残差函数越接近零"),
+    "scorecard.beam": ("beam search beats greedy decoding (test BLEU)", "束搜索优于贪心解码（测试集 BLEU）"),
+    "scorecard.bleu": ("translation quality of the base model (BLEU)", "基础模型的翻译质量（BLEU）"),
+}
