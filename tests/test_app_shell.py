@@ -74,7 +74,7 @@ def test_launch_options_load_the_page_shell():
     assert options["head"].startswith("<script>") and "window.paperlab" in options["head"]
     assert all(Path(path).is_file() for path in options["css_paths"])
     assert "settings" in options["footer_links"]  # Gradio's own language menu stays available
-    shell = (ROOT / "explorer" / "shell.js").read_text()
+    shell = (ROOT / "explorer" / "shared" / "shell.js").read_text()
     for name in ("setPresenter", "setLanguage", "restore", "downloadImage"):
         assert name in shell
 

@@ -108,14 +108,15 @@ def test_resnet_runs_snapshot_layer_gradients_and_responses(home):
 
 
 def test_tab_strings_exist_in_both_languages():
+    from explorer.labs.resnet import strings as resnet_strings
     from explorer.labs.resnet import tab as resnet_tab
     from explorer.shared import strings as common_strings
 
     source = Path(resnet_tab.__file__).read_text()
     used = set(re.findall(r'(?:\bt|\btext)\("([a-z_.]+)"', source))
-    known = {**common_strings.STRINGS, **resnet_tab.STRINGS}
+    known = {**common_strings.STRINGS, **resnet_strings.STRINGS}
     assert used and used <= set(known)
-    assert all(en and zh and en != zh for en, zh in resnet_tab.STRINGS.values())
+    assert all(en and zh and en != zh for en, zh in resnet_strings.STRINGS.values())
 
 
 def test_error_figure_puts_plain_nets_left_resnets_right_like_fig6():

@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 Text = dict[str, str]  # {"en": markdown, "zh": markdown}
+SECTIONS = ("problem", "method", "experiments")  # pass 3, in this order
 
 
 @dataclass(frozen=True)

@@ -17,62 +17,13 @@ import gradio as gr
 from gradio.context import Context
 
 from explorer.reading import scorecard
-from explorer.reading.guide import GUIDES, Guide, Text
-from explorer.shared.i18n import LANGUAGES, language, t
+from explorer.reading.guide import GUIDES, SECTIONS, Guide
+from explorer.shared.i18n import language, t
 
-SECTIONS = ("problem", "method", "experiments")  # pass 3, in this order
 STORAGE_KEY = "paperlab-reading-ticks"
 # Fixed so that ticks survive a server restart; reading progress is not a secret (the page receives it).
 STORAGE_SECRET = "paperlab-reading"
 
-LABELS = {
-    "reading.intro": (
-        ("Read each paper the way S. Keshav suggests in *How to Read a Paper* (2007): in three passes, each "
-         "deeper than the last. **Pass 1** (5-10 minutes): title, abstract and conclusion. What kind of paper "
-         "is it, and what does it claim? **Pass 2** (about an hour): the figures and tables; open each one's "
-         "live reproduction in the lab tabs. **Pass 3** (a few hours): rebuild the work in your head, then close "
-         "the paper and try to recall it. Your ticks are kept in this browser only."),
-        ("按照 S. Keshav 在《How to Read a Paper》（2007）中建议的方法，分三遍阅读每篇论文，一遍比一遍深入。"
-         "**第一遍**（5–10 分钟）：读标题、摘要和结论。这是一篇什么样的论文？它声称了什么？**第二遍**（约一小时）："
-         "读懂每张图和表，并在各实验室标签页中打开它的实时复现。**第三遍**（几个小时）：在脑中重建整项工作，然后合上"
-         "论文，试着回忆。你的勾选只保存在本浏览器中。")),
-    "reading.pass1": ("Pass 1 · the bird's-eye view", "第一遍 · 鸟瞰全文"),
-    "reading.pass1.done": ("I have read the title, abstract and conclusion", "我已读完标题、摘要和结论"),
-    "reading.pass2": ("Pass 2 · figures and tables, live", "第二遍 · 图表与实时复现"),
-    "reading.open": ("Open the live reproduction", "打开实时复现"),
-    "reading.seen": ("I have understood it", "我已看懂"),
-    "reading.pass3": ("Pass 3 · rebuild the paper", "第三遍 · 重建整篇论文"),
-    "reading.problem": ("What problem?", "要解决什么问题？"),
-    "reading.method": ("What method?", "用了什么方法？"),
-    "reading.experiments": ("How were the experiments done?", "实验是怎么做的？"),
-    "reading.recall": ("#### Close the paper and recall\n\nTick a question once you can answer it without looking.",
-                       "#### 合上论文，试着回忆\n\n不看论文也能回答的问题，就勾上它。"),
-    "reading.reset": ("Clear all my ticks", "清除我的全部勾选"),
-}
-
-
-def _pair(text: Text) -> tuple[str, str]:
-    return tuple(text[lang] for lang in LANGUAGES)
-
-
-def guide_strings(guides: Sequence[Guide] = GUIDES) -> dict[str, tuple[str, str]]:
-    """One I18n entry per block of guide text, as the Markdown shows it: {key: (english, chinese)}."""
-    strings: dict[str, tuple[str, str]] = {}
-    for g in guides:
-        strings[f"reading.{g.lab}.skim"] = _pair(g.skim)
-        for ex in g.exhibits:
-            strings[f"reading.{g.lab}.{ex.ref}"] = tuple(
-                f"**{ex.title[lang]}**\n\n{ex.look_for[lang]}" for lang in LANGUAGES)
-        for section in SECTIONS:
-            strings[f"reading.{g.lab}.{section}"] = tuple(
-                f"#### {heading}\n\n{getattr(g, section)[lang]}"
-                for heading, lang in zip(LABELS[f"reading.{section}"], LANGUAGES, strict=True))
-        for i, prompt in enumerate(g.recall, 1):
-            strings[f"reading.{g.lab}.recall{i}"] = _pair(prompt)
-    return strings
-
-
-STRINGS = {**LABELS, **guide_strings()}
 
 
 def tick_ids(guide: Guide) -> list[str]:

@@ -1,6 +1,7 @@
 """English and Chinese for every label, message and plot title.
 
-Each tab module keeps its own STRINGS table, {key: (english, chinese)}; this module merges
+Each lab, the reading companion and serving keep their strings as data in a `strings.py` beside their code, one
+shape for all: STRINGS = {key: (english, chinese)}. This module imports those tables (and no UI module), merges
 them into Gradio's I18n (labels are translated in the browser from its language) and
 translates server-side text (messages, plot titles) for the language a request asks for.
 
@@ -11,29 +12,34 @@ every request carries, so gr.Error messages and plot titles follow the labels.
 from __future__ import annotations
 
 import functools
-import importlib
-from collections.abc import Mapping
 from http.cookies import CookieError, SimpleCookie
 
 import gradio as gr
 from gradio.i18n import I18nData
 
-LANGUAGES = ("en", "zh")
+from explorer.labs.alexnet import strings as alexnet_strings
+from explorer.labs.resnet import strings as resnet_strings
+from explorer.labs.runs import strings as runs_strings
+from explorer.labs.transformer import strings as transformer_strings
+from explorer.reading import strings as reading_strings
+from explorer.serving import strings as serving_strings
+from explorer.shared import strings as shared_strings
+from explorer.shared.strings import LANGUAGES
+
 COOKIE = "paperlab-lang"
-TAB_MODULES = ("explorer.shared.strings", "explorer.labs.runs.tab", "explorer.reading.tab", "explorer.labs.alexnet.tab",
-               "explorer.labs.resnet.tab", "explorer.labs.transformer.tab", "explorer.reading.scorecard")
+TABLES = (shared_strings.STRINGS, serving_strings.STRINGS, runs_strings.STRINGS, reading_strings.STRINGS,
+          alexnet_strings.STRINGS, resnet_strings.STRINGS, transformer_strings.STRINGS)
 
 
 def t(key: str) -> I18nData:
-    """A label translated in the browser; key must be in some module's STRINGS."""
+    """A label translated in the browser; key must be in some strings.py's STRINGS."""
     return I18nData(key)
 
 
 @functools.cache
 def all_strings() -> dict[str, tuple[str, str]]:
     merged: dict[str, tuple[str, str]] = {}
-    for name in TAB_MODULES:
-        table: Mapping[str, tuple[str, str]] = getattr(importlib.import_module(name), "STRINGS", {})
+    for table in TABLES:
         for key, pair in table.items():
             if key in merged and merged[key] != pair:
                 raise ValueError(f"i18n key {key!r} is defined twice with different text")

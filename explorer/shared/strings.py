@@ -1,4 +1,6 @@
-"""Strings used by more than one tab (see explorer/shared/i18n.py)."""
+"""Strings used by more than one tab: {key: (english, chinese)}, in the order of LANGUAGES (see explorer/shared/i18n.py)."""
+
+LANGUAGES = ("en", "zh")
 
 STRINGS = {
     "app.title": ("## Paper Lab: read AlexNet, ResNet and the Transformer by re-running them",

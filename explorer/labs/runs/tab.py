@@ -21,50 +21,6 @@ from train.data import DataUnavailable, cifar10_cached, load_cifar10
 from train.recipes import RECIPES, get_recipe
 from train.store import RunRecord, check_run_id
 
-STRINGS = {
-    "runs.launch": ("Launch a run", "启动训练"),
-    "runs.recipe": ("Recipe", "训练配方"),
-    "runs.preset": ("Preset", "预设"),
-    "runs.data": ("Data", "数据"),
-    "runs.steps": ("Steps", "步数"),
-    "runs.batch": ("Batch size", "批大小"),
-    "runs.lr": ("Learning rate", "学习率"),
-    "runs.label": ("Label (optional)", "名称（可选）"),
-    "runs.options": ("More options (JSON), e.g. {\"depth\": 56, \"plain\": true}",
-                     "更多选项（JSON），例如 {\"depth\": 56, \"plain\": true}"),
-    "runs.start": ("Start training", "开始训练"),
-    "runs.download_cifar": ("Download CIFAR-10 (170 MB)", "下载 CIFAR-10（170 MB）"),
-    "runs.all": ("All runs", "全部训练记录"),
-    "runs.compare": ("Runs to plot", "要绘制的训练"),
-    "runs.metrics": ("Metrics", "指标"),
-    "runs.selected": ("Selected run", "选中的训练"),
-    "runs.cancel": ("Cancel", "取消"),
-    "runs.resume": ("Resume", "继续训练"),
-    "runs.delete": ("Delete…", "删除…"),
-    "runs.confirm_delete": ("Yes, delete this run and its files", "确定删除该训练及其文件"),
-    "runs.csv": ("Metrics as CSV", "导出指标 CSV"),
-    "runs.checkpoint": ("Newest checkpoint", "最新检查点"),
-    "runs.file": ("Download", "下载"),
-    "runs.details": ("Details", "详情"),
-    "msg.launched": ("Run {run_id} is queued; it starts when the machine is free and keeps going if you close "
-                     "this tab.", "训练 {run_id} 已排队；机器空闲时开始，关闭页面也会继续。"),
-    "msg.bad_options": ("These options are not valid: {error}", "选项无效：{error}"),
-    "msg.bad_json": ("More options must be a JSON object like {{\"depth\": 56}}: {error}",
-                     "“更多选项”必须是 JSON 对象，例如 {{\"depth\": 56}}：{error}"),
-    "msg.no_run": ("Choose a run first.", "请先选择一个训练。"),
-    "msg.unknown_run": ("That run no longer exists; the list has been refreshed.", "该训练已不存在，列表已刷新。"),
-    "msg.cancelled": ("Asked run {run_id} to stop; it saves a checkpoint first.", "已请求停止 {run_id}，它会先保存检查点。"),
-    "msg.resumed": ("Run {run_id} will continue from its newest checkpoint.", "训练 {run_id} 将从最新检查点继续。"),
-    "msg.deleted": ("Run {run_id} was deleted.", "训练 {run_id} 已删除。"),
-    "msg.no_checkpoint": ("This run has no checkpoint yet.", "该训练还没有检查点。"),
-    "msg.cifar_ready": ("CIFAR-10 is ready ({where}).", "CIFAR-10 已就绪（{where}）。"),
-    "msg.refused": ("Cannot do that: {why}", "无法执行：{why}"),
-    "msg.cifar_failed": ("Cannot get CIFAR-10: {why}", "无法获取 CIFAR-10：{why}"),
-    "msg.file_failed": ("Cannot prepare the file ({why}): the server's disk may be full.",
-                        "无法准备文件（{why}）：服务器磁盘可能已满。"),
-    "plot.runs": ("Training curves", "训练曲线"),
-    **deployment.STRINGS,
-}
 HEADERS = ["id", "label", "recipe", "status", "step", "updated", "message"]
 DATA_CHOICES = ("sample", "cifar10")
 MAX_OPTIONS_CHARS = 2000
