@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from explorer.labs.alexnet import tab as alexnet_tab
+from explorer.labs.alexnet import views as alexnet_views
 from explorer.shared import reference_runs
 from explorer.shared.i18n import text
 from train.launcher import Launcher
@@ -314,7 +314,7 @@ def test_fig1_shows_each_nets_fastest_learning_rate(page):
     page.get_by_role("tab", name=text("alexnet.ablations", "en")).click()
     sweep = page.locator("#alexnet-ablation-notes")
     sweep.get_by_text("Fastest of each").wait_for(timeout=20_000)
-    assert sweep.locator("table").last.locator("tr").count() == 1 + len(alexnet_tab.fig1_sweep())  # one row a run
+    assert sweep.locator("table").last.locator("tr").count() == 1 + len(alexnet_views.fig1_sweep())  # one row a run
     page.wait_for_function("""() => {  // and above it, Fig. 1 drawn from the two 41-epoch reference runs
         const plot = document.querySelector('#alexnet-fig1 .js-plotly-plot');
         return plot && plot.data && plot.data.filter(t => t.mode === 'lines').length === 2;

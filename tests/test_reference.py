@@ -13,6 +13,7 @@ import numpy as np
 import pytest
 
 from explorer.labs.alexnet import tab as alexnet_tab
+from explorer.labs.alexnet import views as alexnet_views
 from explorer.labs.resnet import tab as resnet_tab
 from explorer.shared import plots, reference_runs
 from train.recipes import EXPERIMENTS, experiment_configs
@@ -60,8 +61,8 @@ def test_bundled_reference_runs_load_with_their_configs():
             steps, errors = metrics["train_error"]
             assert steps == sorted(steps) and all(0 <= e <= 1 for e in errors) and config["train_images"] == 50_000
     assert reference_runs.load("alexnet", "no-such-experiment") == []
-    sweep = {name for name, _, _ in reference_runs.load("alexnet", alexnet_tab.SWEEP)}  # Fig. 1 at several rates
-    assert sweep == {r.name for r in plan("cifar10") if r.curves == f"alexnet/{alexnet_tab.SWEEP}"}
+    sweep = {name for name, _, _ in reference_runs.load("alexnet", alexnet_views.SWEEP)}  # Fig. 1 at several rates
+    assert sweep == {r.name for r in plan("cifar10") if r.curves == f"alexnet/{alexnet_views.SWEEP}"}
 
 
 def test_fig1_reference_is_offered_first_and_drawn_in_epochs(home, monkeypatch, tmp_path):

@@ -16,7 +16,7 @@ import numpy as np
 import torch
 
 from explorer.labs.alexnet import views
-from explorer.labs.alexnet.tab import make_filter_figure
+from explorer.labs.alexnet.figures import make_filter_figure
 from models.alexnet import alexnet, cifar_alexnet, one_weird_trick_alexnet
 from train.data import CIFAR10_CLASSES, CIFAR10_MEAN, CIFAR10_STD
 from train.recipes.alexnet import conv1_weights

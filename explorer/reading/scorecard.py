@@ -47,7 +47,7 @@ def _curves(lab: str, experiment: str) -> dict[str, tuple[dict, reference_runs.C
 def relu_speedup() -> Measurement:
     """Fig. 1: epochs to 25% training error, tanh over ReLU, each at its fastest learning rate (the caption: "chosen
     independently") in the bundled sweep."""
-    from explorer.labs.alexnet.tab import fastest, fig1_sweep
+    from explorer.labs.alexnet.views import fastest, fig1_sweep
 
     best = fastest(fig1_sweep())
     if not {"relu", "tanh"} <= best.keys():

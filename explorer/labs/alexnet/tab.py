@@ -2,7 +2,6 @@
 and predictions, attributions, and the ablations the paper argues for, run live."""
 from __future__ import annotations
 
-import functools
 import hashlib
 import os
 import tempfile
@@ -10,16 +9,16 @@ from pathlib import Path
 
 import gradio as gr
 import numpy as np
-import plotly.graph_objects as go
 from gradio.i18n import I18nData
-from plotly.subplots import make_subplots
 
 from explorer.labs.alexnet import views
+from explorer.labs.alexnet.figures import make_filter_figure, make_group_figure, make_run_figure
+from explorer.labs.alexnet.views import fastest, fig1_sweep, lrn_table
 from explorer.serving import deployment
 from explorer.serving.services import launcher, store
 from explorer.shared import reference_runs
 from explorer.shared.i18n import language, t, text
-from explorer.shared.plots import PALETTE, base_layout, curves_figure, ends_markdown, error_tags, png_bytes, png_uri
+from explorer.shared.plots import ends_markdown, png_bytes
 from explorer.shared.yardstick import seed_markdown
 from models.alexnet import WeightsUnavailable
 from train.checkpoint import CheckpointError
@@ -34,63 +33,12 @@ from train.store import new_run_id
 WATCH_EVERY_S = 2.5
 TRACK_PROGRESS = gr.Progress(track_tqdm=True)  # Gradio injects a live tracker where a handler defaults to one
 GALLERY_DISPLAY = 96  # neighbour thumbnails are enlarged to this many pixels
-TRAIN_IMAGES = {"cifar10": 50_000, "sample": 1000}
 REFERENCE = "reference"  # the group value that shows the bundled reference runs
-SWEEP = "relu-vs-tanh-lr-sweep"  # assets/reference/alexnet/<SWEEP>/: Fig. 1's nets at several learning rates
 DATA_CHOICES = ("cifar10", "sample")
 IMAGE_DIR = Path(tempfile.gettempdir()) / "paperlab-images"
 
 
 # -- pure helpers ---------------------------------------------------------------------------------
-def train_images(config: dict) -> int | None:
-    """How many images one epoch of a run covers, from its config (None for an ImageFolder of unknown size)."""
-    if "train_images" in config:  # reference runs record it (explorer/shared/reference_runs.py)
-        return config["train_images"]
-    total = TRAIN_IMAGES.get(config.get("data", "cifar10"))
-    if total is not None:
-        total -= min(config.get("val_size", 0), total // 5)
-    size = config.get("train_size", 0)
-    return min(size, total) if size and total else size or total
-
-
-def epochs(config: dict, steps: list[int]) -> list[float]:
-    """A run's logged steps as epochs (Fig. 1's x-axis); steps of one batch each where the epoch size is unknown."""
-    per_step = config["batch_size"] / (train_images(config) or config["batch_size"])
-    return [s * per_step for s in steps]
-
-
-def first_below(xs: list[float], ys: list[float], level: float) -> float | None:
-    """The first x at which y <= level, linearly interpolated between logged points; None if never."""
-    for i, (x, y) in enumerate(zip(xs, ys)):
-        if y <= level:
-            if i == 0 or ys[i - 1] == y:
-                return x
-            x0, y0 = xs[i - 1], ys[i - 1]
-            return x0 + (x - x0) * (y0 - level) / (y0 - y)
-    return None
-
-
-def fig1_sweep(level: float = 0.25) -> list[tuple[dict, float | None, float]]:
-    """Fig. 1's caption: each net's learning rate "chosen independently to make training as fast as possible".
-
-    Per bundled sweep run, by units, initialisation and lr: (config, epoch it first reaches `level` training
-    error or None, epochs it trained)."""
-    out = []
-    for _, config, metrics in reference_runs.load("alexnet", SWEEP):
-        steps, errors = metrics["train_error"]
-        xs = epochs(config, steps)
-        out.append((config, first_below(xs, errors, level), xs[-1]))
-    return sorted(out, key=lambda row: (row[0]["activation"], row[0]["init"], row[0]["lr"]))
-
-
-def fastest(sweep: list[tuple[dict, float | None, float]]) -> dict[str, tuple[dict, float]]:
-    """activation -> (config, epochs) of its sweep run that reached the level first."""
-    best: dict[str, tuple[dict, float]] = {}
-    for config, reached, _ in sweep:
-        unit = config["activation"]
-        if reached is not None and (unit not in best or reached < best[unit][1]):
-            best[unit] = config, reached
-    return best
 
 
 def sweep_markdown(lang: str) -> str:
@@ -113,15 +61,6 @@ def sweep_markdown(lang: str) -> str:
         lines += ["", text("alexnet.sweep_best", lang, relu=relu, tanh=tanh, ratio=tanh / relu, relu_lr=relu_cfg["lr"],
                            tanh_lr=tanh_cfg["lr"], relu_init=init(relu_cfg), tanh_init=init(tanh_cfg))]
     return "\n".join(lines)
-
-
-@functools.lru_cache(maxsize=2)
-def lrn_table(vm: views.ViewModel, images: int) -> list[tuple[float, float, float, float]]:
-    """For each LRN layer of a model (cached per weights file, as its ViewModel is), the mean and largest cut of its
-    positive responses on the gallery's first images, as trained and with responses RAW_PIXEL_SCALE times larger."""
-    x = vm.prepare(views.load_gallery().images[:images])
-    ours, raw = views.lrn_cuts(vm.model, x), views.lrn_cuts(vm.model, x, RAW_PIXEL_SCALE)
-    return [(cut.mean(), cut.max(), raw_cut.mean(), raw_cut.max()) for cut, raw_cut in zip(ours, raw)]
 
 
 def lrn_markdown(experiment: str, lang: str, images: int = 64) -> str:
@@ -177,91 +116,6 @@ def image_file(image: np.ndarray) -> str:
 
 
 # -- figure builders --------------------------------------------------------------------------------
-def make_filter_figure(weights: np.ndarray, towers: int, title: str, lang: str = "en") -> go.Figure:
-    """Fig. 3: all conv1 kernels, one grid per tower, a colourfulness bar (and hover value) under each."""
-    parts = views.tower_split(weights, towers)
-    k = weights.shape[-1]
-    scale, cols = max(2, 40 // k), 8 if len(parts[0]) <= 32 else 12
-    grids, titles = [], []
-    for n, part in enumerate(parts, 1):
-        scores = views.colourfulness(part)
-        grids.append((views.filter_grid(part, cols=cols, scale=scale, scores=scores), scores))
-        first = (n - 1) * len(part) + 1
-        titles.append(text("alexnet.fig_tower", lang, n=n, first=first, last=first + len(part) - 1,
-                           score=float(scores.mean())) if towers > 1
-                      else text("alexnet.fig_all", lang, n=len(part), score=float(scores.mean())))
-    fig = make_subplots(rows=len(parts), cols=1, subplot_titles=titles, vertical_spacing=0.1 / len(parts))
-    pad, bar = 2, max(2, scale)
-    for row, (grid, scores) in enumerate(grids, 1):
-        fig.add_trace(go.Image(source=png_uri(grid), hoverinfo="skip"), row=row, col=1)
-        index = np.arange(len(scores))
-        side = k * scale
-        xs = pad + (index % cols) * (side + pad) + side / 2
-        ys = pad + (index // cols) * (side + bar + pad) + side / 2
-        offset = (row - 1) * len(scores) + 1
-        hover = [text("alexnet.fig_kernel", lang, i=i + offset, score=float(s)) for i, s in enumerate(scores)]
-        fig.add_trace(go.Scatter(x=xs, y=ys, mode="markers", marker={"size": side, "opacity": 0}, hovertext=hover,
-                                 hoverinfo="text", showlegend=False), row=row, col=1)
-    fig.update_xaxes(visible=False)
-    fig.update_yaxes(visible=False, scaleanchor=None)
-    width = 760  # nominal: the figure fills its column's width (a fixed width was cut off in half-width columns)
-    height = sum(int(width * g.shape[0] / g.shape[1]) for g, _ in grids) + 70 * len(grids) + 40
-    fig.update_layout(title=title, height=height, margin={"l": 10, "r": 10, "t": 80, "b": 10},
-                      template="plotly_white")
-    return fig
-
-
-def make_run_figure(title: str, metrics: dict, lang: str = "en") -> go.Figure:
-    return curves_figure([(title, metrics)], ["train_error", "test_error"], percent=True,
-                         dashes={"train_error": "dash"}, tags=error_tags(lang), title=text("alexnet.fig_curves", lang),
-                         x_title=text("common.iteration", lang), y_title=text("common.error_pct", lang))
-
-
-def make_fig1_figure(runs: list[tuple[str, dict, dict]], lang: str = "en", level: float = 0.25) -> go.Figure:
-    """Fig. 1: training error against epochs, where each run first reaches `level` marked, and the speed-up.
-
-    runs: (label, config, metrics) with ReLU first, as the relu-vs-tanh experiment lists them.
-    """
-    fig, reached, last = go.Figure(), {}, {}
-    for i, (label, config, metrics) in enumerate(runs):
-        if "train_error" not in metrics:
-            continue
-        steps, errors = metrics["train_error"]
-        xs = epochs(config, steps)
-        last[label] = xs[-1] if xs else 0.0
-        color = PALETTE[i % len(PALETTE)]
-        fig.add_trace(go.Scatter(x=xs, y=[100 * e for e in errors], mode="lines", name=label, line={"color": color}))
-        epoch = first_below(xs, errors, level)
-        if epoch is not None:
-            reached[label] = epoch
-            fig.add_vline(x=epoch, line={"color": color, "dash": "dot"})
-            fig.add_trace(go.Scatter(x=[epoch], y=[100 * level], mode="markers", marker={"color": color, "size": 10},
-                                     name=text("alexnet.fig_reached", lang, label=label, epoch=epoch)))
-    fig.add_hline(y=100 * level, line={"color": "#888", "dash": "dash"})
-    labels = [label for label, _, _ in runs]
-    if len(labels) == 2 and all(label in reached for label in labels):
-        ratio = reached[labels[1]] / max(reached[labels[0]], 1e-9)
-        speedup = text("alexnet.fig_speedup", lang, speedup=f"{ratio:.1f}x")
-    elif len(labels) == 2 and labels[0] in reached and labels[1] in last:
-        # the slower net has not reached the level yet: its epochs so far give a lower bound
-        ratio = last[labels[1]] / max(reached[labels[0]], 1e-9)
-        speedup = text("alexnet.fig_speedup", lang, speedup=f"≥ {ratio:.1f}x")
-    else:
-        speedup = text("alexnet.fig_not_yet", lang)
-    fig.add_annotation(text=speedup, xref="paper", yref="paper", x=0.99, y=0.98, showarrow=False, xanchor="right",
-                       font={"size": 15}, bgcolor="rgba(255,255,255,0.8)")
-    return base_layout(fig, text("alexnet.fig_fig1", lang), text("alexnet.fig_epochs", lang),
-                       text("alexnet.fig_train_error", lang) + " (%)", height=520, legend_below=True)
-
-
-def make_group_figure(experiment: str, runs: list[tuple[str, dict, dict]], lang: str = "en") -> go.Figure:
-    if experiment == "relu-vs-tanh":
-        return make_fig1_figure(runs, lang)
-    exp = EXPERIMENTS[experiment]
-    return curves_figure([(label, metrics) for label, _, metrics in runs], ["train_error", "test_error"],
-                         percent=True, dashes={"train_error": "dash"}, tags=error_tags(lang),
-                         title=f"{exp.figure}: {exp.summary}",
-                         x_title=text("common.iteration", lang), y_title=text("common.error_pct", lang))
 
 
 # -- reading the store -------------------------------------------------------------------------------

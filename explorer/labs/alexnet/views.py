@@ -20,11 +20,12 @@ from torch import nn
 
 from explorer.serving.devices import device, on_device
 from explorer.serving.gpu import gpu
+from explorer.shared import reference_runs
 from explorer.shared.reference_runs import Curves, bundled_label, bundled_models, read_curves
 from models.alexnet import TowerLRN, imagenet_alexnet
 from train.checkpoint import load_weights
 from train.data import CIFAR10_CLASSES, CIFAR10_MEAN, CIFAR10_STD, cifar10_cached, load_cifar10, load_sample
-from train.recipes.alexnet import AlexNetRunConfig, build_model
+from train.recipes.alexnet import RAW_PIXEL_SCALE, AlexNetRunConfig, build_model
 from train.store import RunStore
 
 IMAGENET_MEAN, IMAGENET_STD = (0.485, 0.456, 0.406), (0.229, 0.224, 0.225)
@@ -437,3 +438,69 @@ def lrn_cuts(model: nn.Module, x: torch.Tensor, scale: float = 1.0) -> list[np.n
             cuts.append((1 - layer(a)[positive] / a[positive] * layer.k ** layer.beta).numpy())
         x = layer(x)
     return cuts
+
+
+TRAIN_IMAGES = {"cifar10": 50_000, "sample": 1000}
+
+
+SWEEP = "relu-vs-tanh-lr-sweep"  # assets/reference/alexnet/<SWEEP>/: Fig. 1's nets at several learning rates
+
+
+def train_images(config: dict) -> int | None:
+    """How many images one epoch of a run covers, from its config (None for an ImageFolder of unknown size)."""
+    if "train_images" in config:  # reference runs record it (explorer/shared/reference_runs.py)
+        return config["train_images"]
+    total = TRAIN_IMAGES.get(config.get("data", "cifar10"))
+    if total is not None:
+        total -= min(config.get("val_size", 0), total // 5)
+    size = config.get("train_size", 0)
+    return min(size, total) if size and total else size or total
+
+
+def epochs(config: dict, steps: list[int]) -> list[float]:
+    """A run's logged steps as epochs (Fig. 1's x-axis); steps of one batch each where the epoch size is unknown."""
+    per_step = config["batch_size"] / (train_images(config) or config["batch_size"])
+    return [s * per_step for s in steps]
+
+
+def first_below(xs: list[float], ys: list[float], level: float) -> float | None:
+    """The first x at which y <= level, linearly interpolated between logged points; None if never."""
+    for i, (x, y) in enumerate(zip(xs, ys)):
+        if y <= level:
+            if i == 0 or ys[i - 1] == y:
+                return x
+            x0, y0 = xs[i - 1], ys[i - 1]
+            return x0 + (x - x0) * (y0 - level) / (y0 - y)
+    return None
+
+
+def fig1_sweep(level: float = 0.25) -> list[tuple[dict, float | None, float]]:
+    """Fig. 1's caption: each net's learning rate "chosen independently to make training as fast as possible".
+
+    Per bundled sweep run, by units, initialisation and lr: (config, epoch it first reaches `level` training
+    error or None, epochs it trained)."""
+    out = []
+    for _, config, metrics in reference_runs.load("alexnet", SWEEP):
+        steps, errors = metrics["train_error"]
+        xs = epochs(config, steps)
+        out.append((config, first_below(xs, errors, level), xs[-1]))
+    return sorted(out, key=lambda row: (row[0]["activation"], row[0]["init"], row[0]["lr"]))
+
+
+def fastest(sweep: list[tuple[dict, float | None, float]]) -> dict[str, tuple[dict, float]]:
+    """activation -> (config, epochs) of its sweep run that reached the level first."""
+    best: dict[str, tuple[dict, float]] = {}
+    for config, reached, _ in sweep:
+        unit = config["activation"]
+        if reached is not None and (unit not in best or reached < best[unit][1]):
+            best[unit] = config, reached
+    return best
+
+
+@functools.lru_cache(maxsize=2)
+def lrn_table(vm: ViewModel, images: int) -> list[tuple[float, float, float, float]]:
+    """For each LRN layer of a model (cached per weights file, as its ViewModel is), the mean and largest cut of its
+    positive responses on the gallery's first images, as trained and with responses RAW_PIXEL_SCALE times larger."""
+    x = vm.prepare(load_gallery().images[:images])
+    ours, raw = lrn_cuts(vm.model, x), lrn_cuts(vm.model, x, RAW_PIXEL_SCALE)
+    return [(cut.mean(), cut.max(), raw_cut.mean(), raw_cut.max()) for cut, raw_cut in zip(ours, raw)]

@@ -15,6 +15,7 @@ from torch import nn
 
 from explorer.serving.devices import device
 from explorer.serving.gpu import gpu
+from explorer.shared.reference_runs import Curves
 from models.resnet import (
     IMAGENET_LAYERS,
     IMAGENET_MULT_ADDS,
@@ -30,6 +31,8 @@ from train.checkpoint import load_weights
 from train.data import load_sample, normalize
 from train.recompress import recode_array
 
+Series = tuple[str, dict, Curves]  # (label, run config, metrics), as reference_runs.load gives them
+Profile = tuple[str, dict, np.ndarray]            # (legend name, run config, one value per 3x3 layer)
 STAGE_SIZE = {64: 56, 128: 28, 256: 14, 512: 7}  # Table 1: feature-map side of each stage's width at 224x224
 
 

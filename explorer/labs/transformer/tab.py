@@ -13,7 +13,7 @@ from typing import Any
 import gradio as gr
 from gradio.context import Context
 
-from explorer.labs.transformer import views
+from explorer.labs.transformer import figures, views
 from explorer.labs.transformer.strings import KNIFE_SENTENCES
 from explorer.serving import deployment
 from explorer.serving.services import store
@@ -150,10 +150,10 @@ def show_step(state, step, layer, head, request: gr.Request):
     head_name = text("transformer.mean", lang) if head is None else f"H{head + 1}"
     token = state["out"][step]
     row = None if head is None else cross[layer, head, step]
-    step_fig = views.make_step_figure(row, cross[layer].mean(0)[step], state["src"],
+    step_fig = figures.make_step_figure(row, cross[layer].mean(0)[step], state["src"],
                                       text("transformer.step_title", lang, step=step + 1, token=token),
                                       head_name, text("transformer.mean", lang))
-    map_fig = views.make_heatmap_figure(views.head_or_mean(cross, layer, head), state["out"], state["src"],
+    map_fig = figures.make_heatmap_figure(views.head_or_mean(cross, layer, head), state["out"], state["src"],
                                         text("transformer.map_title", lang, layer=layer + 1, head=head_name),
                                         highlight_row=step)
     partial = " ".join(state["out"][: step + 1])
@@ -164,7 +164,7 @@ def show_grid(state, kind, request: gr.Request):
     lang = language(request)
     state = _need(state, lang)
     rows, cols = kind_axes(state, _kind(kind, lang))
-    return views.make_grid_figure(state["maps"][kind], rows, cols,
+    return figures.make_grid_figure(state["maps"][kind], rows, cols,
                                   text("transformer.grid_title", lang, kind=kind_name(kind, lang)),
                                   causal=kind == "decoder")
 
@@ -176,7 +176,7 @@ def show_head_view(state, kind, layer, focus, request: gr.Request):
     layer = _clamp(layer, 0, state["layers"] - 1)
     focus = _clamp(focus, -1, len(rows) - 1)
     focus = None if focus < 0 else focus
-    return views.make_head_view_figure(state["maps"][kind][layer], rows, cols,
+    return figures.make_head_view_figure(state["maps"][kind][layer], rows, cols,
                                        text("transformer.head_view_title", lang, kind=kind_name(kind, lang),
                                             layer=layer + 1), focus)
 
@@ -211,7 +211,7 @@ def attribute(state, step, request: gr.Request, progress=gr.Progress()):
     progress(0.2, desc="integrated gradients")
     scores = views.attribution(translator.model, state["source_ids"], state["output_ids"], step)
     attention = state["maps"]["cross"][:, :, step].mean((0, 1))
-    return views.make_attribution_figure(attention, scores, state["src"],
+    return figures.make_attribution_figure(attention, scores, state["src"],
                                          text("transformer.attr_title", lang, token=state["out"][step]),
                                          (text("transformer.attention", lang), text("transformer.attribution", lang)))
 
@@ -226,8 +226,8 @@ def paper_views(key, request: gr.Request):
     steps, lrs = views.lr_curve(cfg.d_model, train["warmup_steps"], train["lr"], train["steps"])
     sizes = views.model_sizes(cfg)
     rows = "\n".join(f"| {name} | {n / 1e6:.2f} M | {mb:.0f} MB |" for name, (n, mb) in sizes.items())
-    return (views.make_positional_figure(100, cfg.d_model, text("transformer.pe_title", lang)),
-            views.make_lr_figure(steps, lrs, text("transformer.lr_title", lang, d=cfg.d_model,
+    return (figures.make_positional_figure(100, cfg.d_model, text("transformer.pe_title", lang)),
+            figures.make_lr_figure(steps, lrs, text("transformer.lr_title", lang, d=cfg.d_model,
                                                   w=train["warmup_steps"]), train["warmup_steps"]),
             text("transformer.sizes", lang, rows=rows))
 
