@@ -199,10 +199,10 @@ def test_fig1_marks_where_each_run_reaches_25_percent():
     assert views.train_images(config) == 1000
     relu = {"train_error": ([10, 20, 30], [0.5, 0.2, 0.1])}     # 25% at step 18.33: epoch 1.83
     tanh = {"train_error": ([10, 20, 100], [0.6, 0.5, 0.2])}    # 25% at step 86.67: epoch 8.67
-    fig = alexnet_tab.make_fig1_figure([("ReLU", config, relu), ("tanh", config, tanh)])
+    fig = figures.make_fig1_figure([("ReLU", config, relu), ("tanh", config, tanh)])
     assert "4.7x" in fig.layout.annotations[0].text
     slower = {"train_error": ([10, 20, 50], [0.6, 0.5, 0.4])}   # not at 25% by step 50 (epoch 5): at least 2.7x
-    fig = alexnet_tab.make_fig1_figure([("ReLU", config, relu), ("tanh", config, slower)])
+    fig = figures.make_fig1_figure([("ReLU", config, relu), ("tanh", config, slower)])
     assert "≥ 2.7x" in fig.layout.annotations[0].text
 
 

@@ -36,4 +36,27 @@ STRINGS = {
     "common.seed_columns": (
         "| experiment | run | iterations | test error | against seed 0 | more than the seeds differ? |",
         "| 实验 | 训练 | 迭代次数 | 测试错误率 | 与种子 0 相比 | 超出两个种子之差？ |"),
+    # the labs' experiment panel (explorer/shared/experiment_panel.py)
+    "panel.preset": ("Settings", "设置"),
+    "panel.preset_lecture": ("lecture (minutes on a CPU)", "课堂（CPU 上几分钟）"),
+    "panel.preset_paper": ("paper (sec. 4.2, 64k iterations)", "论文（第 4.2 节，64k 次迭代）"),
+    "panel.data": ("Data", "数据"),
+    "panel.train": ("Train", "开始训练"),
+    "panel.stop": ("Stop these runs", "停止这些训练"),
+    "panel.group": ("Runs shown", "显示的训练"),
+    "panel.no_runs": (("No runs yet: press **Train**. Runs started from the command line "
+                       "(`python -m train {experiment} --preset lecture`) appear here too."),
+                       ("还没有训练：请点击**开始训练**。"
+                        "在命令行中启动的训练（`python -m train {experiment} --preset lecture`）"
+                       "也会显示在这里。")),
+    "panel.run_line": ("**{label}**: step {step:,} of {total:,} · {status}",
+                        "**{label}**：第 {step:,} / {total:,} 步 · {status}"),
+    "panel.queued": ("{count} runs of {name} queued; they train one after another.",
+                     "已排队 {name} 的 {count} 次训练，将依次进行。"),
+    "panel.stopping": ("Stopping {count} runs; each saves a checkpoint and can be resumed in the Runs tab.",
+                        "正在停止 {count} 次训练；每次训练都会保存检查点，可在“训练记录”页继续。"),
+    "panel.nothing_to_stop": ("None of these runs is queued or running.", "这些训练都没有在排队或运行。"),
+    "panel.reference_runs": ("reference runs (bundled: all 50,000 training images)",
+                               "参考运行（内置：全部 50,000 张训练图像）"),
+    "panel.choose": ("Choose one of the listed options.", "请从列表中选择一项。"),
 }

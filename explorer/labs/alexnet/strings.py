@@ -58,11 +58,6 @@ STRINGS = {
     "alexnet.method": ("attribution method", "归因方法"),
     "alexnet.explain": ("Why this prediction?", "为什么是这个预测？"),
     "alexnet.attribution": ("attribution over the query", "叠加在查询图像上的归因"),
-    "alexnet.experiment": ("experiment", "实验"),
-    "alexnet.launch": ("Run the experiment (lecture preset)", "运行实验（课堂预设）"),
-    "alexnet.group": ("experiment runs", "实验记录"),
-    "alexnet.reference_runs": ("reference runs (bundled: all 50,000 training images)",
-                               "参考运行（内置：全部 50,000 张训练图像）"),
     "alexnet.how_to_train": (
         ("on all 50,000 images each takes minutes on a GPU, about two hours on a 2-core CPU: "
          "`python -m train.reference --data DIR --paper --only {names}`"),
@@ -82,8 +77,6 @@ STRINGS = {
     # server-side messages and plot titles
     "alexnet.msg_started": ("Started run {run}: the filters appear within a few seconds.",
                             "已开始训练 {run}：几秒钟内就会出现滤波器。"),
-    "alexnet.msg_group": ("Queued {n} runs of {name}; they train one after another.",
-                          "已排队 {name} 的 {n} 个训练，它们将依次进行。"),
     "alexnet.msg_no_run": ("Pick a run first.", "请先选择一个训练。"),
     "alexnet.msg_pick_model": ("Pick a model first (or train one under Train and watch).",
                                "请先选择一个模型（或在“边训练边观察”中训练一个）。"),
@@ -168,4 +161,5 @@ STRINGS = {
          "第三个变体 α = {alpha:.2f}（α × {scale:.0f}²）让 LRN 具有论文常数在原始像素上的强度。")),
     "alexnet.lrn_scale_only": ("The fourth, α = 0, keeps only the constant scale.",
                                "第四个变体 α = 0 只保留这个常数缩放。"),
+    "alexnet.experiment": ("experiment", "实验"),
 }

@@ -9,14 +9,14 @@ from pathlib import Path
 
 import gradio as gr
 import numpy as np
-from gradio.i18n import I18nData
 
 from explorer.labs.alexnet import views
 from explorer.labs.alexnet.figures import make_filter_figure, make_group_figure, make_run_figure
 from explorer.labs.alexnet.views import fastest, fig1_sweep, lrn_table
 from explorer.serving import deployment
 from explorer.serving.services import launcher, store
-from explorer.shared import reference_runs
+from explorer.shared import experiment_panel
+from explorer.shared.experiment_panel import REFERENCE
 from explorer.shared.i18n import language, t, text
 from explorer.shared.plots import ends_markdown, png_bytes
 from explorer.shared.yardstick import seed_markdown
@@ -28,12 +28,10 @@ from train.recipes import EXPERIMENTS, experiment_configs, get_recipe
 from train.recipes.alexnet import RAW_PIXEL_LRN_ALPHA, RAW_PIXEL_SCALE, conv1_weights
 from train.reference import label as reference_label
 from train.reference import plan
-from train.store import new_run_id
 
 WATCH_EVERY_S = 2.5
 TRACK_PROGRESS = gr.Progress(track_tqdm=True)  # Gradio injects a live tracker where a handler defaults to one
 GALLERY_DISPLAY = 96  # neighbour thumbnails are enlarged to this many pixels
-REFERENCE = "reference"  # the group value that shows the bundled reference runs
 DATA_CHOICES = ("cifar10", "sample")
 IMAGE_DIR = Path(tempfile.gettempdir()) / "paperlab-images"
 
@@ -121,20 +119,6 @@ def image_file(image: np.ndarray) -> str:
 # -- reading the store -------------------------------------------------------------------------------
 def alexnet_runs() -> list[tuple[str, str]]:
     return [(f"{r.title} · {r.id} ({r.status})", r.id) for r in store().list_runs() if r.recipe == "alexnet"]
-
-
-def experiment_groups(experiment: str) -> list[str]:
-    groups = {r.group_id for r in store().list_runs() if r.group_id and r.group_id.startswith(f"{experiment}-")}
-    return sorted(groups, reverse=True)
-
-
-def group_choices(experiment: str) -> list[tuple[str | I18nData, str]]:
-    """The experiment's run groups, newest first, after its bundled reference runs where it has them (a label
-    the browser translates, also when a handler returns it)."""
-    choices: list[tuple[str | I18nData, str]] = [(group, group) for group in experiment_groups(experiment)]
-    if reference_runs.load("alexnet", experiment):
-        choices.insert(0, (t("alexnet.reference_runs"), REFERENCE))
-    return choices
 
 
 def run_towers(config: dict) -> int:
@@ -302,44 +286,6 @@ def explain(source: str, query: dict | None, cls: str | None, method: str, reque
     return image_file(views.enlarge(views.overlay(image, views.attribute(vm, image, target, method))))
 
 
-def launch_experiment(experiment: str, data: str, request: gr.Request):
-    lang = language(request)
-    if not chosen(experiment, EXPERIMENTS) or not chosen(data, DATA_CHOICES):
-        raise gr.Error(text("alexnet.msg_choose", lang))
-    group_id = f"{experiment}-{new_run_id()}"
-    try:
-        runs = [(label, cfg.to_dict()) for label, cfg in experiment_configs(experiment, "lecture", data=data)]
-    except ConfigError as exc:
-        raise gr.Error(text("alexnet.msg_cannot_start", lang, why=exc)) from exc
-    deployment.submit(request, EXPERIMENTS[experiment].recipe, "lecture", runs, group_id)
-    gr.Info(text("alexnet.msg_group", lang, n=len(EXPERIMENTS[experiment].variants), name=experiment))
-    return gr.Dropdown(choices=group_choices(experiment), value=group_id), None
-
-
-def group_tick(experiment: str, group_id: str | None, seen: tuple | None, request: gr.Request):
-    """The group's curves, redrawn when a run logs, and the experiment's notes; with nothing to show, which
-    reference runs are still to be trained."""
-    if not chosen(experiment, EXPERIMENTS):
-        return gr.skip(), gr.skip(), seen
-    lang = language(request)
-    if not group_id:
-        now = ("nothing", experiment, lang)
-        if now == seen:
-            return gr.skip(), gr.skip(), seen
-        notes = [missing_markdown(experiment, [], lang), experiment_notes(experiment, None, lang)]
-        return None, "\n\n".join(filter(None, notes)), now
-    runs = [] if group_id == REFERENCE else sorted(store().list_runs(group_id=group_id), key=lambda r: r.created)
-    now = (group_id, experiment, lang, tuple(store().last_step(r.id) for r in runs))
-    if now == seen:
-        return gr.skip(), gr.skip(), seen
-    series = (reference_runs.load("alexnet", experiment) if group_id == REFERENCE
-              else [(r.label, r.config, store().metrics(r.id)) for r in runs])
-    names = [name for name, _, _ in series]
-    notes = [missing_markdown(experiment, names, lang) if group_id == REFERENCE else "",
-             ends_markdown(series, lang, text("alexnet.ends_note", lang)), experiment_notes(experiment, group_id, lang)]
-    return make_group_figure(experiment, series, lang), "\n\n".join(filter(None, notes)), now
-
-
 def reference_names(experiment: str, variants: list[str]) -> str:
     """The references (`python -m train.reference --only ...`) that train these variants' curves."""
     folder = f"alexnet/{experiment}"
@@ -359,9 +305,29 @@ def missing_markdown(experiment: str, shipped: list[str], lang: str) -> str:
     return text("alexnet.missing_reference", lang, variants=", ".join(missing), how=how)
 
 
-def choose_experiment(experiment: str):
-    choices = group_choices(experiment) if chosen(experiment, EXPERIMENTS) else []
-    return gr.Dropdown(choices=choices, value=choices[0][1] if choices else None), None
+def experiment_runs(experiment: str, preset: str, data: str, setting, lang: str) -> list[tuple[str, dict]]:
+    """One run per variant of an ablation, at the lecture preset (its own where the experiment sets one)."""
+    if not chosen(data, DATA_CHOICES):
+        raise gr.Error(text("alexnet.msg_choose", lang))
+    try:
+        return [(label, cfg.to_dict()) for label, cfg in experiment_configs(experiment, "lecture", data=data)]
+    except ConfigError as exc:
+        raise gr.Error(text("alexnet.msg_cannot_start", lang, why=exc)) from exc
+
+
+def draw_group(experiment: str, group_id: str | None, runs: list, reference: list, lang: str):
+    """A group's curves (Fig. 1 in epochs) and the experiment's notes; with nothing to show, which reference runs are
+    still to be trained."""
+    if not group_id:
+        return None, "\n\n".join(filter(None, [missing_markdown(experiment, [], lang),
+                                                experiment_notes(experiment, None, lang)]))
+    names = [name for name, _, _ in runs]
+    notes = [missing_markdown(experiment, names, lang) if group_id == REFERENCE else "",
+             ends_markdown(runs, lang, text("alexnet.ends_note", lang)), experiment_notes(experiment, group_id, lang)]
+    return make_group_figure(experiment, runs, lang), "\n\n".join(filter(None, notes))
+
+
+LAB = experiment_panel.Lab("alexnet", experiment_runs, draw_group, reference_group=True, data_info="alexnet.data_info")
 
 
 # -- layout and wiring ---------------------------------------------------------------------------------
@@ -391,9 +357,8 @@ def build() -> None:
             with gr.Row():
                 live_filters = gr.Plot(show_label=False)
                 live_curves = gr.Plot(show_label=False, elem_id="alexnet-table1")
-            watch_seen = gr.State(None)
-            gr.Timer(WATCH_EVERY_S).tick(watch_tick, [watch_run, model, watch_seen],
-                                         [status, live_filters, live_curves, watch_seen], show_progress="hidden")
+            watch_seen = experiment_panel.poll(watch_tick, [watch_run, model], [status, live_filters, live_curves],
+                                               every=WATCH_EVERY_S)
 
         with gr.Tab(t("alexnet.filters")) as filters_tab:
             gr.Markdown(t("alexnet.filters_note"))
@@ -425,18 +390,9 @@ def build() -> None:
         with gr.Tab(t("alexnet.ablations"), elem_id="alexnet-fig1"):
             gr.Markdown(t("alexnet.ablation_intro"))
             names = [n for n, e in EXPERIMENTS.items() if e.recipe == "alexnet"]
-            with gr.Row():
-                experiment = gr.Dropdown([(f"{n}: {EXPERIMENTS[n].figure}", n) for n in names], value=names[0],
-                                         label=t("alexnet.experiment"), scale=2)
-                group_data = gr.Dropdown(list(DATA_CHOICES), value=default_data(), label=t("alexnet.data"))
-                launch_button = gr.Button(t("alexnet.launch"), variant="primary")
-            groups = group_choices(names[0])
-            group = gr.Dropdown(groups, value=groups[0][1] if groups else None, label=t("alexnet.group"))
-            group_plot = gr.Plot(show_label=False)
-            notes = gr.Markdown(elem_id="alexnet-ablation-notes")
-            group_seen = gr.State(None)
-            gr.Timer(3.0).tick(group_tick, [experiment, group, group_seen], [group_plot, notes, group_seen],
-                               show_progress="hidden")
+            experiment = gr.Dropdown([(f"{n}: {EXPERIMENTS[n].figure}", n) for n in names], value=names[0],
+                                     label=t("alexnet.experiment"))
+            experiment_panel.panel(LAB, experiment, notes_id="alexnet-ablation-notes")
 
     # wiring
     train_button.click(start_watch_run, [data, towers, activation], [watch_run, watch_seen])
@@ -451,6 +407,4 @@ def build() -> None:
     neighbours_tab.select(first_search, [model, query, k],
                           [query, query_image, top5, by_features, by_pixels, cls])
     explain_button.click(explain, [model, query, cls, method], attribution)
-    experiment.change(choose_experiment, experiment, [group, group_seen])
-    group.change(lambda: None, None, group_seen)
-    launch_button.click(launch_experiment, [experiment, group_data], [group, group_seen])
+

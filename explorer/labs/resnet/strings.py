@@ -34,24 +34,10 @@ STRINGS = {
         "在数据中心 GPU 上只需几分钟（ResNet-20 在 H100 上 4.3 分钟），在笔记本上要数小时。"
         "110 层时两种设置都先以学习率 0.01 训练，直到训练误差低于 80%，与论文一致（论文说 0.1 在那里“稍大，难以开始收敛”）。")),
     "resnet.depths": ("Depths (6n+2)", "深度（6n+2）"),
-    "resnet.preset": ("Settings", "设置"),
-    "resnet.preset_lecture": ("lecture (minutes on a CPU)", "课堂（CPU 上几分钟）"),
-    "resnet.preset_paper": ("paper (sec. 4.2, 64k iterations)", "论文（第 4.2 节，64k 次迭代）"),
-    "resnet.data": ("Data", "数据"),
     "resnet.data_info": (("cifar10 downloads 170 MB once; sample is the bundled 1,000-image subset; or the path of an "
                          "ImageFolder folder"),
                          ("cifar10 首次使用时下载 170 MB；"
                           "sample 是附带的 1,000 张图像子集；也可以填写 ImageFolder 文件夹的路径")),
-    "resnet.train": ("Train", "开始训练"),
-    "resnet.stop": ("Stop these runs", "停止这些训练"),
-    "resnet.group": ("Runs shown", "显示的训练"),
-    "resnet.no_runs": (("No runs yet: press **Train**. Runs started from the command line "
-                       "(`python -m train {experiment} --preset lecture`) appear here too."),
-                       ("还没有训练：请点击**开始训练**。"
-                        "在命令行中启动的训练（`python -m train {experiment} --preset lecture`）"
-                       "也会显示在这里。")),
-    "resnet.run_line": ("**{label}**: step {step:,} of {total:,} · {status}",
-                        "**{label}**：第 {step:,} / {total:,} 步 · {status}"),
     "resnet.pick_depth": ("Pick at least one depth.", "请至少选择一个深度。"),
     "resnet.too_many": ("Pick at most 3 depths (6 runs): the queue holds 8 runs.",
                         "最多选择 3 个深度（6 次训练）：队列最多容纳 8 次训练。"),
@@ -59,10 +45,6 @@ STRINGS = {
                         "{data!r} 既不是 cifar10、sample，也不是已存在的文件夹。"),
     "resnet.downloading": ("CIFAR-10 is not cached yet: the first run downloads it (170 MB) before training.",
                            "CIFAR-10 尚未缓存：第一次训练会先下载它（170 MB）。"),
-    "resnet.queued": ("{count} runs queued; they train one after another.", "已排队 {count} 次训练，将依次进行。"),
-    "resnet.stopping": ("Stopping {count} runs; each saves a checkpoint and can be resumed in the Runs tab.",
-                        "正在停止 {count} 次训练；每次训练都会保存检查点，可在“训练记录”页继续。"),
-    "resnet.nothing_to_stop": ("None of these runs is queued or running.", "这些训练都没有在排队或运行。"),
     "resnet.curves_title": ("Training error (dashed) and test error (solid)", "训练误差（虚线）与测试误差（实线）"),
     "resnet.reference": ("reference", "参考"),
     "resnet.ends_plain-vs-residual": (

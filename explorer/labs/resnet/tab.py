@@ -5,7 +5,6 @@ and its event wiring. Training runs go through the launcher into the run store; 
 """
 from __future__ import annotations
 
-import json
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
@@ -17,8 +16,8 @@ from explorer.labs.resnet import views
 from explorer.labs.resnet.figures import make_error_figure, make_layer_figure, make_recode_figure
 from explorer.labs.resnet.views import Profile, Series
 from explorer.serving import deployment
-from explorer.serving.services import launcher, store
-from explorer.shared import reference_runs
+from explorer.serving.services import store
+from explorer.shared import experiment_panel, reference_runs
 from explorer.shared.i18n import language, t, text
 from explorer.shared.plots import ends_markdown
 from explorer.shared.yardstick import seed_markdown
@@ -28,9 +27,8 @@ from train.config import ConfigError
 from train.data import cifar10_cached
 from train.recipes import get_recipe
 from train.recipes.resnet import jpeg_variants, plain_vs_residual_variants, seed_variants, shortcut_variants
-from train.store import RunRecord, new_run_id
+from train.store import RunRecord
 
-REFRESH_S = 2.0  # how often the timers look at the run store
 PLANES = (64, 128, 256, 512)  # stage widths of Table 1
 
 
@@ -50,22 +48,6 @@ def seed_view(request: gr.Request) -> str:
     """Every other ResNet reference run weighed against two seeds of ResNet-20 (explorer.shared.yardstick)."""
     lang = language(request)
     return seed_markdown("resnet", "resnet-seed", "resnet20-cifar", lang) or text("resnet.seed_missing", lang)
-
-
-# -- run store helpers --------------------------------------------------------------------------------------
-
-def experiment_groups(experiment: str) -> list[tuple[str, str]]:
-    """(shown text, group id) of this experiment's run groups in the store, newest first."""
-    groups: dict[str, list[RunRecord]] = {}
-    for run in store().list_runs():
-        if run.group_id and run.group_id.startswith(f"{experiment}-"):
-            groups.setdefault(run.group_id, []).append(run)
-    return [(f"{gid.removeprefix(experiment + '-')} · {', '.join(r.label for r in reversed(runs))}", gid)
-            for gid, runs in groups.items()]
-
-
-def group_runs(group_id: str | None) -> list[RunRecord]:
-    return sorted(store().list_runs(group_id=group_id), key=lambda r: r.created) if group_id else []
 
 
 def resnet_runs() -> list[RunRecord]:
@@ -124,73 +106,23 @@ def check_data(data: str, lang: str) -> str:
 
 # -- layout and wiring --------------------------------------------------------------------------------------
 
-def experiment_panel(experiment: str, setting: gr.components.Component,
-                     variants: Callable[..., Sequence[tuple[str, dict]]]) -> None:
-    """Train-and-watch controls for one experiment: variants(setting's value, lang=) gives (label, overrides) per run."""
-    with gr.Row():
-        preset = gr.Radio([(t("resnet.preset_lecture"), "lecture"), (t("resnet.preset_paper"), "paper")],
-                          value="lecture", label=t("resnet.preset"))
-        data = gr.Dropdown(["cifar10", "sample"], value="cifar10" if cifar10_cached() else "sample",
-                           allow_custom_value=True, label=t("resnet.data"), info=t("resnet.data_info"))
-    with gr.Row():
-        train = gr.Button(t("resnet.train"), variant="primary")
-        stop = gr.Button(t("resnet.stop"), variant="stop")
-    group = gr.Dropdown([], label=t("resnet.group"), interactive=True)
-    status = gr.Markdown()
-    reference = reference_runs.load("resnet", experiment)
-    plot = gr.Plot(make_error_figure([], reference) if reference else None)  # the timer redraws it in the page's language
-    ends = gr.Markdown(elem_id=f"resnet-ends-{experiment}")
-    seen = gr.State("")
+def run_configs(experiment: str, preset_name: str, data_name: str, value, lang: str) -> list[tuple[str, dict]]:
+    """The experiment's runs at the tab's setting (depths, or one depth), with the preset and data chosen."""
+    check_choice(preset_name, ("lecture", "paper"), lang)
+    data_name = check_data(data_name, lang)
+    recipe = get_recipe("resnet")
+    try:
+        return [(label, recipe.config(None if preset_name == "paper" else preset_name,
+                                      **{"data": data_name, **overrides}).to_dict())
+                for label, overrides in VARIANTS[experiment](value, lang=lang)]
+    except ConfigError as exc:
+        raise gr.Error(text("resnet.cannot_start", lang, why=exc)) from exc
 
-    def refresh(group_id: str | None, key: str, request: gr.Request):
-        lang = language(request)
-        groups = experiment_groups(experiment)
-        ids = [gid for _, gid in groups]
-        group_id = group_id if group_id in ids else (ids[0] if ids else None)
-        runs = group_runs(group_id)
-        steps = {r.id: store().last_step(r.id) for r in runs}
-        new_key = json.dumps([ids, group_id, [(r.id, r.status, steps[r.id]) for r in runs], lang])
-        if new_key == key:
-            return gr.skip(), gr.skip(), gr.skip(), gr.skip(), key
-        lines = [text("resnet.run_line", lang, label=r.title, step=steps[r.id], total=r.total_steps, status=r.status)
-                 + (f" · {r.message}" if r.status == "failed" else "") for r in runs]
-        message = "\n\n".join(lines) or text("resnet.no_runs", lang, experiment=experiment)
-        live = [(r.title, r.config, store().metrics(r.id)) for r in runs]
-        # nothing to draw: the empty plot, not axes around nothing
-        figure = make_error_figure(live, reference, lang) if runs or reference else None
-        table = ends_of(experiment, live, reference, lang)
-        return gr.update(choices=groups, value=group_id), message, figure, table, new_key
 
-    def start(preset_name: str, data_name: str, value, request: gr.Request):
-        lang = language(request)
-        check_choice(preset_name, ("lecture", "paper"), lang)
-        data_name = check_data(data_name, lang)
-        runs = variants(value, lang=lang)
-        recipe = get_recipe("resnet")
-        try:
-            configs = [(label, recipe.config(None if preset_name == "paper" else preset_name,
-                                             **{"data": data_name, **overrides}).to_dict()) for label, overrides in runs]
-        except ConfigError as exc:
-            raise gr.Error(text("resnet.cannot_start", lang, why=exc)) from exc
-        group_id = f"{experiment}-{new_run_id()}"
-        deployment.submit(request, "resnet", preset_name, configs, group_id)
-        gr.Info(text("resnet.queued", lang, count=len(configs)))
-        return gr.update(choices=experiment_groups(experiment), value=group_id), ""
-
-    def halt(group_id: str | None, request: gr.Request):
-        active = [r for r in group_runs(group_id) if r.active]
-        for run in active:
-            deployment.check_may_control(run, request)
-        for run in active:
-            launcher().cancel(run.id)
-        lang = language(request)
-        gr.Info(text("resnet.stopping", lang, count=len(active)) if active else text("resnet.nothing_to_stop", lang))
-
-    outputs = [group, status, plot, ends, seen]
-    train.click(start, [preset, data, setting], [group, seen]).then(refresh, [group, seen], outputs)
-    stop.click(halt, [group])
-    group.input(refresh, [group, seen], outputs)
-    gr.Timer(REFRESH_S).tick(refresh, [group, seen], outputs, show_progress="hidden")
+def draw_group(experiment: str, group_id: str | None, live: list[Series], reference: list[Series], lang: str):
+    """Fig. 6's panels (no plot where there is nothing to draw: not axes around nothing) and where each run ends."""
+    figure = make_error_figure(live, reference, lang) if live or reference else None
+    return figure, ends_of(experiment, live, reference, lang)
 
 
 def fig6_variants(depths: list[int], *, lang: str):
@@ -209,6 +141,12 @@ def at_depth(variants: Sequence[tuple[str, dict]]) -> Callable[..., tuple[tuple[
         check_choice(depth, CIFAR_DEPTHS, lang)
         return tuple((label, {**overrides, "depth": depth}) for label, overrides in variants)
     return chosen
+
+
+VARIANTS = {"plain-vs-residual": fig6_variants, "shortcuts": at_depth(shortcut_variants(SHORTCUTS)),
+            "jpeg": at_depth(jpeg_variants()), "resnet-seed": at_depth(seed_variants())}
+LAB = experiment_panel.Lab("resnet", run_configs, draw_group, data_info="resnet.data_info", own_data=True,
+                           presets=(("panel.preset_lecture", "lecture"), ("panel.preset_paper", "paper")))
 
 
 def shortcut_table(depth: int, request: gr.Request) -> dict:
@@ -361,14 +299,14 @@ def build() -> None:
             gr.Markdown(t("resnet.fig6_help"))
             depths = gr.CheckboxGroup(list(CIFAR_DEPTHS), value=[20, 56], label=t("resnet.depths"),
                                       elem_id="resnet-fig1")
-            experiment_panel("plain-vs-residual", depths, fig6_variants)
+            experiment_panel.panel(LAB, "plain-vs-residual", depths, notes_id="resnet-ends-plain-vs-residual")
 
         with gr.Tab(t("resnet.shortcuts"), elem_id="resnet-fig2"):
             gr.Markdown(t("resnet.shortcuts_help"))
             depth = gr.Dropdown(list(CIFAR_DEPTHS), value=20, label=t("resnet.depth"))
             params = gr.Dataframe(interactive=False, elem_id="resnet-table6")
             gr.on(None, shortcut_table, [depth], [params])
-            experiment_panel("shortcuts", depth, at_depth(shortcut_variants(SHORTCUTS)))
+            experiment_panel.panel(LAB, "shortcuts", depth, notes_id="resnet-ends-shortcuts")
 
         with gr.Tab(t("resnet.responses"), elem_id="resnet-fig7"):
             gr.Markdown(t("resnet.responses_help"))
@@ -404,11 +342,11 @@ def build() -> None:
             recoded = gr.Plot(elem_id="resnet-jpeg-images")
             gr.on(None, recode_view, None, [recoded])
             jpeg_depth = gr.Dropdown(list(CIFAR_DEPTHS), value=20, label=t("resnet.depth"))
-            experiment_panel("jpeg", jpeg_depth, at_depth(jpeg_variants()))
+            experiment_panel.panel(LAB, "jpeg", jpeg_depth, notes_id="resnet-ends-jpeg")
 
         with gr.Tab(t("resnet.seed"), elem_id="resnet-seed"):
             gr.Markdown(t("resnet.seed_help"))
             seed_depth = gr.Dropdown(list(CIFAR_DEPTHS), value=20, label=t("resnet.depth"))
-            experiment_panel("resnet-seed", seed_depth, at_depth(seed_variants()))
+            experiment_panel.panel(LAB, "resnet-seed", seed_depth, notes_id="resnet-ends-resnet-seed")
             yardstick = gr.Markdown(elem_id="resnet-yardstick")
             gr.on(None, seed_view, None, [yardstick])

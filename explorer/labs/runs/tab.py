@@ -14,6 +14,7 @@ import plotly.graph_objects as go
 
 from explorer.serving import deployment
 from explorer.serving.services import launcher, store
+from explorer.shared.experiment_panel import poll
 from explorer.shared.i18n import language, t, text
 from explorer.shared.plots import curves_figure
 from train.config import ConfigError
@@ -298,16 +299,13 @@ def build() -> None:
         ckpt_btn = gr.Button(t("runs.checkpoint"))
         download = gr.File(label=t("runs.file"), interactive=False)
     info = gr.Markdown(elem_id="runs-details")
-    seen = gr.State(None)
-    timer = gr.Timer(2.0)
 
     recipe.change(presets_for, recipe, preset)
     preset.change(defaults_for, [recipe, preset], [steps, batch_size, lr])
     start.click(launch, [recipe, preset, data, steps, batch_size, lr, label, options], [status, selected, current],
                 concurrency_limit=1)
     get_cifar.click(download_cifar, None, status, concurrency_limit=1)
-    timer.tick(refresh, [selected, names, current, seen], [table, selected, names, plot, current, info, seen],
-               show_progress="hidden")
+    poll(refresh, [selected, names, current], [table, selected, names, plot, current, info])
     gr.on([selected.input, names.input], redraw, [selected, names], [names, plot], show_progress="hidden")
     current.change(details, current, info, show_progress="hidden")
     cancel_btn.click(cancel, [current, admin], status, api_name="cancel")

@@ -17,14 +17,14 @@ from explorer.labs.transformer import figures, views
 from explorer.labs.transformer.strings import KNIFE_SENTENCES
 from explorer.serving import deployment
 from explorer.serving.services import store
-from explorer.shared import reference_runs
+from explorer.shared import experiment_panel, reference_runs
 from explorer.shared.i18n import language, t, text
 from explorer.shared.plots import curves_figure
 from train.recipes.translation import LECTURE
 from train.text_data import CORPORA, UNK, load_corpus
 from train.translation_task import TOKENIZER_FILE, TranslationConfig, Translator, corpus_bleu, load_bundle, load_run
 
-MODELS_DIR = Path(__file__).resolve().parent.parent / "assets" / "models"
+MODELS_DIR = reference_runs.MODELS_DIR
 MAX_CHARS = 400          # the bundled models were trained on captions of at most ~100 tokens
 KINDS = ("encoder", "decoder", "cross")
 EXAMPLES = {  # a sentence in the style each corpus teaches: captions, everyday sentences
@@ -372,8 +372,6 @@ def build() -> None:
             with gr.Row():
                 corpus = gr.Dropdown(list(CORPORA), value="multi30k-en-de", label=t("transformer.corpus"))
                 train_btn = gr.Button(t("transformer.train"))
-    last_step = gr.State(-1)
-    timer = gr.Timer(5.0)
 
     # -- wiring --
     translated_outputs = [output, state, step, layer, head, hv_layer, hv_focus, *off]
@@ -395,7 +393,7 @@ def build() -> None:
     model.change(example_for, [model, source], source)
     gr.on([model.change, Context.root_block.load], model_info, model, [info, curves_plot]).then(
         paper_views, model, [pe_plot, lr_plot, sizes])
-    timer.tick(poll, [model, last_step], [curves_plot, last_step], show_progress="hidden")
+    experiment_panel.poll(poll, [model], [curves_plot], every=5.0, seen=-1)
     train_btn.click(train_lecture, corpus, None)
 
 
