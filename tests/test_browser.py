@@ -197,7 +197,7 @@ def test_the_image_labs_open_on_trained_results(page):
     page.wait_for_function(filters_and_curves, timeout=30_000)  # the AlexNet lab is the first tab
     page.get_by_role("tab", name=text("alexnet.neighbours", "en")).click()
     page.locator("#alexnet-fig4 .grid-wrap img").first.wait_for(timeout=60_000)  # Fig. 4's nearest neighbours
-    assert page.locator("#alexnet-table2").get_by_text("%").count() >= 5          # top-5 predictions
+    assert page.locator("#alexnet-top5").get_by_text("%").count() >= 5          # top-5 predictions
     assert page.locator("#alexnet-fig4 .fit-gallery").first.bounding_box()["height"] < 300  # one row, no blank grid
     page.get_by_role("tab", name=text("tab.resnet", "en")).click()
     page.get_by_role("tab", name=text("resnet.responses", "en")).click()

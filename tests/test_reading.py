@@ -10,7 +10,7 @@ import pytest
 
 import app
 from explorer.reading import tab as reading_tab
-from explorer.reading.guide import GUIDES
+from explorer.reading.guide import GUIDES, TARGETS
 from explorer.shared.i18n import all_strings
 
 # What the reading companion must cover (issue 9): each paper's key figures, tables and equations.
@@ -66,7 +66,16 @@ def test_exhibit_titles_name_their_figure_table_or_equation():
 def test_every_exhibit_has_a_jump_to_its_lab(demo):
     jumps = [json.loads(re.fullmatch(r"\(\) => window\.paperlab\.reveal\((.+)\)", fn.js).group(1))
              for fn in demo.fns.values() if fn.js and "paperlab.reveal" in fn.js]
-    assert jumps == [f"{g.lab}-{ex.ref}" for g in GUIDES for ex in g.exhibits]
+    assert jumps == [g.target(ex) for g in GUIDES for ex in g.exhibits]
+
+
+def test_one_mapping_from_exhibits_to_elements_and_numbers_only_where_reproduced(home):
+    assert set(TARGETS) == {(g.lab, ex.ref) for g in GUIDES for ex in g.exhibits}  # every exhibit, nothing else
+    numbered = {(g.lab, ex.ref) for g in GUIDES for ex in g.exhibits if g.target(ex) == f"{g.lab}-{ex.ref}"}
+    for elem_id in tabs_around(app.build_app().get_config_file()):
+        found = re.match(r"(alexnet|resnet|transformer)-((?:fig|table|eq)\d+)(?:-|$)", elem_id)
+        if found:  # an element named after a figure, table or equation is where the guide opens it
+            assert found.groups() in numbered, elem_id
 
 
 def tabs_around(config: dict) -> dict[str, list[str]]:

@@ -120,14 +120,14 @@ def test_tab_strings_exist_in_both_languages():
 
 
 def test_error_figure_puts_plain_nets_left_resnets_right_like_fig6():
-    from explorer.labs.resnet.tab import make_error_figure
+    from explorer.labs.resnet.figures import make_fig6_figure
 
     plain20, resnet20, resnet56 = {"depth": 20, "plain": True}, {"depth": 20, "plain": False}, {"depth": 56}
     live = [("plain-20", plain20, {"train_error": ([10, 20], [0.5, 0.4]), "test_error": ([20], [0.45])})]
     reference = [("plain-20", plain20, {"train_error": ([100], [0.1])}),
                  ("ResNet-20", resnet20, {"test_error": ([100], [0.08])}),
                  ("ResNet-56", resnet56, {"test_error": ([100], [0.07])})]
-    fig = make_error_figure(live, reference)
+    fig = make_fig6_figure(live, reference)
     by_name = {trace.name: trace for trace in fig.data}
     assert by_name["plain-20 train"].line.dash == "dash" and by_name["plain-20 test"].line.dash == "solid"
     assert list(by_name["plain-20 test"].y) == pytest.approx([45.0])
@@ -137,9 +137,9 @@ def test_error_figure_puts_plain_nets_left_resnets_right_like_fig6():
     assert by_name["ResNet-20 test (reference)"].line.color == by_name["plain-20 test"].line.color  # one per depth
     assert by_name["ResNet-56 test (reference)"].line.color != by_name["ResNet-20 test (reference)"].line.color
     assert tuple(fig.layout.yaxis.range) == (0, 70)   # 1.5 x the highest last error (45%), to the next 10
-    single = make_error_figure([], reference[1:])      # ResNets only: one panel, the paper's 0-20%
+    single = make_fig6_figure([], reference[1:])      # ResNets only: one panel, the paper's 0-20%
     assert {trace.xaxis for trace in single.data} == {"x"} and tuple(single.layout.yaxis.range) == (0, 20)
-    shortcuts = make_error_figure([], [(f"option {o}", {"depth": 20, "shortcut": o}, {"test_error": ([1], [0.1])})
+    shortcuts = make_fig6_figure([], [(f"option {o}", {"depth": 20, "shortcut": o}, {"test_error": ([1], [0.1])})
                                        for o in ("A", "B", "C")])
     assert len({trace.line.color for trace in shortcuts.data}) == 3  # one colour per shortcut option at a depth
 

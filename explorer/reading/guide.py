@@ -36,8 +36,30 @@ class Guide:
     recall: tuple[Text, ...]        # "close the paper and recall" prompts
 
     def target(self, exhibit: Exhibit) -> str:
-        """elem_id of the exhibit's live reproduction in the lab tab."""
-        return f"{self.lab}-{exhibit.ref}"
+        """elem_id of the element in the lab tab that shows the exhibit (TARGETS)."""
+        return TARGETS[self.lab, exhibit.ref]
+
+
+# Where each exhibit is shown: the one mapping from the guide to the labs' elements. An element is named after a figure,
+# table or equation only where it reproduces it (f"{lab}-{ref}"); other exhibits open the element that shows what they
+# are about, named for what it holds (tests/test_reading.py checks both ways).
+TARGETS = {
+    ("alexnet", "fig1"): "alexnet-fig1",            # ReLU vs tanh, in epochs, with the speed-up
+    ("alexnet", "fig2"): "alexnet-towers",          # the architecture: one tower or two
+    ("alexnet", "fig3"): "alexnet-fig3",            # conv1's kernels forming as a run trains
+    ("alexnet", "fig4"): "alexnet-fig4",            # predictions and neighbours by feature vector
+    ("alexnet", "table1"): "alexnet-live-curves",   # the error curves of one's own run (CIFAR-10, not ILSVRC)
+    ("alexnet", "table2"): "alexnet-top5",          # top-5 predictions of the chosen model
+    ("resnet", "fig1"): "resnet-depths",            # the depths Fig. 6's panel trains (20 and 56: Fig. 1)
+    ("resnet", "fig2"): "resnet-shortcuts",         # the residual block's shortcut options
+    ("resnet", "fig5"): "resnet-fig5",              # basic and bottleneck blocks, drawn and costed
+    ("resnet", "fig6"): "resnet-fig6",              # plain vs residual on CIFAR-10
+    ("resnet", "fig7"): "resnet-fig7",              # layer responses
+    ("resnet", "table1"): "resnet-table1",          # the ImageNet architectures, counted
+    ("resnet", "table6"): "resnet-ends-plain-vs-residual",  # where each depth ends on CIFAR-10
+    **{("transformer", ref): f"transformer-{ref}"
+       for ref in ("fig1", "fig2", "fig3", "eq1", "eq2", "eq3", "table1", "table2", "table3")},
+}
 
 
 ALEXNET = Guide(

@@ -345,7 +345,7 @@ def build() -> None:
             with gr.Row():
                 data = gr.Dropdown(list(DATA_CHOICES), value=default_data(), label=t("alexnet.data"),
                                    info=t("alexnet.data_info"))
-                towers = gr.Radio(["1", "2"], value="2", label=t("alexnet.towers"), elem_id="alexnet-fig2")
+                towers = gr.Radio(["1", "2"], value="2", label=t("alexnet.towers"), elem_id="alexnet-towers")
                 activation = gr.Radio(["relu", "tanh"], value="relu", label=t("alexnet.activation"))
             with gr.Row():
                 train_button = gr.Button(t("alexnet.train"), variant="primary")
@@ -356,7 +356,7 @@ def build() -> None:
             status = gr.Markdown()
             with gr.Row():
                 live_filters = gr.Plot(show_label=False)
-                live_curves = gr.Plot(show_label=False, elem_id="alexnet-table1")
+                live_curves = gr.Plot(show_label=False, elem_id="alexnet-live-curves")
             watch_seen = experiment_panel.poll(watch_tick, [watch_run, model], [status, live_filters, live_curves],
                                                every=WATCH_EVERY_S)
 
@@ -378,7 +378,7 @@ def build() -> None:
                     search_button = gr.Button(t("alexnet.search"), variant="primary")
                 with gr.Column(scale=1):
                     query_image = gr.Image(label=t("alexnet.query"), interactive=False, height=240)
-                    top5 = gr.Label(num_top_classes=5, label=t("alexnet.top5"), elem_id="alexnet-table2")
+                    top5 = gr.Label(num_top_classes=5, label=t("alexnet.top5"), elem_id="alexnet-top5")
             by_features = gr.Gallery(label=t("alexnet.by_features"), columns=8, height="auto", elem_classes="fit-gallery")
             by_pixels = gr.Gallery(label=t("alexnet.by_pixels"), columns=8, height="auto", elem_classes="fit-gallery")
             with gr.Row():

@@ -26,7 +26,7 @@ def arch_colour(cfg: dict) -> str:
     return PALETTE[i % len(PALETTE)]
 
 
-def make_error_figure(live: Sequence[Series], reference: Sequence[Series], lang: str = "en") -> go.Figure:
+def make_fig6_figure(live: Sequence[Series], reference: Sequence[Series], lang: str = "en") -> go.Figure:
     """Fig. 6: plain networks left and ResNets right on one error axis (one panel where only one kind is shown).
 
     A colour per architecture (arch_colour), so plain-56 above plain-20 on the left and ResNet-56 below

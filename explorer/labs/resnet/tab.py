@@ -13,7 +13,7 @@ import numpy as np
 import plotly.graph_objects as go
 
 from explorer.labs.resnet import views
-from explorer.labs.resnet.figures import make_error_figure, make_layer_figure, make_recode_figure
+from explorer.labs.resnet.figures import make_fig6_figure, make_layer_figure, make_recode_figure
 from explorer.labs.resnet.views import Profile, Series
 from explorer.serving import deployment
 from explorer.serving.services import store
@@ -121,7 +121,7 @@ def run_configs(experiment: str, preset_name: str, data_name: str, value, lang: 
 
 def draw_group(experiment: str, group_id: str | None, live: list[Series], reference: list[Series], lang: str):
     """Fig. 6's panels (no plot where there is nothing to draw: not axes around nothing) and where each run ends."""
-    figure = make_error_figure(live, reference, lang) if live or reference else None
+    figure = make_fig6_figure(live, reference, lang) if live or reference else None
     return figure, ends_of(experiment, live, reference, lang)
 
 
@@ -298,13 +298,13 @@ def build() -> None:
         with gr.Tab(t("resnet.fig6"), elem_id="resnet-fig6"):
             gr.Markdown(t("resnet.fig6_help"))
             depths = gr.CheckboxGroup(list(CIFAR_DEPTHS), value=[20, 56], label=t("resnet.depths"),
-                                      elem_id="resnet-fig1")
+                                      elem_id="resnet-depths")
             experiment_panel.panel(LAB, "plain-vs-residual", depths, notes_id="resnet-ends-plain-vs-residual")
 
-        with gr.Tab(t("resnet.shortcuts"), elem_id="resnet-fig2"):
+        with gr.Tab(t("resnet.shortcuts"), elem_id="resnet-shortcuts"):
             gr.Markdown(t("resnet.shortcuts_help"))
             depth = gr.Dropdown(list(CIFAR_DEPTHS), value=20, label=t("resnet.depth"))
-            params = gr.Dataframe(interactive=False, elem_id="resnet-table6")
+            params = gr.Dataframe(interactive=False, elem_id="resnet-shortcut-params")
             gr.on(None, shortcut_table, [depth], [params])
             experiment_panel.panel(LAB, "shortcuts", depth, notes_id="resnet-ends-shortcuts")
 
