@@ -57,8 +57,8 @@ TARGETS = {
     ("resnet", "fig7"): "resnet-fig7",              # layer responses
     ("resnet", "table1"): "resnet-table1",          # the ImageNet architectures, counted
     ("resnet", "table6"): "resnet-ends-plain-vs-residual",  # where each depth ends on CIFAR-10
-    **{("transformer", ref): f"transformer-{ref}"
-       for ref in ("fig1", "fig2", "fig3", "eq1", "eq2", "eq3", "table1", "table2", "table3")},
+    **{("transformer", ref): f"transformer-{ref}" for ref in ("fig1", "fig2", "fig3", "eq1", "eq2", "eq3", "table2", "table3")},
+    ("transformer", "table1"): "transformer-all-heads",  # every position reaches every other in one step
 }
 
 

@@ -346,7 +346,7 @@ def build() -> None:
         with gr.Tab(t("transformer.grid_tab"), elem_id="transformer-fig2"):
             kind_choices = [(t(f"transformer.kind_{k}"), k) for k in KINDS]
             grid_kind = gr.Radio(kind_choices, value="cross", label=t("transformer.kind"))
-            grid_plot = gr.Plot(elem_id="transformer-table1")
+            grid_plot = gr.Plot(elem_id="transformer-all-heads")
         with gr.Tab(t("transformer.head_view_tab"), elem_id="transformer-fig3"):
             with gr.Row():
                 hv_kind = gr.Radio(kind_choices, value="cross", label=t("transformer.kind"))
