@@ -64,7 +64,7 @@ def module_name(path: Path) -> str:
 
 EXPLORER = {module_name(path): imports_of(path) for path in sorted((ROOT / "explorer").rglob("*.py"))}
 TOOLS = {module_name(path): imports_of(path) for path in sorted((ROOT / "tools").rglob("*.py"))}
-LABS = ("alexnet", "resnet", "transformer")
+LABS = ("alexnet", "resnet", "transformer", "runs")
 
 
 def is_tab(name: str) -> bool:

@@ -4,37 +4,28 @@ from __future__ import annotations
 import json
 import shutil
 import tempfile
-import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import gradio as gr
-import plotly.graph_objects as go
 
+from explorer.labs.runs.figures import overlay_figure
+from explorer.labs.runs.views import HEADERS, metric_names, run_choices, run_rows
 from explorer.serving import deployment
 from explorer.serving.services import launcher, store
 from explorer.shared.experiment_panel import poll
 from explorer.shared.i18n import language, t, text
-from explorer.shared.plots import curves_figure
 from train.config import ConfigError
 from train.data import DataUnavailable, cifar10_cached, load_cifar10
 from train.recipes import RECIPES, get_recipe
-from train.store import RunRecord, check_run_id
+from train.store import check_run_id
 
-HEADERS = ["id", "label", "recipe", "status", "step", "updated", "message"]
 DATA_CHOICES = ("sample", "cifar10")
 MAX_OPTIONS_CHARS = 2000
 
 
 # -- pure functions ------------------------------------------------------------------------
-def run_rows(runs: list[RunRecord]) -> list[list[Any]]:
-    return [[r.id, r.label, r.recipe, r.status, f"{r.step}/{r.total_steps}",
-             time.strftime("%Y-%m-%d %H:%M:%S", time.localtime(r.updated)), r.message[:120]] for r in runs]
-
-
-def run_choices(runs: list[RunRecord]) -> list[tuple[str, str]]:
-    return [(f"{r.title} · {r.status} · {r.id}", r.id) for r in runs]
 
 
 def build_config(recipe_name: str, preset: str | None, data: str, steps: Any, batch_size: Any, lr: Any,
@@ -75,33 +66,6 @@ def _number(name: str, value: Any, kind: type) -> int | float:
             raise ConfigError(f"{name} must be a whole number, got {value}")
         return int(number)
     return number
-
-
-def overlay_figure(run_ids: list[str], metric_names: list[str], lang: str = "en") -> go.Figure | None:
-    """The chosen runs' curves on one plot; None (the empty plot) when none is chosen."""
-    series = []
-    for run_id in run_ids:
-        try:
-            run = store().get(run_id)
-        except KeyError:
-            continue
-        series.append((run.title, store().metrics(run_id)))
-    if not series:
-        return None
-    percent = all(name.endswith("error") for name in metric_names)
-    return curves_figure(series, metric_names, title=text("plot.runs", lang), x_title=text("common.iteration", lang),
-                         y_title=text("common.error_pct", lang) if percent else "", percent=percent,
-                         dashes={"train_error": "dash", "loss": "dash"})
-
-
-def metric_names(run_ids: list[str]) -> list[str]:
-    names: set[str] = set()
-    for run_id in run_ids:
-        try:
-            names |= set(store().metrics(run_id))
-        except KeyError:
-            continue
-    return sorted(names)
 
 
 # -- handlers ---------------------------------------------------------------------------------
