@@ -146,3 +146,14 @@ def test_tab_saves_and_restores_ticks_through_browser_state(demo):
     # A fresh page shows no ticks: restoring fills them in; an echo of what is shown changes nothing.
     assert restore.fn(stored, *[False] * len(boxes)) == [True if t else gr.skip() for t in ticked]
     assert all(update == gr.skip() for update in restore.fn(stored, *ticked))
+
+
+def test_a_guide_whose_languages_differ_in_sections_is_refused(tmp_path):
+    from explorer.reading import guide
+
+    (tmp_path / "lab.en.md").write_text("<!-- a note -->\n## skim\n\nRead it.\n\n## fig9: Figure 9 · a plot\n\nLook.\n")
+    (tmp_path / "lab.zh.md").write_text("## skim\n\n读一读。\n")
+    assert guide.sections((tmp_path / "lab.en.md").read_text()) == [("skim", "Read it."),
+                                                                     ("fig9: Figure 9 · a plot", "Look.")]
+    with pytest.raises(ValueError, match="sections differ"):
+        guide.load("lab", tmp_path)
