@@ -54,7 +54,7 @@ class Lab:
     draw: Callable[[str, str | None, list[Series], list[Series], str], tuple[Any, str]]
     data_info: str = ""                         # key of the data dropdown's help text
     own_data: bool = False                      # a folder of one's own images may be typed in (lab.configs checks it)
-    presets: tuple[tuple[str, str], ...] = ()   # (label key, preset): a radio where there is more than one
+    presets: tuple[tuple[str, str], ...] = ()   # (label key, preset) on a radio; none: the lecture preset
     reference_group: bool = False               # reference runs as a group of their own, else drawn beside each group
     data_choices: tuple[str, ...] = ("cifar10", "sample")
 
@@ -144,10 +144,10 @@ def panel(lab: Lab, experiment: str | gr.components.Component, setting: gr.compo
     """Train, stop and watch one experiment (or the one a dropdown chooses): setting's value goes to lab.configs."""
     fixed = isinstance(experiment, str)
     chosen, name = (gr.State(experiment), experiment) if fixed else (experiment, experiment.value)
+    presets = [value for _, value in lab.presets] or ["lecture"]
     with gr.Row():
-        preset = gr.Radio([(t(key), value) for key, value in lab.presets] or [("lecture", "lecture")],
-                          value=(lab.presets[0][1] if lab.presets else "lecture"), label=t("panel.preset"),
-                          visible=len(lab.presets) > 1)
+        preset = (gr.Radio([(t(key), value) for key, value in lab.presets], value=presets[0], label=t("panel.preset"))
+                  if len(presets) > 1 else gr.State(presets[0]))
         data = gr.Dropdown(list(lab.data_choices), value=default_data(lab), allow_custom_value=lab.own_data,
                            label=t("panel.data"), info=t(lab.data_info) if lab.data_info else None)
     with gr.Row():
@@ -169,7 +169,7 @@ def panel(lab: Lab, experiment: str | gr.components.Component, setting: gr.compo
         return tick(lab, experiment, group_id, seen, request)
 
     def start(experiment: str, preset_name: str, data_name: str, value, request: gr.Request):
-        if experiment not in lab_experiments(lab) or preset_name not in ([p for _, p in lab.presets] or ["lecture"]):
+        if experiment not in lab_experiments(lab) or preset_name not in presets:
             raise gr.Error(text("panel.choose", language(request)))
         group_id = launch(lab, experiment, preset_name, data_name, value, request)
         return gr.update(choices=group_choices(lab, experiment), value=group_id), None
