@@ -66,7 +66,7 @@ def test_fig1_speedup_is_the_ratio_of_epochs_to_25_percent_at_each_nets_fastest_
 
 def test_a_missing_asset_is_reported_not_raised(monkeypatch, tmp_path):
     monkeypatch.setattr(reference_runs, "MODELS_DIR", tmp_path)
-    claim = scorecard.Claim("transformer", "beam", scorecard.BEAM, scorecard.beam_beats_greedy("transformer-xx"))
+    claim = scorecard.Claim("transformer", "beam", scorecard.beam_beats_greedy("transformer-xx"))
     assert scorecard.measured(claim) == ("", "missing")
     with pytest.raises(LookupError):
         scorecard.paper_test_error("nothing", 8.75)()

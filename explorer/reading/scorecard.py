@@ -24,8 +24,8 @@ Measurement = tuple[str, str]  # (what our runs measure, one of VERDICTS)
 @dataclass(frozen=True)
 class Claim:
     lab: str
-    key: str                            # STRINGS key scorecard.<key>: the claim, in both languages
-    paper: tuple[str, str]              # the paper's number, cited: (English, Chinese)
+    key: str                            # reading/strings.py: scorecard.<key> the claim, scorecard.<key>.paper the
+    #                                     paper's number, cited
     measure: Callable[[], Measurement]  # raises LookupError when an asset it needs is not bundled
 
 
@@ -216,52 +216,30 @@ def bleu_on(name: str, corpus: str) -> Callable[[], Measurement]:
     return measure
 
 
-BEAM = ("beam 4, length penalty 0.6 (sec. 6.1)", "束宽 4，长度惩罚 0.6（第 6.1 节）")
 CLAIMS = (
-    Claim("alexnet", "relu", ("about 6x (Fig. 1)", "约 6 倍（图 1）"), relu_speedup),
-    Claim("alexnet", "colour", ("GPU 1 colour-agnostic, GPU 2 colour-specific (Fig. 3)",
-                                "GPU 1 与颜色无关，GPU 2 针对颜色（图 3）"), colour_split),
-    Claim("alexnet", "alexnet_accuracy", ("37.5% top-1 error, ILSVRC-2010 (Table 1)",
-                                          "ILSVRC-2010 上 top-1 错误率 37.5%（表 1）"),
+    Claim("alexnet", "relu", relu_speedup),
+    Claim("alexnet", "colour", colour_split),
+    Claim("alexnet", "alexnet_accuracy",
           accuracy_on("alexnet-cifar", "CIFAR-10 JPEG mirror, 5 conv + 3 FC scaled to 32x32")),
-    Claim("alexnet", "lrn_alexnet", ("top-1 and top-5 error 1.4 and 1.2 points lower, ILSVRC (sec. 3.3)",
-                                     "ILSVRC 上 top-1 和 top-5 错误率分别降低 1.4 和 1.2 个百分点（第 3.3 节）"),
-          lowers_test_error("alexnet-lrn", "LRN", "no LRN", 0.5)),
-    Claim("alexnet", "lrn", ("a four-layer CNN on CIFAR-10: 13% test error without LRN, 11% with (sec. 3.3)",
-                             "CIFAR-10 上的四层 CNN：无 LRN 测试误差 13%，有 LRN 11%（第 3.3 节）"),
-          lowers_test_error("lrn-four-layer", STRONG_LRN, "no LRN", 0.5)),
-    Claim("alexnet", "pooling", ("top-1 and top-5 error 0.4 and 0.3 points lower, ILSVRC (sec. 3.4)",
-                                 "ILSVRC 上 top-1 和 top-5 错误率分别降低 0.4 和 0.3 个百分点（第 3.4 节）"),
+    Claim("alexnet", "lrn_alexnet", lowers_test_error("alexnet-lrn", "LRN", "no LRN", 0.5)),
+    Claim("alexnet", "lrn", lowers_test_error("lrn-four-layer", STRONG_LRN, "no LRN", 0.5)),
+    Claim("alexnet", "pooling",
           lowers_test_error("alexnet-pooling", "overlapping (z=3, s=2)", "non-overlapping (z=s=2)", 0.3)),
-    Claim("alexnet", "augmentation", ("without it, substantial overfitting (sec. 4.1)", "没有它会严重过拟合（第 4.1 节）"),
-          lambda: overfits_without("alexnet-augment", "none", "crops + flips + PCA colour")),
-    Claim("alexnet", "pca_colour", ("top-1 error over 1 point lower, ILSVRC (sec. 4.1)",
-                                    "ILSVRC 上 top-1 错误率降低超过 1 个百分点（第 4.1 节）"),
+    Claim("alexnet", "augmentation", lambda: overfits_without("alexnet-augment", "none", "crops + flips + PCA colour")),
+    Claim("alexnet", "pca_colour",
           lowers_test_error("alexnet-augment", "crops + flips + PCA colour", "crops + flips", 0.5)),
-    Claim("alexnet", "dropout", ("without it, substantial overfitting (sec. 4.2)", "没有它会严重过拟合（第 4.2 节）"),
-          lambda: overfits_without("alexnet-dropout", "no dropout", "dropout 0.5")),
-    Claim("resnet", "degradation", ("plain-56 above plain-20 (Fig. 6 left)", "plain-56 高于 plain-20（图 6 左）"),
-          lambda: training_error_at_common_step("plain-56", "plain-20")),
-    Claim("resnet", "deeper_better", ("ResNet-56 below ResNet-20 (Fig. 6 middle)", "ResNet-56 低于 ResNet-20（图 6 中）"),
-          lambda: training_error_at_common_step("ResNet-20", "ResNet-56")),
-    Claim("resnet", "shortcuts", ("ResNet-34 top-1 error A 25.03%, B 24.52%, C 24.19% (Table 3)",
-                                  "ResNet-34 top-1 错误率 A 25.03%、B 24.52%、C 24.19%（表 3）"),
-          projections_not_essential),
-    Claim("resnet", "resnet20", ("8.75% test error (Table 6)", "测试误差 8.75%（表 6）"),
-          paper_test_error("resnet20-cifar", 8.75)),
-    Claim("resnet", "resnet56", ("6.97% test error (Table 6)", "测试误差 6.97%（表 6）"),
-          paper_test_error("resnet56-cifar", 6.97)),
-    Claim("resnet", "gradients", ("plain nets with BN keep healthy gradient norms: not vanishing gradients (sec. 4.1)",
-                                   "有批归一化的普通网络梯度范数正常：不是梯度消失（第 4.1 节）"), healthy_gradients),
-    Claim("resnet", "responses", ("residual responses smaller than plain (Fig. 7)", "残差网络的响应小于普通网络（图 7）"),
-          responses_smaller),
-    Claim("resnet", "deeper_responses", ("the deeper ResNet, the smaller its responses (Fig. 7)",
-                                         "残差网络越深，响应越小（图 7）"), deeper_responds_less),
-    Claim("transformer", "beam", BEAM, beam_beats_greedy("transformer-en-de")),
-    Claim("transformer", "beam", BEAM, beam_beats_greedy("transformer-en-zh")),
-    Claim("transformer", "bleu", ("27.3 BLEU, WMT 2014 En-De, base model (Table 2)",
-                                  "WMT 2014 英德，基础模型 27.3 BLEU（表 2）"),
-          bleu_on("transformer-en-de", "Multi30k test 2016, N=3 d_model=256")),
+    Claim("alexnet", "dropout", lambda: overfits_without("alexnet-dropout", "no dropout", "dropout 0.5")),
+    Claim("resnet", "degradation", lambda: training_error_at_common_step("plain-56", "plain-20")),
+    Claim("resnet", "deeper_better", lambda: training_error_at_common_step("ResNet-20", "ResNet-56")),
+    Claim("resnet", "shortcuts", projections_not_essential),
+    Claim("resnet", "resnet20", paper_test_error("resnet20-cifar", 8.75)),
+    Claim("resnet", "resnet56", paper_test_error("resnet56-cifar", 6.97)),
+    Claim("resnet", "gradients", healthy_gradients),
+    Claim("resnet", "responses", responses_smaller),
+    Claim("resnet", "deeper_responses", deeper_responds_less),
+    Claim("transformer", "beam", beam_beats_greedy("transformer-en-de")),
+    Claim("transformer", "beam", beam_beats_greedy("transformer-en-zh")),
+    Claim("transformer", "bleu", bleu_on("transformer-en-de", "Multi30k test 2016, N=3 d_model=256")),
 )
 
 
@@ -279,7 +257,7 @@ def rows(lab: str, lang: str) -> list[list[str]]:
     out = []
     for claim in (c for c in CLAIMS if c.lab == lab):
         ours, verdict = measured(claim)
-        out.append([text(f"scorecard.{claim.key}", lang), claim.paper[lang == "zh"], ours or "–",
+        out.append([text(f"scorecard.{claim.key}", lang), text(f"scorecard.{claim.key}.paper", lang), ours or "–",
                     text(f"scorecard.verdict_{verdict}", lang)])
     return out
 
