@@ -7,7 +7,7 @@
   const FORMATS = ["png", "svg"];
   let plotly;
 
-  // Gradio's I18n tables, as app.py passed them (explorer/shared/strings.py and each tab's STRINGS).
+  // Gradio's I18n tables, as app.py passed them (every strings.py under explorer/, merged by explorer/shared/i18n.py).
   const strings = (lang) => window.gradio_config?.i18n_translations?.[lang] || {};
   const tip = (format, lang) => strings(lang)[`app.download_${format}`] || `${format.toUpperCase()}`;
 

@@ -1,1 +1,1 @@
-"""labs/alexnet"""
+"""The AlexNet lab (Krizhevsky, Sutskever, Hinton 2012)."""

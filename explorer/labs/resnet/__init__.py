@@ -1,1 +1,1 @@
-"""labs/resnet"""
+"""The ResNet lab (He, Zhang, Ren, Sun 2015)."""

@@ -1,1 +1,1 @@
-"""labs/transformer"""
+"""The Transformer lab (Vaswani et al. 2017)."""
