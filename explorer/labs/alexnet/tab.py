@@ -113,9 +113,6 @@ def image_file(image: np.ndarray) -> str:
     return str(path)
 
 
-# -- figure builders --------------------------------------------------------------------------------
-
-
 # -- reading the store -------------------------------------------------------------------------------
 def alexnet_runs() -> list[tuple[str, str]]:
     return [(f"{r.title} · {r.id} ({r.status})", r.id) for r in store().list_runs() if r.recipe == "alexnet"]
@@ -305,6 +302,7 @@ def missing_markdown(experiment: str, shipped: list[str], lang: str) -> str:
     return text("alexnet.missing_reference", lang, variants=", ".join(missing), how=how)
 
 
+# -- the experiment panel's part --------------------------------------------------------------------
 def experiment_runs(experiment: str, preset: str, data: str, setting, lang: str) -> list[tuple[str, dict]]:
     """One run per variant of an ablation, at the lecture preset (its own where the experiment sets one)."""
     if not chosen(data, DATA_CHOICES):

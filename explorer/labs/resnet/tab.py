@@ -104,7 +104,7 @@ def check_data(data: str, lang: str) -> str:
     return data
 
 
-# -- layout and wiring --------------------------------------------------------------------------------------
+# -- the experiment panel's part -------------------------------------------------------------------------
 
 def run_configs(experiment: str, preset_name: str, data_name: str, value, lang: str) -> list[tuple[str, dict]]:
     """The experiment's runs at the tab's setting (depths, or one depth), with the preset and data chosen."""
@@ -291,6 +291,8 @@ def block_view(planes: int, request: gr.Request):
     return (views.block_diagram_svg(planes), {"data": rows, "headers": headers},
             {"data": views.imagenet_table(), "headers": table})
 
+
+# -- layout and wiring --------------------------------------------------------------------------------------
 
 def build() -> None:
     gr.Markdown(t("resnet.intro"))
