@@ -3,7 +3,7 @@
     python app.py [--host 127.0.0.1] [--port 7860]     (or PAPERLAB_HOST / PAPERLAB_PORT)
 
 Composes one tab module per lab from explorer/ under a header with the presenter switch and the
-language switch (explorer/shell.js, explorer/shell.css); this file is also the Hugging Face Space's app_file.
+language switch (explorer/shared/shell.js, explorer/shared/shell.css); this file is also the Hugging Face Space's app_file.
 """
 from __future__ import annotations
 
@@ -13,21 +13,26 @@ from pathlib import Path
 
 import gradio as gr
 
-from explorer import gpu  # noqa: F401  (before torch: on a ZeroGPU Space it imports `spaces`, which must come first)
+from explorer.serving import gpu  # noqa: F401  (before torch: on a ZeroGPU Space it imports `spaces`, which must come first)
 
 # isort: split
-from explorer import alexnet_tab, deployment, reading_tab, resnet_tab, runs_tab, transformer_tab
-from explorer.i18n import build_i18n, t
+from explorer.labs.alexnet import tab as alexnet_tab
+from explorer.labs.resnet import tab as resnet_tab
+from explorer.labs.runs import tab as runs_tab
+from explorer.labs.transformer import tab as transformer_tab
+from explorer.reading import tab as reading_tab
+from explorer.serving import deployment
+from explorer.shared.i18n import build_i18n, t
 
 TABS = (("alexnet", alexnet_tab), ("resnet", resnet_tab), ("transformer", transformer_tab),
         ("runs", runs_tab), ("reading", reading_tab))
 MAX_UPLOAD = "20mb"
-SHELL = Path(__file__).resolve().parent / "explorer"
+SHELL = Path(__file__).resolve().parent / "explorer" / "shared"
 LANGUAGE_CHOICES = [("English", "en"), ("中文", "zh")]  # each language named in itself
 
 
 def build_header() -> tuple[gr.Checkbox, gr.Radio]:
-    """Title, presenter mode and language: both switches act in the browser only (explorer/shell.js)."""
+    """Title, presenter mode and language: both switches act in the browser only (explorer/shared/shell.js)."""
     with gr.Row(elem_id="app-header"):
         gr.Markdown(t("app.title"), elem_id="app-title")
         presenter = gr.Checkbox(label=t("app.presenter"), elem_id="presenter-toggle", scale=0, min_width=200)

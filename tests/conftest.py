@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from explorer import services
+from explorer.serving import services
 
 ROOT = Path(__file__).resolve().parent.parent
 

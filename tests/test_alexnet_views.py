@@ -6,8 +6,8 @@ import pytest
 import torch
 from PIL import Image
 
-from explorer import alexnet_tab
-from explorer import alexnet_views as views
+from explorer.labs.alexnet import figures, views
+from explorer.labs.alexnet import tab as alexnet_tab
 from train.checkpoint import save_checkpoint
 from train.data import CIFAR10_CLASSES, CIFAR10_MEAN, CIFAR10_STD, load_sample
 from train.recipes import get_recipe
@@ -56,7 +56,7 @@ def test_colourfulness_separates_grey_from_single_channel_kernels():
 def test_two_tower_filter_figure_shows_the_halves_apart(vm):
     weights = conv1_weights(vm.model)
     assert [len(p) for p in views.tower_split(weights, 2)] == [24, 24]
-    fig = alexnet_tab.make_filter_figure(weights, 2, "conv1")
+    fig = figures.make_filter_figure(weights, 2, "conv1")
     assert sum(trace.type == "image" for trace in fig.data) == 2
     hover = [h for trace in fig.data if trace.type == "scatter" for h in trace.hovertext]
     assert len(hover) == 48 and hover[-1].startswith("kernel 48")
@@ -193,16 +193,16 @@ def test_bundled_models_reproduce_fig3s_colour_split(home):
 
 # -- the tab -------------------------------------------------------------------------------------------
 def test_fig1_marks_where_each_run_reaches_25_percent():
-    assert alexnet_tab.first_below([0, 1, 2], [0.5, 0.3, 0.1], 0.25) == pytest.approx(1.25)
-    assert alexnet_tab.first_below([0, 1], [0.5, 0.4], 0.25) is None
+    assert views.first_below([0, 1, 2], [0.5, 0.3, 0.1], 0.25) == pytest.approx(1.25)
+    assert views.first_below([0, 1], [0.5, 0.4], 0.25) is None
     config = {"data": "sample", "train_size": 0, "batch_size": 100}
-    assert alexnet_tab.train_images(config) == 1000
+    assert views.train_images(config) == 1000
     relu = {"train_error": ([10, 20, 30], [0.5, 0.2, 0.1])}     # 25% at step 18.33: epoch 1.83
     tanh = {"train_error": ([10, 20, 100], [0.6, 0.5, 0.2])}    # 25% at step 86.67: epoch 8.67
-    fig = alexnet_tab.make_fig1_figure([("ReLU", config, relu), ("tanh", config, tanh)])
+    fig = figures.make_fig1_figure([("ReLU", config, relu), ("tanh", config, tanh)])
     assert "4.7x" in fig.layout.annotations[0].text
     slower = {"train_error": ([10, 20, 50], [0.6, 0.5, 0.4])}   # not at 25% by step 50 (epoch 5): at least 2.7x
-    fig = alexnet_tab.make_fig1_figure([("ReLU", config, relu), ("tanh", config, slower)])
+    fig = figures.make_fig1_figure([("ReLU", config, relu), ("tanh", config, slower)])
     assert "≥ 2.7x" in fig.layout.annotations[0].text
 
 

@@ -12,8 +12,8 @@ import pytest
 import yaml
 
 import app
-from explorer import gpu
-from explorer.i18n import COOKIE, LANGUAGES, all_strings, language, text
+from explorer.serving import gpu
+from explorer.shared.i18n import COOKIE, LANGUAGES, all_strings, language, text
 
 ROOT = Path(__file__).resolve().parent.parent
 HF_COLOURS = {"red", "yellow", "green", "blue", "indigo", "purple", "pink", "gray"}
@@ -74,7 +74,7 @@ def test_launch_options_load_the_page_shell():
     assert options["head"].startswith("<script>") and "window.paperlab" in options["head"]
     assert all(Path(path).is_file() for path in options["css_paths"])
     assert "settings" in options["footer_links"]  # Gradio's own language menu stays available
-    shell = (ROOT / "explorer" / "shell.js").read_text()
+    shell = (ROOT / "explorer" / "shared" / "shell.js").read_text()
     for name in ("setPresenter", "setLanguage", "restore", "downloadImage"):
         assert name in shell
 
@@ -140,10 +140,13 @@ def GPU(fn=None, *, duration=60):
     return decorate(fn) if fn is not None else decorate
 '''
 
-# Each lab's handlers, as the UI calls them: every model run goes through explorer.gpu.gpu (spaces.GPU on ZeroGPU).
+# Each lab's handlers, as the UI calls them: every model run goes through explorer.serving.gpu.gpu (spaces.GPU on ZeroGPU).
 LAB_HANDLERS = '''
 import spaces
-from explorer import alexnet_tab, alexnet_views, resnet_tab, transformer_tab
+from explorer.labs.alexnet import tab as alexnet_tab
+from explorer.labs.alexnet import views as alexnet_views
+from explorer.labs.resnet import tab as resnet_tab
+from explorer.labs.transformer import tab as transformer_tab
 
 def ran(handler, *args):
     spaces.CALLS.clear()

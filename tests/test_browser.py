@@ -15,8 +15,9 @@ from pathlib import Path
 
 import pytest
 
-from explorer import alexnet_tab, reference_runs
-from explorer.i18n import text
+from explorer.labs.alexnet import views as alexnet_views
+from explorer.shared import reference_runs
+from explorer.shared.i18n import text
 from train.launcher import Launcher
 from train.recipes import experiment_configs
 from train.store import RunStore
@@ -196,7 +197,7 @@ def test_the_image_labs_open_on_trained_results(page):
     page.wait_for_function(filters_and_curves, timeout=30_000)  # the AlexNet lab is the first tab
     page.get_by_role("tab", name=text("alexnet.neighbours", "en")).click()
     page.locator("#alexnet-fig4 .grid-wrap img").first.wait_for(timeout=60_000)  # Fig. 4's nearest neighbours
-    assert page.locator("#alexnet-table2").get_by_text("%").count() >= 5          # top-5 predictions
+    assert page.locator("#alexnet-top5").get_by_text("%").count() >= 5          # top-5 predictions
     assert page.locator("#alexnet-fig4 .fit-gallery").first.bounding_box()["height"] < 300  # one row, no blank grid
     page.get_by_role("tab", name=text("tab.resnet", "en")).click()
     page.get_by_role("tab", name=text("resnet.responses", "en")).click()
@@ -245,7 +246,7 @@ def test_the_seeds_tab_draws_resnet20_and_weighs_the_labs_runs_against_its_seeds
 
 
 def test_a_reading_jump_opens_the_sub_tab_of_its_figure(page):
-    from explorer.reading_guide import GUIDES
+    from explorer.reading.guide import GUIDES
 
     for guide, ref in ((GUIDES[0], "fig4"), (GUIDES[2], "eq3")):  # a sub-tab; a plot inside another lab's sub-tab
         number, exhibit = next((i, ex) for i, ex in enumerate(guide.exhibits) if ex.ref == ref)
@@ -313,7 +314,7 @@ def test_fig1_shows_each_nets_fastest_learning_rate(page):
     page.get_by_role("tab", name=text("alexnet.ablations", "en")).click()
     sweep = page.locator("#alexnet-ablation-notes")
     sweep.get_by_text("Fastest of each").wait_for(timeout=20_000)
-    assert sweep.locator("table").last.locator("tr").count() == 1 + len(alexnet_tab.fig1_sweep())  # one row a run
+    assert sweep.locator("table").last.locator("tr").count() == 1 + len(alexnet_views.fig1_sweep())  # one row a run
     page.wait_for_function("""() => {  // and above it, Fig. 1 drawn from the two 41-epoch reference runs
         const plot = document.querySelector('#alexnet-fig1 .js-plotly-plot');
         return plot && plot.data && plot.data.filter(t => t.mode === 'lines').length === 2;

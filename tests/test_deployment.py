@@ -5,7 +5,11 @@ import gradio as gr
 import pytest
 
 import app
-from explorer import alexnet_tab, deployment, resnet_tab, runs_tab, services
+from explorer.labs.alexnet import tab as alexnet_tab
+from explorer.labs.resnet import tab as resnet_tab
+from explorer.labs.runs import tab as runs_tab
+from explorer.serving import deployment, services
+from explorer.shared import experiment_panel
 from train.recipes import get_recipe
 
 ALICE, BOB = "a1" * 16, "b2" * 16
@@ -61,7 +65,8 @@ def test_public_launches_are_lecture_sized(public):
         launch(browser(ALICE, "zh"), batch_size=4096)
     run_id = launch(browser(ALICE), options='{"depth": 56}')
     assert services.store().get(run_id).owner == ALICE
-    alexnet_tab.launch_experiment("relu-vs-tanh", "sample", browser(ALICE))  # longer than the recipe's lecture preset
+    # the experiment's lecture preset is longer than the recipe's
+    experiment_panel.launch(alexnet_tab.LAB, "relu-vs-tanh", "lecture", "sample", None, browser(ALICE))
     recipe_lecture = get_recipe("alexnet").presets["lecture"]["steps"]
     assert [r.config["steps"] > recipe_lecture for r in services.store().list_runs() if r.recipe == "alexnet"] == [True] * 2
 

@@ -10,7 +10,10 @@ import gradio as gr
 import pytest
 import torch
 
-from explorer import alexnet_tab, deployment, resnet_tab, runs_tab, services
+from explorer.labs.alexnet import tab as alexnet_tab
+from explorer.labs.resnet import tab as resnet_tab
+from explorer.labs.runs import tab as runs_tab
+from explorer.serving import deployment, services
 from models.resnet import cifar_resnet
 from train import checkpoint
 from train.checkpoint import load_checkpoint, save_checkpoint

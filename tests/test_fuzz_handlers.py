@@ -28,9 +28,15 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from PIL import Image
 
-from explorer import alexnet_tab, alexnet_views, reading_tab, resnet_tab, runs_tab, services, transformer_tab
-from explorer.deployment import OWNER_COOKIE
-from explorer.i18n import COOKIE
+from explorer.labs.alexnet import tab as alexnet_tab
+from explorer.labs.alexnet import views as alexnet_views
+from explorer.labs.resnet import tab as resnet_tab
+from explorer.labs.runs import tab as runs_tab
+from explorer.labs.transformer import tab as transformer_tab
+from explorer.reading import tab as reading_tab
+from explorer.serving import services
+from explorer.serving.deployment import OWNER_COOKIE
+from explorer.shared.i18n import COOKIE
 from models.resnet import cifar_resnet
 from models.transformer import Transformer, small
 from train.checkpoint import save_checkpoint

@@ -1,9 +1,9 @@
-"""A bounded load test: 8 concurrent sessions of 3 requests each, while a training run goes (explorer/loadtest.py)."""
+"""A bounded load test: 8 concurrent sessions of 3 requests each, while a training run goes (tools/loadtest.py)."""
 from __future__ import annotations
 
 import pytest
 
-from explorer import loadtest
+from tools import loadtest
 from train.store import RunStore
 
 

@@ -5,7 +5,7 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from train import parity
+from tools import parity
 from train.bench import BASELINE
 
 pytestmark = pytest.mark.skipif(not BASELINE.exists(), reason="the textbook loop (../shared/bench) is not here")

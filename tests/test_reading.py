@@ -9,9 +9,9 @@ import gradio as gr
 import pytest
 
 import app
-from explorer import reading_tab
-from explorer.i18n import all_strings
-from explorer.reading_guide import GUIDES
+from explorer.reading import tab as reading_tab
+from explorer.reading.guide import GUIDES, TARGETS
+from explorer.shared.i18n import all_strings
 
 # What the reading companion must cover (issue 9): each paper's key figures, tables and equations.
 EXPECTED = {
@@ -66,7 +66,16 @@ def test_exhibit_titles_name_their_figure_table_or_equation():
 def test_every_exhibit_has_a_jump_to_its_lab(demo):
     jumps = [json.loads(re.fullmatch(r"\(\) => window\.paperlab\.reveal\((.+)\)", fn.js).group(1))
              for fn in demo.fns.values() if fn.js and "paperlab.reveal" in fn.js]
-    assert jumps == [f"{g.lab}-{ex.ref}" for g in GUIDES for ex in g.exhibits]
+    assert jumps == [g.target(ex) for g in GUIDES for ex in g.exhibits]
+
+
+def test_one_mapping_from_exhibits_to_elements_and_numbers_only_where_reproduced(home):
+    assert set(TARGETS) == {(g.lab, ex.ref) for g in GUIDES for ex in g.exhibits}  # every exhibit, nothing else
+    numbered = {(g.lab, ex.ref) for g in GUIDES for ex in g.exhibits if g.target(ex) == f"{g.lab}-{ex.ref}"}
+    for elem_id in tabs_around(app.build_app().get_config_file()):
+        found = re.match(r"(alexnet|resnet|transformer)-((?:fig|table|eq)\d+)(?:-|$)", elem_id)
+        if found:  # an element named after a figure, table or equation is where the guide opens it
+            assert found.groups() in numbered, elem_id
 
 
 def tabs_around(config: dict) -> dict[str, list[str]]:
@@ -137,3 +146,14 @@ def test_tab_saves_and_restores_ticks_through_browser_state(demo):
     # A fresh page shows no ticks: restoring fills them in; an echo of what is shown changes nothing.
     assert restore.fn(stored, *[False] * len(boxes)) == [True if t else gr.skip() for t in ticked]
     assert all(update == gr.skip() for update in restore.fn(stored, *ticked))
+
+
+def test_a_guide_whose_languages_differ_in_sections_is_refused(tmp_path):
+    from explorer.reading import guide
+
+    (tmp_path / "lab.en.md").write_text("<!-- a note -->\n## skim\n\nRead it.\n\n## fig9: Figure 9 · a plot\n\nLook.\n")
+    (tmp_path / "lab.zh.md").write_text("## skim\n\n读一读。\n")
+    assert guide.sections((tmp_path / "lab.en.md").read_text()) == [("skim", "Read it."),
+                                                                     ("fig9: Figure 9 · a plot", "Look.")]
+    with pytest.raises(ValueError, match="sections differ"):
+        guide.load("lab", tmp_path)

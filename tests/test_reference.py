@@ -12,11 +12,20 @@ from types import SimpleNamespace
 import numpy as np
 import pytest
 
-from explorer import alexnet_tab, plots, reference_runs, resnet_tab
+from explorer.labs.alexnet import figures as alexnet_figures
+from explorer.labs.alexnet import tab as alexnet_tab
+from explorer.labs.alexnet import views as alexnet_views
+from explorer.labs.resnet import tab as resnet_tab
+from explorer.shared import experiment_panel, plots, reference_runs
 from train.recipes import EXPERIMENTS, experiment_configs
 from train.reference import Reference, export_all, label, plan, scaled, write_snapshots
 from train.runner import execute
 from train.store import RunStore
+
+
+def group_tick(experiment, group_id, seen, request):
+    """The AlexNet ablation panel's plot, notes and what it has shown (the shared panel's last three outputs)."""
+    return experiment_panel.tick(alexnet_tab.LAB, experiment, group_id, seen, request)[2:]
 
 
 def test_a_schedule_shrinks_with_its_milestones_and_never_grows():
@@ -58,29 +67,29 @@ def test_bundled_reference_runs_load_with_their_configs():
             steps, errors = metrics["train_error"]
             assert steps == sorted(steps) and all(0 <= e <= 1 for e in errors) and config["train_images"] == 50_000
     assert reference_runs.load("alexnet", "no-such-experiment") == []
-    sweep = {name for name, _, _ in reference_runs.load("alexnet", alexnet_tab.SWEEP)}  # Fig. 1 at several rates
-    assert sweep == {r.name for r in plan("cifar10") if r.curves == f"alexnet/{alexnet_tab.SWEEP}"}
+    sweep = {name for name, _, _ in reference_runs.load("alexnet", alexnet_views.SWEEP)}  # Fig. 1 at several rates
+    assert sweep == {r.name for r in plan("cifar10") if r.curves == f"alexnet/{alexnet_views.SWEEP}"}
 
 
 def test_fig1_reference_is_offered_first_and_drawn_in_epochs(home, monkeypatch, tmp_path):
-    choices = alexnet_tab.group_choices("relu-vs-tanh")
+    choices = experiment_panel.group_choices(alexnet_tab.LAB, "relu-vs-tanh")
     assert choices[0][1] == alexnet_tab.REFERENCE
-    figure = alexnet_tab.make_fig1_figure(reference_runs.load("alexnet", "relu-vs-tanh"))
+    figure = alexnet_figures.make_fig1_figure(reference_runs.load("alexnet", "relu-vs-tanh"))
     lines = [trace for trace in figure.data if trace.mode == "lines"]
     assert {trace.name for trace in lines} == {"ReLU", "tanh"}
     assert 40 < max(lines[0].x) < 42  # 16,000 steps of 128 over 50,000 images: 41 epochs
     with monkeypatch.context() as patch:  # a checkout without reference runs for an ablation: the lab says so
         patch.setattr(reference_runs, "load", functools.partial(reference_runs.load, root=tmp_path))
-        assert alexnet_tab.group_choices("alexnet-pooling") == []
-        plot, note, seen = alexnet_tab.group_tick("alexnet-pooling", None, None, None)
+        assert experiment_panel.group_choices(alexnet_tab.LAB, "alexnet-pooling") == []
+        plot, note, seen = group_tick("alexnet-pooling", None, None, None)
         assert plot is None
         assert "--only alexnet-cifar alexnet-cifar-no-overlap`" in note
-        assert alexnet_tab.group_tick("alexnet-pooling", None, seen, None)[2] == seen   # said once, not every tick
+        assert group_tick("alexnet-pooling", None, seen, None)[2] == seen   # said once, not every tick
     notes = {}
     for experiment in ("alexnet-towers", "alexnet-dropout", "alexnet-augment", "alexnet-lrn", "alexnet-pooling",
                        "alexnet-seed"):
-        assert alexnet_tab.group_choices(experiment)[0][1] == alexnet_tab.REFERENCE  # every variant ships
-        plot, notes[experiment], _ = alexnet_tab.group_tick(experiment, alexnet_tab.REFERENCE, None, None)
+        assert experiment_panel.group_choices(alexnet_tab.LAB, experiment)[0][1] == alexnet_tab.REFERENCE  # every variant ships
+        plot, notes[experiment], _ = group_tick(experiment, alexnet_tab.REFERENCE, None, None)
         assert {trace.name for trace in plot.data} >= {f"{name} test" for name, _ in experiment_configs(experiment)}
         assert "yet" not in notes[experiment]
         assert all(f"| {name} | " in notes[experiment] for name, _ in experiment_configs(experiment))  # where each ends
@@ -101,7 +110,7 @@ def test_without_its_second_seed_the_seed_ablation_names_it_and_measures_nothing
         (folder / f"seed 0{suffix}").write_bytes((reference_runs.REFERENCE_DIR / "alexnet" / "alexnet-seed" /
                                                   f"seed 0{suffix}").read_bytes())
     monkeypatch.setattr(reference_runs, "load", functools.partial(reference_runs.load, root=tmp_path))
-    _, note, _ = alexnet_tab.group_tick("alexnet-seed", alexnet_tab.REFERENCE, None, None)
+    _, note, _ = group_tick("alexnet-seed", alexnet_tab.REFERENCE, None, None)
     assert "| seed 0 | 23,198 |" in note and "A yardstick" in note
     assert "yet: **seed 1**" in note and "--only alexnet-cifar-seed-1`" in note and "Against this yardstick" not in note
 
@@ -334,7 +343,7 @@ def test_how_a_run_executes_is_not_what_it_trains(home):
 
 
 def test_bundled_models_are_listed_with_their_headline_number(tmp_path: Path):
-    from explorer.reference_runs import bundled_label
+    from explorer.shared.reference_runs import bundled_label
 
     classifier, translator, bare = (tmp_path / name for name in ("net", "translator", "bare"))
     for folder in (classifier, translator, bare):

@@ -4,7 +4,7 @@ from __future__ import annotations
 import pytest
 import torch
 
-from explorer.resnet_views import count_mult_adds, count_params
+from explorer.labs.resnet.views import count_mult_adds, count_params
 from models.resnet import (
     CIFAR_DEPTHS,
     IMAGENET_LAYERS,

@@ -10,7 +10,7 @@ import pytest
 import torch
 from torch import nn
 
-from explorer import resnet_views as views
+from explorer.labs.resnet import views
 from models.resnet import cifar_resnet, conv3x3_layers, gradient_norms, response_std
 
 
@@ -108,24 +108,26 @@ def test_resnet_runs_snapshot_layer_gradients_and_responses(home):
 
 
 def test_tab_strings_exist_in_both_languages():
-    from explorer import common_strings, resnet_tab
+    from explorer.labs.resnet import strings as resnet_strings
+    from explorer.labs.resnet import tab as resnet_tab
+    from explorer.shared import strings as common_strings
 
     source = Path(resnet_tab.__file__).read_text()
     used = set(re.findall(r'(?:\bt|\btext)\("([a-z_.]+)"', source))
-    known = {**common_strings.STRINGS, **resnet_tab.STRINGS}
+    known = {**common_strings.STRINGS, **resnet_strings.STRINGS}
     assert used and used <= set(known)
-    assert all(en and zh and en != zh for en, zh in resnet_tab.STRINGS.values())
+    assert all(en and zh and en != zh for en, zh in resnet_strings.STRINGS.values())
 
 
 def test_error_figure_puts_plain_nets_left_resnets_right_like_fig6():
-    from explorer.resnet_tab import make_error_figure
+    from explorer.labs.resnet.figures import make_fig6_figure
 
     plain20, resnet20, resnet56 = {"depth": 20, "plain": True}, {"depth": 20, "plain": False}, {"depth": 56}
     live = [("plain-20", plain20, {"train_error": ([10, 20], [0.5, 0.4]), "test_error": ([20], [0.45])})]
     reference = [("plain-20", plain20, {"train_error": ([100], [0.1])}),
                  ("ResNet-20", resnet20, {"test_error": ([100], [0.08])}),
                  ("ResNet-56", resnet56, {"test_error": ([100], [0.07])})]
-    fig = make_error_figure(live, reference)
+    fig = make_fig6_figure(live, reference)
     by_name = {trace.name: trace for trace in fig.data}
     assert by_name["plain-20 train"].line.dash == "dash" and by_name["plain-20 test"].line.dash == "solid"
     assert list(by_name["plain-20 test"].y) == pytest.approx([45.0])
@@ -135,9 +137,9 @@ def test_error_figure_puts_plain_nets_left_resnets_right_like_fig6():
     assert by_name["ResNet-20 test (reference)"].line.color == by_name["plain-20 test"].line.color  # one per depth
     assert by_name["ResNet-56 test (reference)"].line.color != by_name["ResNet-20 test (reference)"].line.color
     assert tuple(fig.layout.yaxis.range) == (0, 70)   # 1.5 x the highest last error (45%), to the next 10
-    single = make_error_figure([], reference[1:])      # ResNets only: one panel, the paper's 0-20%
+    single = make_fig6_figure([], reference[1:])      # ResNets only: one panel, the paper's 0-20%
     assert {trace.xaxis for trace in single.data} == {"x"} and tuple(single.layout.yaxis.range) == (0, 20)
-    shortcuts = make_error_figure([], [(f"option {o}", {"depth": 20, "shortcut": o}, {"test_error": ([1], [0.1])})
+    shortcuts = make_fig6_figure([], [(f"option {o}", {"depth": 20, "shortcut": o}, {"test_error": ([1], [0.1])})
                                        for o in ("A", "B", "C")])
     assert len({trace.line.color for trace in shortcuts.data}) == 3  # one colour per shortcut option at a depth
 
@@ -156,7 +158,7 @@ def test_recode_examples_show_each_class_as_stored_coded_once_more_and_the_diffe
 def test_tab_builds_and_its_handlers_answer(home):
     import gradio as gr
 
-    from explorer import resnet_tab
+    from explorer.labs.resnet import tab as resnet_tab
 
     with gr.Blocks():
         resnet_tab.build()

@@ -3,8 +3,10 @@ from __future__ import annotations
 
 import pytest
 
-from explorer import alexnet_tab, reference_runs, scorecard
-from explorer.i18n import text
+from explorer.labs.alexnet import tab as alexnet_tab
+from explorer.reading import scorecard
+from explorer.shared import reference_runs
+from explorer.shared.i18n import text
 
 
 def curves(errors: dict[str, list[float]], every: int = 100) -> list[tuple[str, dict, dict]]:
@@ -64,7 +66,7 @@ def test_fig1_speedup_is_the_ratio_of_epochs_to_25_percent_at_each_nets_fastest_
 
 def test_a_missing_asset_is_reported_not_raised(monkeypatch, tmp_path):
     monkeypatch.setattr(reference_runs, "MODELS_DIR", tmp_path)
-    claim = scorecard.Claim("transformer", "beam", scorecard.BEAM, scorecard.beam_beats_greedy("transformer-xx"))
+    claim = scorecard.Claim("transformer", "beam", scorecard.beam_beats_greedy("transformer-xx"))
     assert scorecard.measured(claim) == ("", "missing")
     with pytest.raises(LookupError):
         scorecard.paper_test_error("nothing", 8.75)()

@@ -6,8 +6,7 @@ import numpy as np
 import pytest
 import torch
 
-from explorer import attention_views as views
-from explorer import transformer_tab as tab
+from explorer.labs.transformer import figures, tab, views
 from models.transformer import Transformer, small
 from train.text_data import load_corpus, train_tokenizer
 from train.translation_task import Translator, export_bundle
@@ -106,7 +105,7 @@ def test_views_are_pure_and_escape_tokens():
     np.testing.assert_allclose(views.head_or_mean(weights, 1, None), weights[1].mean(0))
     gates = views.head_gates(["cross L2 H3"], 2, 3)
     assert gates["cross"][1, 2] == 0 and gates["cross"].sum() == 5 and gates["encoder"].sum() == 6
-    fig = views.make_head_view_figure(weights[0], list("abcde"), list("vwxyz"), "t")
+    fig = figures.make_head_view_figure(weights[0], list("abcde"), list("vwxyz"), "t")
     assert len(fig.data) <= 3 * 5 + 3 + 2     # traces grouped by head and opacity band, not one per line
     steps, lrs = views.lr_curve(512, 4000, 1.0, 20000)
     assert steps[int(lrs.argmax())] == pytest.approx(4000, rel=0.02)

@@ -7,7 +7,7 @@ from types import SimpleNamespace
 import pytest
 import torch
 
-from explorer import gpu, services, zerogpu
+from explorer.serving import gpu, services, zerogpu
 from train.launcher import Launcher
 from train.store import RunStore
 

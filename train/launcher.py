@@ -68,7 +68,7 @@ class Launcher:
                 self._launch(run.id)
 
     def _launch(self, run_id: str) -> None:
-        """Start a queued run in its own process (explorer/zerogpu.py starts GPU chunks instead)."""
+        """Start a queued run in its own process (explorer/serving/zerogpu.py starts GPU chunks instead)."""
         proc = spawn(self.store, run_id)
         self.children[run_id] = proc
         self.store.claim(run_id, proc.pid)

@@ -135,7 +135,7 @@ def _write_legs(store: RunStore, run_id: str, entries: list[dict[str, Any]]) -> 
 
 def _on_sigterm(handler) -> Callable[[], None]:
     """SIGTERM stops the run gracefully (final checkpoint); only possible in the main thread. Returns the undo."""
-    if threading.current_thread() is not threading.main_thread():  # e.g. a ZeroGPU chunk (explorer/zerogpu.py)
+    if threading.current_thread() is not threading.main_thread():  # e.g. a ZeroGPU chunk (explorer/serving/zerogpu.py)
         return lambda: None
     previous = signal.signal(signal.SIGTERM, lambda *_: handler())
     return lambda: signal.signal(signal.SIGTERM, previous)

@@ -1,0 +1,1 @@
+"""One folder per lab, the same inside: tab.py, figures.py, views.py, strings.py."""

@@ -1,0 +1,1 @@
+"""The AlexNet lab (Krizhevsky, Sutskever, Hinton 2012)."""

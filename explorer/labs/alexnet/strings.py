@@ -1,0 +1,165 @@
+"""The AlexNet lab's labels, messages and plot titles: {key: (english, chinese)}, merged by explorer/shared/i18n.py."""
+
+STRINGS = {
+    "alexnet.intro": (
+        ("**ImageNet Classification with Deep Convolutional Neural Networks** (Krizhevsky, Sutskever, Hinton, "
+         "NeurIPS 2012). Watch the first-layer filters of Fig. 3 form, look for Fig. 4's neighbours, ask why a "
+         "prediction was made, and re-run the ablations of sections 3 and 4 on CIFAR-10."),
+        ("**ImageNet Classification with Deep Convolutional Neural Networks**（Krizhevsky、Sutskever、Hinton，"
+         "NeurIPS 2012）。观察图 3 中第一层滤波器如何形成，找出图 4 中的近邻图像，追问模型为何做出某个预测，"
+         "并在 CIFAR-10 上重跑论文第 3、4 节中的消融实验。")),
+    "alexnet.watch": ("Train and watch (Fig. 3)", "边训练边观察（图 3）"),
+    "alexnet.filters": ("First-layer filters (Fig. 3)", "第一层滤波器（图 3）"),
+    "alexnet.neighbours": ("Neighbours, predictions, why (Fig. 4)", "近邻、预测与解释（图 4）"),
+    "alexnet.ablations": ("Ablations", "消融实验"),
+    "alexnet.watch_intro": (
+        ("Train a CIFAR-10 AlexNet on this machine (lecture preset: 600 steps of 32 images) and watch its conv1 "
+         "kernels turn from noise into edge and colour detectors. The grid redraws whenever a new snapshot arrives."),
+        ("在本机上训练一个 CIFAR-10 AlexNet（课堂预设：600 步，每步 32 张图像），观察其 conv1 卷积核如何从噪声"
+         "变成边缘和颜色检测器。每当有新的快照，滤波器网格都会重新绘制。")),
+    "alexnet.data": ("training data", "训练数据"),
+    "alexnet.data_info": ("cifar10 downloads 170 MB once; sample is the bundled 1,000 images",
+                          "cifar10 需下载一次（170 MB）；sample 是随附的 1,000 张样本图像"),
+    "alexnet.towers": ("towers (GPUs in the paper)", "塔数（论文中的 GPU 数）"),
+    "alexnet.activation": ("activation", "激活函数"),
+    "alexnet.train": ("Train (lecture preset)", "开始训练（课堂预设）"),
+    "alexnet.stop": ("Stop", "停止"),
+    "alexnet.run": ("run to watch", "要观察的训练"),
+    "alexnet.refresh": ("Refresh lists", "刷新列表"),
+    "alexnet.model": ("model", "模型"),
+    "alexnet.model_info": ("shown by the filters, neighbours and predictions views",
+                           "用于滤波器、近邻和预测视图"),
+    "alexnet.no_model": (
+        ("No trained AlexNet yet. Train one under *Train and watch* (about 10 minutes on a laptop CPU), or pick "
+         "torchvision's ImageNet AlexNet (downloads 233 MB once)."),
+        ("还没有训练好的 AlexNet。可以在“边训练边观察”中训练一个（笔记本 CPU 上约 10 分钟），或选择 torchvision "
+         "的 ImageNet AlexNet（需下载一次，233 MB）。")),
+    "alexnet.show_filters": ("Show filters", "显示滤波器"),
+    "alexnet.filters_note": (
+        ("Each kernel is stretched to its own range. Under each one, a red bar shows its colourfulness, the share "
+         "of its weights that differ between R, G and B: 0 for a grey kernel, about 2/3 for random noise or a "
+         "single channel, 1 for colour opponents such as red against green. In the paper, GPU 1's kernels are "
+         "largely colour-agnostic and GPU 2's colour-specific: the bundled two-tower model shows this split (GPU 1's "
+         "kernels are greyer), and a two-tower model you train can show it too."),
+        ("每个卷积核按自身取值范围拉伸显示。下方的红条表示其色彩度，即 R、G、B 之间权重差异所占的比例："
+         "灰度卷积核为 0，随机噪声或单一通道约为 2/3，红对绿这类颜色对立的卷积核为 1。"
+         "论文中 GPU 1 的卷积核大多与颜色无关，GPU 2 的则大多针对颜色：内置的双塔模型显示了这种分化（GPU 1 更偏灰度），"
+         "你自己训练的双塔模型也可以验证。")),
+    "alexnet.gallery_index": ("gallery image", "图库图像编号"),
+    "alexnet.random": ("Random image", "随机图像"),
+    "alexnet.upload": ("or upload an image", "或上传一张图像"),
+    "alexnet.k": ("neighbours", "近邻数"),
+    "alexnet.query": ("query", "查询图像"),
+    "alexnet.top5": ("top-5 predictions", "前 5 个预测"),
+    "alexnet.by_features": ("nearest by last hidden layer (Euclidean)", "按最后一个隐藏层特征（欧氏距离）的近邻"),
+    "alexnet.by_pixels": ("nearest in pixel space", "按像素空间的近邻"),
+    "alexnet.search": ("Find neighbours", "查找近邻"),
+    "alexnet.class": ("explain class", "要解释的类别"),
+    "alexnet.method": ("attribution method", "归因方法"),
+    "alexnet.explain": ("Why this prediction?", "为什么是这个预测？"),
+    "alexnet.attribution": ("attribution over the query", "叠加在查询图像上的归因"),
+    "alexnet.how_to_train": (
+        ("on all 50,000 images each takes minutes on a GPU, about two hours on a 2-core CPU: "
+         "`python -m train.reference --data DIR --paper --only {names}`"),
+        ("在全部 50,000 张图像上，每个运行在 GPU 上需要几分钟，在双核 CPU 上约两小时："
+         "`python -m train.reference --data DIR --paper --only {names}`")),
+    "alexnet.no_reference": (
+        ("No reference runs ship for this ablation yet ({how}). Meanwhile **Run the experiment** trains the lecture "
+         "preset here, and its curves appear in this plot."),
+        "这个消融实验还没有内置的参考运行（{how}）。在此之前，**运行实验**会在这里训练课堂预设，曲线会显示在这幅图中。"),
+    "alexnet.missing_reference": ("Not in the reference runs yet: **{variants}** ({how}).",
+                                  "参考运行中还没有：**{variants}**（{how}）。"),
+    "alexnet.ablation_intro": (
+        ("Each experiment trains its variants one after another (lecture preset: minutes each on a CPU) and "
+         "overlays their curves; training error dashed, test error solid."),
+        ("每个实验依次训练其各个变体（课堂预设：在 CPU 上每个需几分钟），并叠加绘制它们的曲线；虚线为训练误差，"
+         "实线为测试误差。")),
+    # server-side messages and plot titles
+    "alexnet.msg_started": ("Started run {run}: the filters appear within a few seconds.",
+                            "已开始训练 {run}：几秒钟内就会出现滤波器。"),
+    "alexnet.msg_no_run": ("Pick a run first.", "请先选择一个训练。"),
+    "alexnet.msg_pick_model": ("Pick a model first (or train one under Train and watch).",
+                               "请先选择一个模型（或在“边训练边观察”中训练一个）。"),
+    "alexnet.msg_model": ("Cannot load this model: {why}", "无法加载该模型：{why}"),
+    "alexnet.msg_image": ("Cannot use this image: {why}", "无法使用这张图像：{why}"),
+    "alexnet.msg_no_query": ("Pick a gallery image or upload one first.", "请先选择图库图像或上传一张图像。"),
+    "alexnet.msg_cannot_start": ("Cannot start: {why}", "无法开始：{why}"),
+    "alexnet.msg_choose": ("Choose one of the listed options.", "请从列表中选择一项。"),
+    "alexnet.status": ("**{title}**: {status}, step {step} of {total}. {message}",
+                       "**{title}**：{status}，第 {step} / {total} 步。{message}"),
+    "alexnet.trained_status": ("No run chosen to watch: these are the conv1 kernels and curves of the chosen model, "
+                               "**{title}**, after training. Press **Train** to watch new kernels form from noise.",
+                               "尚未选择要观看的训练：这里是所选模型 **{title}** 训练完成后的 conv1 卷积核和曲线。"
+                               "按 **开始训练** 观看新的卷积核从噪声中形成。"),
+    "alexnet.trained_elsewhere": ("The chosen model has no training curves here: its kernels are under "
+                                  "**First-layer filters**. Press **Train** to watch new kernels form from noise.",
+                                  "所选模型在这里没有训练曲线：它的卷积核在 **第一层滤波器** 中。"
+                                  "按 **开始训练** 观看新的卷积核从噪声中形成。"),
+    "alexnet.indexing": ("computing gallery features", "正在计算图库特征"),
+    "alexnet.loading": ("loading the model", "正在加载模型"),
+    "alexnet.fig_filters": ("conv1 kernels of {title}", "{title} 的 conv1 卷积核"),
+    "alexnet.fig_filters_step": ("conv1 kernels at step {step}", "第 {step} 步的 conv1 卷积核"),
+    "alexnet.fig_tower": ("GPU {n}: kernels {first}-{last}, mean colourfulness {score:.2f}",
+                          "GPU {n}：卷积核 {first}-{last}，平均色彩度 {score:.2f}"),
+    "alexnet.fig_all": ("{n} kernels, mean colourfulness {score:.2f}", "{n} 个卷积核，平均色彩度 {score:.2f}"),
+    "alexnet.fig_kernel": ("kernel {i}: colourfulness {score:.2f}", "卷积核 {i}：色彩度 {score:.2f}"),
+    "alexnet.fig_curves": ("error while training", "训练过程中的错误率"),
+    "alexnet.fig_epochs": ("epochs", "训练轮数"),
+    "alexnet.fig_train_error": ("training error", "训练误差"),
+    "alexnet.fig_fig1": ("Fig. 1: training error of the four-layer net, ReLU against tanh",
+                         "图 1：四层网络的训练误差，ReLU 对比 tanh"),
+    "alexnet.fig_reached": ("{label} reaches 25% at epoch {epoch:.1f}", "{label} 在第 {epoch:.1f} 轮达到 25%"),
+    "alexnet.fig_speedup": ("measured speed-up to 25% training error: {speedup} (the paper: about six times)",
+                            "达到 25% 训练误差的实测加速比：{speedup}（论文：约六倍）"),
+    "alexnet.fig_not_yet": ("not measured yet: both curves must reach 25%", "尚未测出：两条曲线都需达到 25%"),
+    "alexnet.sweep_title": (
+        ("**Each net's learning rate chosen independently**, as Fig. 1's caption says the paper did: the bundled "
+         "runs of both nets at several learning rates and two initialisations (all 50,000 images, 10 epochs each, "
+         "on a CPU). Epochs to 25% training error:"),
+        "**为每个网络单独选择学习率**，正如图 1 的图注所说：内置的两种网络在多个学习率和两种初始化下的训练"
+        "（全部 50,000 张图像，每个 10 轮，在 CPU 上）。达到 25% 训练误差所需的轮数："),
+    "alexnet.sweep_columns": ("| units | initialisation | learning rate | epochs to 25% |",
+                              "| 激活单元 | 初始化 | 学习率 | 达到 25% 的轮数 |"),
+    "alexnet.init_pytorch": ("PyTorch default", "PyTorch 默认"),
+    "alexnet.init_paper": ("N(0, 0.01), sec. 5", "N(0, 0.01)，第 5 节"),
+    "alexnet.init_he": ("He", "He"),
+    "alexnet.sweep_never": ("not within {epochs:.0f}", "{epochs:.0f} 轮内未达到"),
+    "alexnet.sweep_best": ("Fastest of each: ReLU {relu:.1f} epochs (lr {relu_lr:g}, {relu_init}), tanh {tanh:.1f} "
+                           "(lr {tanh_lr:g}, {tanh_init}): **{ratio:.1f}x** (the paper: about 6x).",
+                           "各自最快：ReLU {relu:.1f} 轮（学习率 {relu_lr:g}，{relu_init}），tanh {tanh:.1f} 轮"
+                           "（学习率 {tanh_lr:g}，{tanh_init}）：**{ratio:.1f} 倍**（论文：约 6 倍）。"),
+    "alexnet.caption": ("{cls} · distance {d:.1f}", "{cls} · 距离 {d:.1f}"),
+    "alexnet.ends_note": ("A wide gap between them is the overfitting of sec. 4.", "两者差距大即第 4 节所说的过拟合。"),
+    "alexnet.seed_note": (
+        ("**A yardstick for the other ablations.** Each of them trains one run per variant. These two runs share "
+         "everything but the seed: the initial weights, the order of the batches, the crops, flips and colour "
+         "shifts, the dropout masks. How far apart they end is a rough measure of how far any two variants may end "
+         "apart by chance alone (one pair of seeds is one sample); a difference of about that size says little "
+         "about what the variants change."),
+        ("**其他消融实验的标尺。** 其他实验每个变体只训练一次。这两次训练只有随机种子不同：初始权重、批次顺序、"
+         "裁剪、翻转和颜色扰动、dropout 掩码。它们最终相差多少，大致表明任意两个变体仅凭偶然就可能相差多少"
+         "（一对种子只是一个样本）；差不多大小的差别说明不了变体改变了什么。")),
+    "alexnet.lrn_title": (
+        ("**How much does LRN normalise?** In the bundled `alexnet-cifar`, on {n} test images, with the paper's "
+         "constants (k = 2, n = 5, α = 10⁻⁴, β = 0.75): how far each LRN layer scales its positive responses down "
+         "beyond its constant factor k^-β."),
+        ("**LRN 到底归一化了多少？** 在内置的 `alexnet-cifar` 上、{n} 张测试图像中，使用论文的常数（k = 2、n = 5、"
+         "α = 10⁻⁴、β = 0.75）：每个 LRN 层在其常数因子 k^-β 之外，把正响应再缩小多少。")),
+    "alexnet.lrn_columns": (
+        "| LRN after | mean cut | largest cut | responses {scale:.0f}x larger: mean | largest |",
+        "| LRN 位于 | 平均缩小 | 最大缩小 | 响应放大 {scale:.0f} 倍时：平均 | 最大 |"),
+    "alexnet.lrn_note": (
+        ("The paper's constants suit its inputs, raw pixel values with only the mean subtracted (sec. 2). These nets "
+         "see standardised pixels, about {scale:.0f} times smaller, and there LRN with α = 10⁻⁴ is all but a "
+         "constant scale, k^-β = 0.59 at each LRN layer. Where *no LRN* trains differently, that scale is the cause "
+         "(without batch normalisation it sets how large the signal and its gradients are), not normalisation. The "
+         "third variant, α = {alpha:.2f} (α × {scale:.0f}²), gives LRN the strength the paper's constants have on raw "
+         "pixels."),
+        ("论文的常数是为它的输入设定的：只减去均值的原始像素值（第 2 节）。这里的网络看到的是标准化后的像素，"
+         "约小 {scale:.0f} 倍；在这种尺度下，α = 10⁻⁴ 的 LRN 几乎只是一个常数缩放，每个 LRN 层 k^-β = 0.59。"
+         "若*无 LRN* 训练得不同，原因在于这个缩放（没有批归一化时，它决定信号及其梯度的大小），而不在于归一化。"
+         "第三个变体 α = {alpha:.2f}（α × {scale:.0f}²）让 LRN 具有论文常数在原始像素上的强度。")),
+    "alexnet.lrn_scale_only": ("The fourth, α = 0, keeps only the constant scale.",
+                               "第四个变体 α = 0 只保留这个常数缩放。"),
+    "alexnet.experiment": ("experiment", "实验"),
+}

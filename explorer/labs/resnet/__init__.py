@@ -1,0 +1,1 @@
+"""The ResNet lab (He, Zhang, Ren, Sun 2015)."""

@@ -1,0 +1,98 @@
+"""The ResNet lab's figures (plotly) from the numbers in views.py: Fig. 6's error curves, Fig. 7's layer responses."""
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+import plotly.graph_objects as go
+from plotly.subplots import make_subplots
+
+from explorer.labs.resnet import views
+from explorer.labs.resnet.views import Profile, Series
+from explorer.shared.i18n import text
+from explorer.shared.plots import FONT, PALETTE, base_layout, error_tags, png_uri
+from models.resnet import SHORTCUTS
+
+DEPTH_ORDER = (20, 56, 32, 44, 110)               # colour order: Fig. 6's two depths first, blue and red
+
+
+def arch_colour(cfg: dict) -> str:
+    """One colour per architecture in every ResNet plot: per depth, and per shortcut option at a depth; another for
+    a net trained on its images coded once more, and for another seed."""
+    depth, shortcut = cfg.get("depth", 20), cfg.get("shortcut", "A")
+    i = DEPTH_ORDER.index(depth) if depth in DEPTH_ORDER else len(DEPTH_ORDER)
+    i += 3 * (SHORTCUTS.index(shortcut) if shortcut in SHORTCUTS else 0) + 4 * bool(cfg.get("recode_quality"))
+    i += 5 * bool(cfg.get("seed"))
+    return PALETTE[i % len(PALETTE)]
+
+
+def make_fig6_figure(live: Sequence[Series], reference: Sequence[Series], lang: str = "en") -> go.Figure:
+    """Fig. 6: plain networks left and ResNets right on one error axis (one panel where only one kind is shown).
+
+    A colour per architecture (arch_colour), so plain-56 above plain-20 on the left and ResNet-56 below
+    ResNet-20 on the right read at a glance; training error dashed, test error solid; reference runs faint under
+    live ones. The y-axis stops above the last errors (the paper shows 0-20%); autoscale shows the first iterations.
+    """
+    everything = [*reference, *live]
+    kinds = [plain for plain in (True, False) if any(bool(cfg.get("plain")) == plain for _, cfg, _ in everything)]
+    kinds = kinds or [False]
+    fig = make_subplots(1, len(kinds), shared_yaxes=True, horizontal_spacing=0.03,
+                        subplot_titles=[text("resnet.panel_plain" if plain else "resnet.panel_residual", lang)
+                                        for plain in kinds])
+    tag = error_tags(lang)
+    dash = {"train_error": "dash", "test_error": "solid"}
+    last = []  # each curve's last error (%)
+    for is_reference, series in ((True, reference), (False, live)):
+        faint = is_reference and bool(live)
+        for label, cfg, curves in series:
+            color = arch_colour(cfg)
+            for name in ("train_error", "test_error"):
+                if name not in curves or not curves[name][0]:
+                    continue
+                steps, values = curves[name]
+                last.append(100 * values[-1])
+                suffix = f" ({text('resnet.reference', lang)})" if is_reference else ""
+                fig.add_trace(go.Scatter(x=steps, y=[100 * v for v in values], mode="lines",
+                                         name=f"{label} {tag[name]}{suffix}", opacity=0.35 if faint else 1.0,
+                                         line={"color": color, "dash": dash[name], "width": 1.2 if faint else 2.2}),
+                              row=1, col=kinds.index(bool(cfg.get("plain"))) + 1)
+    base_layout(fig, text("resnet.curves_title", lang), "", text("common.error_pct", lang) + " (%)", height=540,
+                legend_below=True)
+    fig.update_xaxes(title_text=text("common.iteration", lang))
+    fig.update_yaxes(range=[0, max(20, min(100, 10 * int(np.ceil(1.5 * max(last, default=0) / 10))))])
+    return fig
+
+
+def make_recode_figure(lang: str = "en") -> go.Figure:
+    """The JPEG tab's pictures: what `recode_quality` does to the bundled sample's images, pixel by pixel."""
+    mosaic, change = views.recode_examples()
+    fig = go.Figure(go.Image(source=png_uri(mosaic), hoverinfo="skip"))
+    third = mosaic.shape[0] / 3
+    fig.update_yaxes(tickvals=[third * (i + 0.5) for i in range(3)], showgrid=False, zeroline=False,
+                     ticktext=[text(f"resnet.recode_{row}", lang) for row in ("stored", "coded", "difference")])
+    fig.update_xaxes(visible=False)
+    fig.update_layout(title=text("resnet.recode_title", lang, change=change), height=420, font=FONT,
+                      margin={"l": 130, "r": 10, "t": 60, "b": 10}, template="plotly_white")
+    return fig
+
+
+def make_layer_figure(profiles: Sequence[Profile], title: str, y_title: str, lang: str = "en", *,
+                      sorted_panel: bool = False, log_y: bool = False) -> go.Figure:
+    """One line per network over its 3x3 layers, coloured as in Fig. 6, plain nets dashed; with sorted_panel a
+    second panel sorted descending (Fig. 7)."""
+    rows = 2 if sorted_panel else 1
+    fig = make_subplots(rows=rows, cols=1, vertical_spacing=0.14)
+    for label, cfg, values in profiles:
+        panels = (values, np.sort(values)[::-1]) if sorted_panel else (values,)
+        line = {"color": arch_colour(cfg), "dash": "dash" if cfg.get("plain") else "solid"}
+        for row, ys in enumerate(panels, start=1):
+            fig.add_trace(go.Scatter(x=np.arange(1, len(ys) + 1), y=ys, mode="lines+markers", name=label,
+                                     legendgroup=label, showlegend=row == 1, line=line, marker={"size": 4}),
+                          row=row, col=1)
+    base_layout(fig, title, "", y_title, height=320 * rows + 80)
+    fig.update_xaxes(title_text=text("resnet.layer_index" if sorted_panel else "resnet.layer", lang), row=1, col=1)
+    if sorted_panel:
+        fig.update_xaxes(title_text=text("resnet.layer_sorted", lang), row=2, col=1)
+    fig.update_yaxes(title_text=y_title, type="log" if log_y else "linear")
+    fig.update_layout(font=FONT)
+    return fig

@@ -1,0 +1,1 @@
+"""The Transformer lab (Vaswani et al. 2017)."""

@@ -1,0 +1,1 @@
+"""Serving the app: the run store and launcher, public-demo limits, GPUs and ZeroGPU."""

@@ -1,0 +1,1 @@
+"""What the labs share: i18n, plot style, the experiment panel and its poll, reference runs, the yardstick."""

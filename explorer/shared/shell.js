@@ -1,0 +1,167 @@
+// Page shell, loaded into <head> by app.py before any component renders: presenter mode, the UI
+// language, the PNG/SVG download buttons on every plotly figure, and jumps to any element (the reading
+// tab's buttons). Exposed as window.paperlab.
+(() => {
+  const STORE = { presenter: "paperlab-presenter", language: "paperlab-lang" };
+  const PROJECTOR_FONT = 22;  // px: plotly text readable from the back of a lecture hall
+  const FORMATS = ["png", "svg"];
+  let plotly;
+
+  // Gradio's I18n tables, as app.py passed them (every strings.py under explorer/, merged by explorer/shared/i18n.py).
+  const strings = (lang) => window.gradio_config?.i18n_translations?.[lang] || {};
+  const tip = (format, lang) => strings(lang)[`app.download_${format}`] || `${format.toUpperCase()}`;
+
+  // The language Gradio shows: a hidden Markdown whose I18n text is "en" or "zh" (key app.lang_code).
+  const shownLanguage = () => document.querySelector("#lang-marker")?.textContent.trim() || "en";
+  const presenting = () => document.body.classList.contains("presenter");
+
+  function filename(gd) {
+    const title = gd.layout?.title?.text || gd.closest("[id]")?.id || "figure";
+    return title.replace(/<[^>]*>/g, "").replace(/[^\p{L}\p{N}]+/gu, "-").replace(/^-|-$/g, "").slice(0, 80) || "figure";
+  }
+
+  const download = (format) => (gd) => plotly.downloadImage(gd, { format, filename: filename(gd), scale: format === "png" ? 2 : 1 });
+
+  const ICONS = { png: "camera", svg: "disk" };
+  const exportButtons = () => FORMATS.map((format) => (
+    { name: `paperlab-${format}`, title: tip(format, shownLanguage()), icon: plotly.Icons[ICONS[format]], click: download(format) }));
+
+  function projectorLayout(gd, layout) {
+    if (!layout) return layout;
+    gd.paperlabFont = layout.font?.size || 12;
+    return presenting() ? { ...layout, font: { ...layout.font, size: Math.max(gd.paperlabFont, PROJECTOR_FONT) } } : layout;
+  }
+
+  // Gradio draws every gr.Plot with Plotly.react(gd, data, layout, config); wrap it once the library loads.
+  function install(lib) {
+    plotly = lib;
+    const react = lib.react;
+    lib.react = (gd, data, layout, config) =>
+      react(gd, data, projectorLayout(gd, layout), { ...config, displaylogo: false, modeBarButtonsToRemove: ["toImage"], modeBarButtonsToAdd: exportButtons() });
+  }
+
+  function restyleFigures() {
+    for (const gd of document.querySelectorAll(".js-plotly-plot")) {
+      const size = presenting() ? Math.max(gd.paperlabFont || 12, PROJECTOR_FONT) : gd.paperlabFont || 12;
+      plotly?.relayout(gd, { "font.size": size });
+    }
+  }
+
+  function setPresenter(on) {
+    document.body.classList.toggle("presenter", Boolean(on));
+    localStorage.setItem(STORE.presenter, on ? "1" : "0");
+    restyleFigures();
+  }
+
+  // Gradio's own language switch (Settings, in the footer) is svelte-i18n's changeLocale, exported by
+  // the frontend's core module; import the already-loaded module by its URL to call the same function.
+  async function changeLocale(lang) {
+    const url = performance.getEntriesByType("resource").map((e) => e.name).find((n) => /\/assets\/core-[\w-]+\.js$/.test(n));
+    if (url) (await import(url)).changeLocale(lang);
+  }
+
+  // The server reads this cookie (explorer.shared.i18n.language) to translate messages and plot titles.
+  function remember(lang) {
+    document.cookie = `${STORE.language}=${lang}; path=/; max-age=31536000; SameSite=Lax`;
+    document.documentElement.lang = lang === "zh" ? "zh-CN" : "en";
+  }
+
+  async function setLanguage(lang) {
+    watchLanguage();
+    if (!lang || lang === shownLanguage()) return;
+    localStorage.setItem(STORE.language, lang);  // a choice, unlike the browser's default, is kept
+    remember(lang);
+    await changeLocale(lang);
+  }
+
+  // Gradio 6.31 re-translates a tab's button only when that tab is next selected; name them all now.
+  // A button's data-tab-id is its tab's `id`, else the component's number; its label is an I18n key.
+  function translateTabButtons(lang) {
+    for (const tab of (window.gradio_config?.components || []).filter((c) => c.type === "tabitem")) {
+      const key = String(tab.props.label || "").match(/^__i18n__(.*)$/s)?.[1];
+      const button = document.querySelector(`button[data-tab-id="${tab.props.id ?? tab.id}"]`);
+      const label = key && strings(lang)[JSON.parse(key).key];
+      const node = button && [...button.childNodes].find((n) => n.nodeType === Node.TEXT_NODE && n.nodeValue.trim());
+      if (label && node) node.nodeValue = label;
+    }
+  }
+
+  // Follow every change of language, also those made in Gradio's Settings panel: keep the cookie, the
+  // header switch, the tab buttons and the figure download tips in step.
+  let watching = false;
+  function watchLanguage() {
+    const marker = document.querySelector("#lang-marker");
+    if (!marker || watching) return;
+    watching = true;
+    new MutationObserver(() => {
+      const lang = shownLanguage();
+      remember(lang);
+      localStorage.setItem(STORE.language, lang);
+      translateTabButtons(lang);
+      document.querySelector(`#lang-switch input[value="${lang}"]:not(:checked)`)?.click();
+      for (const format of FORMATS) {
+        const shown = Object.keys(window.gradio_config?.i18n_translations || {}).map((l) => `.modebar-btn[data-title="${tip(format, l)}"]`);
+        document.querySelectorAll(shown.join(", ")).forEach((b) => b.setAttribute("data-title", tip(format, lang)));
+      }
+    }).observe(marker, { subtree: true, childList: true, characterData: true });
+  }
+
+  // On page load: the presenter switch and language as last chosen in this browser, else the browser's language.
+  function restore() {
+    watchLanguage();
+    const lang = localStorage.getItem(STORE.language) || shownLanguage();
+    remember(lang);  // before the page's load events reach the server, so they answer in this language
+    return [localStorage.getItem(STORE.presenter) === "1", lang];
+  }
+
+  // Open the element with this elem_id wherever it is: select every tab around it, outermost first (Gradio
+  // renders a tab's children only once it is selected), then scroll it (a tab: its button) into view and flash it.
+  const TABS_WAIT_MS = 5000;
+  function tabsAround(target) {
+    const config = window.gradio_config || { components: [], layout: {} };
+    const byId = new Map(config.components.map((c) => [c.id, c]));
+    const walk = (node, outer) => {
+      const component = byId.get(node.id);
+      const tabs = component?.type === "tabitem" ? [...outer, component] : outer;
+      if (component?.props.elem_id === target) return tabs;
+      for (const child of node.children || []) {
+        const found = walk(child, tabs);
+        if (found) return found;
+      }
+      return null;
+    };
+    return walk(config.layout, []) || [];
+  }
+
+  const appear = (find) => new Promise((resolve) => {
+    const started = performance.now();
+    const look = () => {
+      const found = find();
+      if (found || performance.now() - started > TABS_WAIT_MS) resolve(found);
+      else setTimeout(look, 50);
+    };
+    look();
+  });
+
+  async function reveal(target) {
+    for (const tab of tabsAround(target)) {
+      const button = await appear(() => document.querySelector(`button[data-tab-id="${tab.props.id ?? tab.id}"]`));
+      if (button?.getAttribute("aria-selected") !== "true") button?.click();
+    }
+    const shown = await appear(() => {
+      const element = document.getElementById(target);
+      return element?.offsetParent ? element : null;
+    });
+    const button = document.getElementById(`${target}-button`);  // a tab: show its name in the tab bar too
+    (button?.offsetParent ? button : shown)?.scrollIntoView({ behavior: "smooth", block: "start" });
+    shown?.animate([{ boxShadow: "0 0 0 4px var(--color-accent)" }, { boxShadow: "none" }], { duration: 1600 });
+  }
+
+  // A lab's sub-tab buttons are drawn when the lab is first opened: name them in the shown language then.
+  document.addEventListener("click", (event) => {
+    if (event.target.closest?.('[role="tab"]')) setTimeout(() => translateTabButtons(shownLanguage()), 100);
+  });
+
+  Object.defineProperty(window, "Plotly", { configurable: true, get: () => plotly, set: install });
+  window.paperlab = { setPresenter, setLanguage, restore, shownLanguage, reveal };
+})();
