@@ -15,7 +15,7 @@ import plotly.graph_objects as go
 from explorer import deployment
 from explorer.i18n import language, t, text
 from explorer.plots import curves_figure
-from explorer.services import launcher, store
+from explorer.services import store
 from train.config import ConfigError
 from train.data import DataUnavailable, cifar10_cached, load_cifar10
 from train.recipes import RECIPES, get_recipe
@@ -249,15 +249,16 @@ def run_action(action: Callable[[str], None], done: str, allowed: Callable[..., 
         run_id = _selected_run(run_id, lang)
         allowed(store().get(run_id), request, admin_token)
         try:
-            action(run_id)
+            said = action(run_id)  # None, or (message key, fields) saying what happened
         except (ValueError, RuntimeError) as exc:  # e.g. resuming a finished run, deleting a running one
             raise gr.Error(text("msg.refused", lang, why=exc)) from None
-        return text(done, lang, run_id=run_id)
+        key, fields = said or (done, {})
+        return text(key, lang, run_id=run_id, **fields)
     return handler
 
 
-cancel = run_action(lambda run_id: launcher().cancel(run_id), "msg.cancelled", deployment.check_may_control)
-resume = run_action(lambda run_id: launcher().resume(run_id), "msg.resumed", deployment.check_may_control)
+cancel = run_action(deployment.cancel, "msg.cancelled", deployment.check_may_control)
+resume = run_action(deployment.resume, "msg.resumed", deployment.check_may_resume)
 delete = run_action(lambda run_id: store().delete(run_id), "msg.deleted",
                     lambda _run, request, token: deployment.check_may_delete(request, token))
 

@@ -84,9 +84,10 @@ def test_only_the_owner_stops_and_only_the_admin_deletes(public):
             handler(run_id, "", browser(BOB))
     with pytest.raises(gr.Error, match="只有启动该训练的人"):
         runs_tab.cancel(run_id, "", browser(None, "zh"))
-    assert "Asked run" in runs_tab.cancel(run_id, "", browser(ALICE))
+    assert "removed from the queue at step 0" in runs_tab.cancel(run_id, "", browser(ALICE))
     assert "will continue" in runs_tab.resume(run_id, "", browser(ALICE))
-    assert "Asked run" in runs_tab.cancel(run_id, "s3cret-token", browser(BOB))  # the admin may stop anyone's run
+    assert "removed from the queue" in runs_tab.cancel(run_id, "s3cret-token", browser(BOB))  # the admin may stop any
+    assert "had already ended (cancelled, step 0)" in runs_tab.cancel(run_id, "", browser(ALICE))
     for token in ("", "wrong", None):
         with pytest.raises(gr.Error, match="needs the admin token"):
             runs_tab.delete(run_id, token, browser(ALICE))
@@ -98,7 +99,7 @@ def test_locally_anyone_may_stop_and_delete(home, monkeypatch):
     monkeypatch.delenv("PAPERLAB_PUBLIC", raising=False)
     monkeypatch.setenv("PAPERLAB_MAX_RUNNING", "0")
     run_id = launch(browser(ALICE), preset="", steps=64_000)
-    assert "Asked run" in runs_tab.cancel(run_id, "", browser(BOB))
+    assert "removed from the queue" in runs_tab.cancel(run_id, "", browser(BOB))
     assert "deleted" in runs_tab.delete(run_id, "", browser(BOB))
 
 

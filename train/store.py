@@ -38,6 +38,7 @@ CREATE TABLE IF NOT EXISTS runs (
     group_id TEXT,
     label TEXT NOT NULL DEFAULT '',
     owner TEXT NOT NULL DEFAULT '',
+    client TEXT NOT NULL DEFAULT '',
     created REAL NOT NULL,
     updated REAL NOT NULL,
     pid INTEGER,
@@ -128,6 +129,7 @@ class RunRecord:
     total_steps: int
     message: str
     stop_requested: bool
+    client: str = ""  # a hash of the launching client's address (public demos limit runs per address)
 
     @property
     def active(self) -> bool:
@@ -156,6 +158,8 @@ class RunStore:
         self._local = threading.local()
         with self._db() as db:
             db.executescript(SCHEMA)
+            if "client" not in {row[1] for row in db.execute("PRAGMA table_info(runs)")}:  # a store from before it
+                db.execute("ALTER TABLE runs ADD COLUMN client TEXT NOT NULL DEFAULT ''")
 
     # -- connection ---------------------------------------------------------------
     def _db(self) -> sqlite3.Connection:
@@ -175,15 +179,16 @@ class RunStore:
 
     # -- runs -----------------------------------------------------------------------
     def create_run(self, recipe: str, config: dict[str, Any], *, label: str = "", group_id: str | None = None,
-                   owner: str = "", status: str = "queued") -> str:
+                   owner: str = "", client: str = "", status: str = "queued") -> str:
         run_id = new_run_id()
         now = time.time()
         total = int(config.get("steps", 0))
         with self._db() as db:
             db.execute(
-                "INSERT INTO runs (id, recipe, config, status, group_id, label, owner, created, updated, total_steps)"
-                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                (run_id, recipe, json.dumps(config, sort_keys=True), status, group_id, label[:200], owner, now, now, total),
+                "INSERT INTO runs (id, recipe, config, status, group_id, label, owner, client, created, updated,"
+                " total_steps) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                (run_id, recipe, json.dumps(config, sort_keys=True), status, group_id, label[:200], owner, client, now,
+                 now, total),
             )
         run_dir = self.run_dir(run_id)
         run_dir.mkdir(parents=True, exist_ok=True)
@@ -230,12 +235,14 @@ class RunStore:
                              (pid, time.time(), check_run_id(run_id)))
         return cur.rowcount == 1
 
-    def request_stop(self, run_id: str) -> None:
-        """Ask a run to stop: a queued run is cancelled at once, a running one at its next log step."""
+    def request_stop(self, run_id: str) -> bool:
+        """Ask a run to stop: a queued run is cancelled at once (True), a running one at its next log step."""
         with self._db() as db:
-            db.execute("UPDATE runs SET status = 'cancelled', updated = ? WHERE id = ? AND status = 'queued'",
-                       (time.time(), check_run_id(run_id)))
+            cur = db.execute("UPDATE runs SET status = 'cancelled', updated = ?, message = 'cancelled while queued, at"
+                             " step ' || step || '; resume to continue' WHERE id = ? AND status = 'queued'",
+                             (time.time(), check_run_id(run_id)))
             db.execute("UPDATE runs SET stop_requested = 1 WHERE id = ?", (run_id,))
+        return cur.rowcount == 1
 
     def stop_requested(self, run_id: str) -> bool:
         row = self._db().execute("SELECT stop_requested FROM runs WHERE id = ?", (check_run_id(run_id),)).fetchone()
