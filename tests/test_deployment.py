@@ -1,12 +1,17 @@
 """Public-demo mode: lecture-sized launches, a few runs per person, owners, the admin token; queue limits."""
 from __future__ import annotations
 
+import dataclasses
+import os
+
 import gradio as gr
 import pytest
 
 import app
 from explorer import alexnet_tab, deployment, resnet_tab, runs_tab, services
-from train.recipes import get_recipe
+from train import limits
+from train.launcher import Launcher, QueueFull
+from train.recipes import RECIPES, get_recipe
 
 ALICE, BOB = "a1" * 16, "b2" * 16
 LAUNCH = ("resnet", "lecture", "sample", None, None, None, "")
@@ -112,3 +117,87 @@ def test_public_mode_never_reads_a_path_from_user_text(public, tmp_path):
 def test_the_server_exposes_no_extra_folders():
     options = app.launch_options("127.0.0.1", 7860)
     assert not options.get("allowed_paths") and options["share"] is False and options["max_file_size"]
+
+
+# -- issue 30: nothing one student sends takes the room down ---------------------------------------------------
+def test_every_field_of_every_recipe_is_classified_and_the_costly_ones_are_held():
+    """A new config field must be judged: capped, floored, preset-only or cost-free (train/limits.py)."""
+    kinds = (set(limits.CAPPED), set(limits.FLOORED), set(limits.PRESET_ONLY), set(limits.COST_FREE))
+    for name, recipe in RECIPES.items():
+        caps, floors, allowed = limits.lecture_limits(name)
+        base = recipe.config("lecture").to_dict()
+        for field in (f.name for f in dataclasses.fields(recipe.config_cls)):
+            assert sum(field in kind for kind in kinds) == 1, f"{name}.{field} is not classified exactly once"
+            if field in limits.CAPPED:
+                for bigger in (caps[field] * 2 + 1, *([0] if field in limits.ZERO_MEANS_ALL else [])):
+                    with pytest.raises(limits.Refused, match=field):
+                        limits.check_lecture_sized(name, {**base, field: bigger})
+            if field in limits.FLOORED:
+                with pytest.raises(limits.Refused, match=field):
+                    limits.check_lecture_sized(name, {**base, field: floors[field] // 2})
+            if field in limits.PRESET_ONLY:
+                other = {"device": "cpu", "compile": "max-autotune", "recode_quality": 50}.get(field, not base[field])
+                with pytest.raises(limits.Refused, match=field):
+                    limits.check_lecture_sized(name, {**base, field: other})
+        limits.check_lecture_sized(name, base)  # the lecture preset itself passes
+
+
+@pytest.mark.parametrize("options, refused", [
+    ('{"depth": 1202}', "depth may be at most 110 here .you asked for 1202"),
+    ('{"val_size": NaN}', "val_size must be a finite number"),
+    ('{"lr": Infinity}', "lr must be a finite number"),
+    ('{"amp": false}', "amp may be True here"),  # fp32: twice the memory and time on a GPU
+    ('{"recode_quality": 90}', "recode_quality may be 0 | 75 here"),
+])
+def test_costly_or_broken_options_are_refused_and_nothing_is_stored(public, options, refused):
+    with pytest.raises(gr.Error, match=refused):
+        launch(browser(ALICE), options=options)
+    assert services.store().list_runs() == []
+
+
+def test_nan_is_refused_locally_too(home, monkeypatch):
+    monkeypatch.delenv("SPACE_ID", raising=False)
+    with pytest.raises(gr.Error, match="lrn_alpha must be a finite number"):
+        deployment.submit(browser(ALICE), "alexnet", None, [("x", {"lrn_alpha": float("nan")})])
+    assert services.store().list_runs() == []
+
+
+def test_resume_counts_against_the_same_shares_as_a_launch(public):
+    """Launch, cancel, resume in a loop gave one person 16 runs against a share of 6."""
+    ids = [launch(browser(ALICE)) for _ in range(deployment.RUNS_PER_PERSON)]
+    runs_tab.cancel(ids[0], "", browser(ALICE))
+    launch(browser(ALICE))  # the cancelled run's place
+    with pytest.raises(gr.Error, match=f"each person may have {deployment.RUNS_PER_PERSON} at a time"):
+        runs_tab.resume(ids[0], "", browser(ALICE))
+    assert services.store().get(ids[0]).status == "cancelled"
+    with pytest.raises(ValueError, match="may have 6 at a time"):  # the launcher checks again, under its lock
+        deployment.resume(ids[0])
+
+
+def test_shares_hold_per_client_address_behind_the_spaces_proxy(public):
+    def student(n: int, forwarded: str) -> gr.Request:
+        cookie = f"{deployment.OWNER_COOKIE}={n:032x}"
+        return gr.Request(headers={"cookie": cookie, "x-forwarded-for": forwarded}, session_hash=f"s{n}",
+                          client={"host": "10.0.0.1", "port": 1})  # the proxy's own address
+
+    # the Space's proxy appends the address it saw; what the client wrote before it is not believed
+    assert deployment.client_id(student(1, "1.1.1.1, 9.9.9.9")) == deployment.client_id(student(2, "9.9.9.9"))
+    assert deployment.client_id(student(1, "9.9.9.9")) != deployment.client_id(student(1, "8.8.8.8"))
+    assert "9.9.9.9" not in deployment.client_id(student(1, "9.9.9.9"))
+    assert deployment.client_id(student(1, "9.9.9.9"), {}) == deployment.client_id(student(2, "8.8.8.8"), {})
+    for n in range(limits.Quota.per_client):  # a fresh cookie per request is not a fresh person
+        launch(student(n, f"{n}.0.0.1, 9.9.9.9"))
+    with pytest.raises(gr.Error, match=f"each address may have {limits.Quota.per_client} at a time"):
+        launch(student(99, "9.9.9.9"))
+    launch(student(100, "8.8.8.8"))  # another network still gets in
+
+
+def test_a_global_cap_on_queued_plus_running(home):
+    store = services.store()
+    busy = Launcher(store, max_running=1, max_queued=2)
+    running = store.create_run("resnet", {"steps": 5})
+    store.update(running, status="running", pid=os.getpid())  # e.g. a run started with `python -m train`
+    busy.submit("resnet", {"steps": 5})
+    with pytest.raises(QueueFull, match="2 waiting or training"):
+        busy.submit_many("resnet", [("a", {"steps": 5}), ("b", {"steps": 5})])  # all or none
+    assert len(store.list_runs()) == 2

@@ -11,6 +11,7 @@ step) is killed after a grace period; either way the run's record says why.
 """
 from __future__ import annotations
 
+import contextlib
 import os
 import signal
 import subprocess
@@ -131,13 +132,15 @@ class Launcher:
     def _watch(self) -> None:
         """Past its limits or its grace period, a child is stopped; a child that ended is recorded exactly."""
         now = time.monotonic()
+        for run_id in set(self.stopping) - set(self.children):  # signalled, but not a child of this launcher
+            del self.stopping[run_id]
         for run_id, proc in list(self.children.items()):
             if proc.poll() is not None:
                 self._ended(run_id, proc.returncode)
                 continue
             if run_id in self.stopping:
                 if now > self.stopping[run_id][0]:
-                    os.killpg(proc.pid, signal.SIGKILL)  # its own session: its helpers too
+                    kill_session(proc.pid)
                 continue
             if self.limits is None:
                 continue
@@ -145,7 +148,7 @@ class Launcher:
             if rss > self.limits.rss_bytes:
                 self.stopping[run_id] = (now, f"stopped by the server: it used {rss / 2**30:.1f} GB of memory, over "
                                               f"this demo's limit of {self.limits.rss_bytes / 2**30:.1f} GB")
-                os.killpg(proc.pid, signal.SIGKILL)  # memory: at once, before it takes the machine
+                kill_session(proc.pid)  # memory: at once, before it takes the machine
             elif now - self.started[run_id] > self.limits.wall_s:
                 self.store.request_stop(run_id)
                 self._signal(run_id, proc.pid, f"stopped by the server: it trained longer than this demo's limit of "
@@ -182,6 +185,7 @@ class Launcher:
         proc = spawn(self.store, run_id)
         self.children[run_id] = proc
         self.started[run_id] = time.monotonic()
+        self.stopping.pop(run_id, None)  # a stop of its previous process, which may still be exiting
         self.store.claim(run_id, proc.pid)
 
     def start(self, interval_s: float = 1.0) -> None:
@@ -196,6 +200,12 @@ class Launcher:
                         print(f"launcher: {exc}", file=sys.stderr)
             self._thread = threading.Thread(target=loop, name="run-launcher", daemon=True)
             self._thread.start()
+
+
+def kill_session(sid: int) -> None:
+    """SIGKILL a run's process and any helpers it started (spawn gives each run its own session)."""
+    with contextlib.suppress(ProcessLookupError):  # it ended meanwhile
+        os.killpg(sid, signal.SIGKILL)
 
 
 def session_rss(sid: int) -> int:
