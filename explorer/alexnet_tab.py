@@ -494,8 +494,8 @@ def watch_tick(run_id: str | None, source: str | None, seen: tuple | None, reque
         run = store().get(run_id)
     except KeyError:
         return gr.skip(), gr.skip(), gr.skip(), seen
-    status = text("alexnet.status", lang, title=run.title, status=run.status, step=run.step, total=run.total_steps,
-                  message=run.message)
+    status = text("alexnet.status", lang, title=deployment.shown(run.title), status=run.status, step=run.step,
+                  total=run.total_steps, message=deployment.shown(run.message))
     snapshot_steps = store().snapshot_steps(run_id, "conv1")
     now = (run_id, store().last_step(run_id), snapshot_steps[-1] if snapshot_steps else -1)
     if now == seen:

@@ -12,6 +12,7 @@ others, so it works as a bearer token: knowing a run id is not enough to stop so
 from __future__ import annotations
 
 import hashlib
+import html
 import os
 import re
 import secrets
@@ -26,10 +27,11 @@ from explorer.services import launcher, public_mode
 from train.launcher import QueueFull, QuotaExceeded, Stopped
 from train.limits import Quota, Refused, check_finite, check_lecture_sized
 from train.recipes import RECIPES
-from train.store import RunRecord
+from train.store import RunRecord, clean_text
 
 OWNER_COOKIE = "paperlab-owner"
 OWNER_ID = re.compile(r"^[0-9a-f]{32}$")
+MARKDOWN = re.compile(r"[\\`*_{}\[\]()#+\-.!|~=:]")  # what Markdown could read as markup (< > & go as HTML)
 RUNS_PER_PERSON = Quota.per_owner  # a whole Fig. 6 experiment (3 depths, plain and residual) fits; the queue holds 8
 CANCEL_WAIT_S = 5.0  # a Cancel waits this long for the run to stop, to say at which step it did
 # Gradio queue: at most 4 calls of each event handler run at once, 64 wait; a full queue answers "queue is full,
@@ -93,6 +95,13 @@ def configure(demo: gr.Blocks) -> gr.Blocks:
     was down (interrupted, resumable), keeps watching the ones still training and starts queued ones."""
     launcher()
     return demo.queue(**QUEUE)
+
+
+def shown(value: Any, *, markdown: bool = True) -> str:
+    """Text another user typed (a run's label, a message) as it reads, wherever others see it: no control or bidi
+    characters, HTML escaped, and for Markdown (markdown=True) its markup too; markdown=False: for plot labels."""
+    plain = clean_text(str(value))
+    return html.escape(MARKDOWN.sub(lambda m: "\\" + m.group(), plain) if markdown else plain)
 
 
 def quota() -> Quota | None:

@@ -459,8 +459,8 @@ def experiment_panel(experiment: str, setting: gr.components.Component,
         new_key = json.dumps([ids, group_id, [(r.id, r.status, steps[r.id]) for r in runs], lang])
         if new_key == key:
             return gr.skip(), gr.skip(), gr.skip(), gr.skip(), key
-        lines = [text("resnet.run_line", lang, label=r.title, step=steps[r.id], total=r.total_steps, status=r.status)
-                 + (f" · {r.message}" if r.status == "failed" else "") for r in runs]
+        lines = [text("resnet.run_line", lang, label=deployment.shown(r.title), step=steps[r.id], total=r.total_steps,
+                      status=r.status) + (f" · {deployment.shown(r.message)}" if r.status == "failed" else "") for r in runs]
         message = "\n\n".join(lines) or text("resnet.no_runs", lang, experiment=experiment)
         live = [(r.title, r.config, store().metrics(r.id)) for r in runs]
         # nothing to draw: the empty plot, not axes around nothing

@@ -227,7 +227,8 @@ def details(run_id: str | None) -> str:
     except KeyError:
         return ""
     config = json.dumps(run.config, indent=1, sort_keys=True)
-    return f"**{run.title}** · `{run.status}` · step {run.step}/{run.total_steps}\n\n{run.message}\n\n```json\n{config}\n```"
+    return (f"**{deployment.shown(run.title)}** · `{run.status}` · step {run.step}/{run.total_steps}\n\n"
+            f"{deployment.shown(run.message)}\n\n```json\n{config}\n```")
 
 
 def _selected_run(run_id: str | None, lang: str) -> str:

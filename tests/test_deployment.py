@@ -201,3 +201,21 @@ def test_a_global_cap_on_queued_plus_running(home):
     with pytest.raises(QueueFull, match="2 waiting or training"):
         busy.submit_many("resnet", [("a", {"steps": 5}), ("b", {"steps": 5})])  # all or none
     assert len(store.list_runs()) == 2
+
+
+def test_user_text_reaches_other_screens_as_text(public):
+    """A run label's Markdown rendered a link and an image in every open Runs tab, the projector included."""
+    from markdown_it import MarkdownIt
+
+    label = "[phish](https://evil.example) ![](https://evil.example/x.png) <img src=x onerror=alert(1)> \u202egnp.exe\x07"
+    run_id = launch(browser(ALICE), label=label)
+    services.store().update(run_id, message="**failed** <a href='https://evil.example'>\nclick</a>\u2066")
+    services.store().log_metrics(run_id, 1, {"loss": 2.0})
+    page = MarkdownIt("commonmark").enable("table").render(runs_tab.details(run_id))
+    assert "<a" not in page and "<img" not in page and "<strong>failed" not in page
+    for hidden in "\u202e\x07\u2066\n":
+        assert hidden not in services.store().get(run_id).label + services.store().get(run_id).message
+    assert "[phish](https://evil.example)" in page.replace("\\", "")  # shown as written, markup and all
+    [trace] = runs_tab.overlay_figure([run_id], ["loss"]).data  # plotly reads <a href> in legends
+    assert "<img" not in trace.name and "&lt;img src=x" in trace.name
+    assert deployment.shown("a|b") == "a\\|b" and deployment.shown("<b>", markdown=False) == "&lt;b&gt;"

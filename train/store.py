@@ -27,6 +27,8 @@ import numpy as np
 STATUSES = ("queued", "running", "done", "failed", "cancelled", "interrupted")
 ACTIVE = ("queued", "running")
 RUN_ID = re.compile(r"^\d{8}-\d{6}-[0-9a-f]{6}$")
+# control characters (tab and newlines become spaces) and bidi overrides, which make text read other than it is written
+HIDDEN = re.compile("[\x00-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
 STALE_AFTER_S = 60.0  # a running run silent this long, with no live process, was interrupted
 
 SCHEMA = """
@@ -77,6 +79,11 @@ def check_run_id(run_id: Any) -> str:
     if not isinstance(run_id, str) or not RUN_ID.match(run_id):
         raise KeyError(f"not a run id: {str(run_id)[:40]!r}")
     return run_id
+
+
+def clean_text(value: str) -> str:
+    """value without HIDDEN characters: a label or message as it will read (explorer/deployment.py escapes markup)."""
+    return HIDDEN.sub(lambda m: " " if m.group() in "\t\n\r" else "", value)
 
 
 def new_run_id() -> str:
@@ -187,8 +194,8 @@ class RunStore:
             db.execute(
                 "INSERT INTO runs (id, recipe, config, status, group_id, label, owner, client, created, updated,"
                 " total_steps) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                (run_id, recipe, json.dumps(config, sort_keys=True), status, group_id, label[:200], owner, client, now,
-                 now, total),
+                (run_id, recipe, json.dumps(config, sort_keys=True), status, group_id, clean_text(label)[:200], owner,
+                 client, now, now, total),
             )
         run_dir = self.run_dir(run_id)
         run_dir.mkdir(parents=True, exist_ok=True)
@@ -223,6 +230,7 @@ class RunStore:
             raise ValueError(f"cannot update {sorted(unknown)}")
         if "status" in fields and fields["status"] not in STATUSES:
             raise ValueError(f"unknown status {fields['status']!r}")
+        fields.update({k: clean_text(str(fields[k])) for k in ("label", "message") if k in fields})
         sets = ", ".join(f"{k} = ?" for k in fields)
         with self._db() as db:
             db.execute(f"UPDATE runs SET {sets}, updated = ? WHERE id = ?",
