@@ -18,7 +18,7 @@ from explorer import alexnet_views as views
 from explorer import deployment, reference_runs
 from explorer.i18n import language, t, text
 from explorer.plots import PALETTE, base_layout, curves_figure, ends_markdown, error_tags, png_bytes, png_uri
-from explorer.services import launcher, store
+from explorer.services import launcher, prune, store
 from explorer.yardstick import seed_markdown
 from models.alexnet import WeightsUnavailable
 from train.checkpoint import CheckpointError
@@ -336,12 +336,15 @@ def image_file(image: np.ndarray) -> str:
     """
     data = png_bytes(image)
     path = IMAGE_DIR / f"{hashlib.sha256(data).hexdigest()[:32]}.png"
-    if not path.exists():
+    try:
+        os.utime(path)  # in use again: services.prune spares young files
+    except FileNotFoundError:
         IMAGE_DIR.mkdir(parents=True, exist_ok=True)
         fd, tmp = tempfile.mkstemp(dir=IMAGE_DIR, suffix=".tmp")
         with os.fdopen(fd, "wb") as f:
             f.write(data)
         os.replace(tmp, path)
+        prune(IMAGE_DIR)  # each upload makes new pictures: keep the newest few hundred
     return str(path)
 
 

@@ -34,9 +34,15 @@ OWNER_ID = re.compile(r"^[0-9a-f]{32}$")
 MARKDOWN = re.compile(r"[\\`*_{}\[\]()#+\-.!|~=:]")  # what Markdown could read as markup (< > & go as HTML)
 RUNS_PER_PERSON = Quota.per_owner  # a whole Fig. 6 experiment (3 depths, plain and residual) fits; the queue holds 8
 CANCEL_WAIT_S = 5.0  # a Cancel waits this long for the run to stop, to say at which step it did
-# Gradio queue: at most 4 calls of each event handler run at once, 64 wait; a full queue answers "queue is full,
-# try again" at once instead of leaving requests to time out (20 sessions: `python -m explorer.loadtest`).
-QUEUE = {"default_concurrency_limit": 4, "max_size": 64}
+# Gradio queue: at most 4 calls of each event handler run at once (2 to 4 cores: more only share them), 256 wait:
+# one pending action for each of 200 students in a lecture; a full queue answers "queue is full, try again" at once
+# instead of leaving requests to time out (`python -m explorer.loadtest`).
+QUEUE = {"default_concurrency_limit": 4, "max_size": 256}
+# Server-side bounds for a public Space of 200 students:
+DELETE_CACHE = (600, 1800)   # every 10 min, delete Gradio's cached uploads and outputs older than 30 min
+SESSIONS = 500               # sessions whose gr.State Gradio keeps (the oldest go first): 200 students, reloads
+MAX_UPLOAD = "20mb"          # one file (Gradio's max_file_size) ...
+UPLOAD_TOTAL = 24 << 20      # ... and all files of one upload request together (UploadLimit)
 
 BROWSER_ID_JS = f"""() => {{
   if (!document.cookie.split("; ").some(c => c.startsWith("{OWNER_COOKIE}="))) {{
@@ -225,3 +231,43 @@ def check_may_delete(request: gr.Request | None, token: Any) -> None:
     """Delete: in public mode only with the admin token."""
     if public_mode() and not is_admin(token):
         raise gr.Error(text("deploy.admin_only", language(request)))
+
+
+class UploadLimit:
+    """ASGI middleware: an upload request whose body passes max_bytes is answered 413 and not stored. Gradio's
+    max_file_size holds each file, not their sum: one request of many files just under it was accepted."""
+
+    def __init__(self, app: Any, max_bytes: int = UPLOAD_TOTAL):
+        self.app, self.max_bytes = app, max_bytes
+
+    async def __call__(self, scope: dict, receive: Any, send: Any) -> None:
+        if scope["type"] != "http" or scope["method"] != "POST" or not scope["path"].rstrip("/").endswith(
+                ("/upload", "/component_server")):
+            return await self.app(scope, receive, send)
+        declared = dict(scope["headers"]).get(b"content-length", b"0")
+        if not declared.isdigit() or int(declared) > self.max_bytes:
+            return await self.refuse(send)
+        seen = 0
+
+        async def counted() -> dict:
+            nonlocal seen
+            message = await receive()
+            seen += len(message.get("body", b""))
+            if seen > self.max_bytes:  # a body longer than it declared, or chunked
+                raise UploadTooLarge
+            return message
+
+        try:
+            await self.app(scope, counted, send)
+        except UploadTooLarge:  # Gradio reads the whole body before it answers: nothing is sent yet
+            await self.refuse(send)
+
+    async def refuse(self, send: Any) -> None:
+        body = f"An upload may hold at most {self.max_bytes / 2**20:.3g} MB in all.".encode()
+        await send({"type": "http.response.start", "status": 413,
+                    "headers": [(b"content-type", b"text/plain"), (b"content-length", str(len(body)).encode())]})
+        await send({"type": "http.response.body", "body": body})
+
+
+class UploadTooLarge(Exception):
+    """Raised inside UploadLimit to abandon the request."""

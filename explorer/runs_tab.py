@@ -3,7 +3,6 @@ from __future__ import annotations
 
 import json
 import shutil
-import tempfile
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -15,7 +14,7 @@ import plotly.graph_objects as go
 from explorer import deployment
 from explorer.i18n import language, t, text
 from explorer.plots import curves_figure
-from explorer.services import store
+from explorer.services import download_file, store
 from train.config import ConfigError
 from train.data import DataUnavailable, cifar10_cached, load_cifar10
 from train.recipes import RECIPES, get_recipe
@@ -267,7 +266,8 @@ delete = run_action(lambda run_id: store().delete(run_id), "msg.deleted",
 def metrics_file(run_id, request: gr.Request) -> str:
     lang = language(request)
     run_id = _selected_run(run_id, lang)
-    return _download(f"{run_id}-metrics.csv", lambda path: path.write_text(store().metrics_csv(run_id)), lang)
+    name = f"{run_id}-metrics-step{store().get(run_id).step}.csv"  # once per (run, step)
+    return _download(run_id, name, lambda path: path.write_text(store().metrics_csv(run_id)), lang)
 
 
 def checkpoint_file(run_id, request: gr.Request) -> str:
@@ -277,14 +277,14 @@ def checkpoint_file(run_id, request: gr.Request) -> str:
     if not checkpoints:
         raise gr.Error(text("msg.no_checkpoint", lang))
     # a copy: Gradio serves files from its temp folders only
-    return _download(f"{run_id}-{checkpoints[-1].name}", lambda path: shutil.copyfile(checkpoints[-1], path), lang)
+    return _download(run_id, f"{run_id}-{checkpoints[-1].name}", lambda path: shutil.copyfile(checkpoints[-1], path),
+                     lang)
 
 
-def _download(name: str, write: Callable[[Path], object], lang: str) -> str:
-    """A file for the download box, written by write(path) in a fresh temporary folder."""
+def _download(run_id: str, name: str, write: Callable[[Path], object], lang: str) -> str:
+    """A file for the download box, written by write(path) once per name (explorer/services.py)."""
     try:
-        path = Path(tempfile.mkdtemp(prefix="paperlab-")) / name
-        write(path)
+        path = download_file(run_id, name, write)
     except OSError as exc:  # e.g. disk full
         raise gr.Error(text("msg.file_failed", lang, why=exc.strerror or exc)) from exc
     return str(path)

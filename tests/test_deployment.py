@@ -48,11 +48,6 @@ def test_public_mode_and_who_is_asking():
     assert not deployment.is_admin("t0", {"PAPERLAB_ADMIN_TOKEN": "t0k"}) and not deployment.is_admin(None, {"x": "y"})
 
 
-def test_queue_limits_are_set():
-    queue = deployment.configure(gr.Blocks())._queue
-    assert (queue.max_size, queue.default_concurrency_limit) == (64, 4)
-
-
 def test_public_launches_are_lecture_sized(public):
     with pytest.raises(gr.Error, match="lecture presets only"):
         launch(browser(ALICE), preset="")
@@ -219,3 +214,53 @@ def test_user_text_reaches_other_screens_as_text(public):
     [trace] = runs_tab.overlay_figure([run_id], ["loss"]).data  # plotly reads <a href> in legends
     assert "<img" not in trace.name and "&lt;img src=x" in trace.name
     assert deployment.shown("a|b") == "a\\|b" and deployment.shown("<b>", markdown=False) == "&lt;b&gt;"
+
+
+# -- bounded disk and memory ------------------------------------------------------------------------------
+def test_downloads_are_made_once_per_run_and_step_and_cleaned(home, monkeypatch, tmp_path):
+    """Every metrics or checkpoint download wrote a new temporary folder, never deleted (50 downloads: +106 MB)."""
+    monkeypatch.setattr(services, "DOWNLOADS", tmp_path / "downloads")
+    store = services.store()
+    run_id = store.create_run("resnet", {"steps": 5})
+    request = browser(ALICE)
+    first = runs_tab.metrics_file(run_id, request)
+    assert runs_tab.metrics_file(run_id, request) == first and first.endswith("-metrics-step0.csv")
+    store.log_metrics(run_id, 5, {"loss": 1.0})
+    monkeypatch.setattr(services, "SERVING_S", 0.0)  # older files are no longer on their way to Gradio's cache
+    newer = runs_tab.metrics_file(run_id, request)
+    assert newer != first and os.listdir(os.path.dirname(newer)) == [os.path.basename(newer)]
+    monkeypatch.setattr(services, "KEEP_RUNS", 2)
+    for _ in range(4):
+        runs_tab.metrics_file(store.create_run("resnet", {"steps": 5}), request)
+    assert len(os.listdir(tmp_path / "downloads")) == 2
+
+
+def test_an_upload_request_is_capped_in_total(monkeypatch):
+    from starlette.applications import Starlette
+    from starlette.responses import PlainTextResponse
+    from starlette.routing import Route
+    from starlette.testclient import TestClient
+
+    stored = []
+
+    async def upload(request):  # stands for Gradio's /upload, which stores every file it parses
+        stored.extend((await request.form()).getlist("files"))
+        return PlainTextResponse(str(len(stored)))
+
+    server = Starlette(routes=[Route("/gradio_api/upload", upload, methods=["POST"])])
+    client = TestClient(deployment.UploadLimit(server, max_bytes=100_000))
+    under = [("files", (f"{i}.png", b"x" * 9000)) for i in range(10)]
+    assert client.post("/gradio_api/upload", files=under).status_code == 200 and len(stored) == 10
+    over = [("files", (f"{i}.png", b"x" * 9000)) for i in range(12)]  # each under any per-file limit
+    refused = client.post("/gradio_api/upload", files=over)
+    assert refused.status_code == 413 and "at most 0.0954 MB in all" in refused.text and len(stored) == 10
+
+
+def test_the_app_bounds_its_caches_sessions_and_queue(monkeypatch):
+    options = app.launch_options("127.0.0.1", 7860)
+    assert options["state_session_capacity"] == deployment.SESSIONS <= 1000  # Gradio's default keeps 10,000
+    assert [m.cls for m in options["app_kwargs"]["middleware"]] == [deployment.UploadLimit]
+    monkeypatch.setattr(app, "TABS", ())  # the shell alone: quick to build
+    assert app.build_app().delete_cache == deployment.DELETE_CACHE
+    queue = deployment.configure(gr.Blocks())._queue
+    assert queue.max_size >= 200 and queue.default_concurrency_limit <= 4  # a pending action per student
