@@ -3,6 +3,8 @@ from __future__ import annotations
 
 import dataclasses
 import os
+import subprocess
+from pathlib import Path
 
 import gradio as gr
 import pytest
@@ -264,3 +266,24 @@ def test_the_app_bounds_its_caches_sessions_and_queue(monkeypatch):
     assert app.build_app().delete_cache == deployment.DELETE_CACHE
     queue = deployment.configure(gr.Blocks())._queue
     assert queue.max_size >= 200 and queue.default_concurrency_limit <= 4  # a pending action per student
+
+
+# -- deploys to a Space as is ------------------------------------------------------------------------------
+def test_every_binary_and_every_large_file_goes_to_lfs():
+    """The Hugging Face Hub refuses a push with binaries (or files over 10 MB) stored as plain git objects."""
+    root = Path(app.__file__).resolve().parent
+
+    def git(*args: str) -> str:
+        return subprocess.run(["git", *args], cwd=root, capture_output=True, text=True, check=True).stdout
+
+    try:
+        listing = git("ls-files", "--eol", "-z")
+    except (OSError, subprocess.CalledProcessError):
+        pytest.skip("not a git checkout")
+    tracked = [entry.split("\t", 1) for entry in listing.split("\0") if entry]
+    binary = {path for info, path in tracked if "i/-text" in info}
+    large = {path for _, path in tracked if (root / path).is_file() and (root / path).stat().st_size > 10 << 20}
+    assert {"assets/models/transformer-en-de/model.safetensors", "assets/samples/cifar10-sample.npz"} <= binary | large
+    fields = git("check-attr", "-z", "filter", "--", *sorted(binary | large)).split("\0")
+    filters = dict(zip(fields[0::3], fields[2::3]))
+    assert [path for path in sorted(binary | large) if filters.get(path) != "lfs"] == []
