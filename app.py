@@ -12,6 +12,7 @@ import os
 from pathlib import Path
 
 import gradio as gr
+from starlette.middleware import Middleware
 
 from explorer.serving import gpu  # noqa: F401  (before torch: on a ZeroGPU Space it imports `spaces`, which must come first)
 
@@ -26,7 +27,6 @@ from explorer.shared.i18n import build_i18n, t
 
 TABS = (("alexnet", alexnet_tab), ("resnet", resnet_tab), ("transformer", transformer_tab),
         ("runs", runs_tab), ("reading", reading_tab))
-MAX_UPLOAD = "20mb"
 SHELL = Path(__file__).resolve().parent / "explorer" / "shared"
 LANGUAGE_CHOICES = [("English", "en"), ("中文", "zh")]  # each language named in itself
 
@@ -44,7 +44,7 @@ def build_header() -> tuple[gr.Checkbox, gr.Radio]:
 
 
 def build_app() -> gr.Blocks:
-    with gr.Blocks(title="Paper Lab") as demo:
+    with gr.Blocks(title="Paper Lab", delete_cache=deployment.DELETE_CACHE) as demo:
         presenter, lang = build_header()
         with gr.Tabs(elem_id="labs"):
             for name, module in TABS:
@@ -65,7 +65,8 @@ def space_defaults(env: dict[str, str], bucket: Path = Path("/data")) -> dict[st
 def launch_options(host: str, port: int) -> dict:
     """Everything launch() is called with; tests assert the safety-relevant ones."""
     return dict(server_name=host, server_port=port, ssr_mode=False, run_history=False, share=False,
-                max_file_size=MAX_UPLOAD, i18n=build_i18n(), footer_links=["settings"],
+                max_file_size=deployment.MAX_UPLOAD, state_session_capacity=deployment.SESSIONS,
+                app_kwargs={"middleware": [Middleware(deployment.UploadLimit)]}, i18n=build_i18n(), footer_links=["settings"],
                 head=f"<script>{(SHELL / 'shell.js').read_text()}</script>", css_paths=[SHELL / "shell.css"])
 
 

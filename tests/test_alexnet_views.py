@@ -233,3 +233,19 @@ def test_the_lab_opens_on_the_chosen_model_as_trained(home):
     assert query["index"] == 0 and len(top5) == 5 and cls.value == next(iter(top5))
     assert len(by_features) == len(by_pixels) == 4
     assert alexnet_tab.first_search("bundled:alexnet-cifar", query, 4, None, progress=quiet) == (gr.skip(),) * 6
+
+
+def test_large_uploads_are_refused_from_their_header_or_decoded_reduced(tmp_path, monkeypatch):
+    """A 9400x9400 16-bit PNG (687 KB) was decoded in full: +0.8 GB each. Here scaled down: 2 megapixels at most."""
+    from PIL import ImageFile
+
+    monkeypatch.setattr(views, "MAX_PIXELS", 2_000_000)
+    png = save(tmp_path, "deep.png", Image.new("I;16", (2000, 1500)))  # 3 megapixels, 16 bits each
+    jpeg = save(tmp_path, "photo.jpg", Image.new("RGB", (2000, 1500), (0, 0, 255)))
+    decoded = []
+    load = ImageFile.ImageFile.load
+    monkeypatch.setattr(ImageFile.ImageFile, "load", lambda img: decoded.append(img.size) or load(img))
+    with pytest.raises(views.ImageInputError, match="2000x1500 pixels, over the limit of 2 megapixels"):
+        views.read_image(png)
+    assert decoded == []  # refused before a single pixel was decoded
+    assert views.read_image(jpeg).shape == (384, 512, 3) and set(decoded) == {(1000, 750)}  # JPEG: at half scale

@@ -11,11 +11,16 @@ from pathlib import Path
 import pytest
 
 from train.launcher import Launcher
+from train.limits import RunLimits
 from train.store import RunStore
 
 ROOT = Path(__file__).resolve().parent.parent
 TINY = ["--data", "sample", "--depth", "8", "--batch-size", "16", "--train-size", "256", "--eval-size", "64",
         "--val-size", "0", "--eval-every", "1000", "--snapshot-every", "1000", "--log-every", "1"]
+
+
+BACKGROUND = {"data": "sample", "depth": 8, "batch_size": 16, "train_size": 256, "eval_size": 64, "val_size": 0,
+              "steps": 100_000, "log_every": 2, "checkpoint_every": 1000, "snapshot_every": 1000, "eval_every": 1000}
 
 
 def cli(*args: str, home: Path, **kw) -> subprocess.CompletedProcess:
@@ -120,3 +125,42 @@ def test_resume_takes_a_compile_mode_for_this_go_only(home, monkeypatch, capsys)
     with pytest.raises(SystemExit):
         train_cli.main(["--compile", "off", "resnet", "--depth", "8"])
     assert "goes with --resume" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("after_s", [0.0, 0.5])
+def test_a_cancel_right_after_the_start_is_a_cancel_not_a_crash(home, after_s):
+    """SIGTERM used to land before the runner's handler: the run was recorded as stopped unexpectedly."""
+    store = RunStore()
+    launch = Launcher(store)
+    run_id = launch.submit("resnet", BACKGROUND)
+    time.sleep(after_s)  # the process is starting Python, or importing torch
+    said = launch.cancel(run_id, wait_s=60)
+    run = store.get(run_id)
+    assert (said.what, said.status, run.status) == ("stopped", "cancelled", "cancelled"), run.message
+    assert "unexpectedly" not in run.message and "resume" in run.message
+    launch.resume(run_id)  # the stop request is not left behind for the resumed run
+    wait_for(lambda: (launch.tick(), store.get(run_id).step)[1] >= 2)
+    said = launch.cancel(run_id, wait_s=60)
+    assert said.what == "stopped" and store.get(run_id).status == "cancelled" and said.step >= 2
+
+
+def test_a_cancel_in_the_queue_or_after_the_end_says_so(home):
+    store = RunStore()
+    launch = Launcher(store, max_running=0)
+    run_id = launch.submit("resnet", BACKGROUND)
+    assert launch.cancel(run_id).what == "removed"
+    assert store.get(run_id).message == "cancelled while queued, at step 0; resume to continue"
+    assert (launch.cancel(run_id).what, launch.cancel(run_id).status) == ("ended", "cancelled")
+
+
+@pytest.mark.parametrize("limits, why", [
+    (RunLimits(wall_s=1.0), "trained longer than this demo's limit of 0 minutes"),
+    (RunLimits(rss_bytes=30 << 20), "of memory, over this demo's limit of 0.0 GB"),
+])
+def test_the_launcher_stops_a_run_past_its_time_or_memory(home, limits, why):
+    """Enforced from outside the training process: ResNet-1202 grew past 12 GB without finishing a step."""
+    store = RunStore()
+    launch = Launcher(store, limits=limits)
+    run_id = launch.submit("resnet", BACKGROUND)
+    wait_for(lambda: (launch.tick(), store.get(run_id).status)[1] == "failed")
+    assert why in store.get(run_id).message and not launch.children

@@ -139,6 +139,6 @@ def test_a_full_disk_while_preparing_a_download_is_a_clear_error(home, monkeypat
         raise OSError(28, "No space left on device")
 
     with monkeypatch.context() as patch, pytest.raises(gr.Error, match="No space left on device.*disk may be full"):
-        patch.setattr(runs_tab.tempfile, "mkdtemp", full)
+        patch.setattr(services, "atomic_write", full)
         runs_tab.metrics_file(run_id, REQUEST)
-    assert runs_tab.metrics_file(run_id, REQUEST).endswith(f"{run_id}-metrics.csv")
+    assert runs_tab.metrics_file(run_id, REQUEST).endswith(f"{run_id}-metrics-step0.csv")

@@ -15,10 +15,11 @@ from typing import Any
 import numpy as np
 import torch
 
+from train import signals
 from train.checkpoint import newest_good_checkpoint
 from train.recipes import get_recipe
 from train.runtime import Dist, pick_device, seed_everything
-from train.store import RunStore, atomic_write
+from train.store import ACTIVE, RunStore, atomic_write
 from train.trainer import Listener, Trainer
 
 
@@ -59,10 +60,16 @@ def execute(store: RunStore, run_id: str, listeners: Sequence[Listener] = (), ra
     cfg = recipe.config_cls.from_dict({**run.config, **(overrides or {})})
     stop = threading.Event()
     trainer, leg_open = None, False
-    if ranks.main:
-        store.update(run_id, status="running", pid=os.getpid(), stop_requested=0, message="starting")
+    if ranks.main:  # a queued or claimed run keeps a stop request that arrived before this process began
+        fresh = {} if run.status in ACTIVE else {"stop_requested": 0}
+        store.update(run_id, status="running", pid=os.getpid(), message="starting", **fresh)
     try:
         restore_sigterm = _on_sigterm(stop.set)
+        if ranks.main and (stop.is_set() or store.stop_requested(run_id)):  # cancelled while this process started
+            restore_sigterm()
+            store.update(run_id, status="cancelled", pid=None, message=f"cancelled before training began, at step "
+                         f"{run.step}; resume to continue")
+            return "cancelled"
         device = pick_device(cfg.device, ranks)
         seed_everything(cfg.seed)
         task = recipe.build_task(cfg, device, ranks)
@@ -138,6 +145,8 @@ def _on_sigterm(handler) -> Callable[[], None]:
     if threading.current_thread() is not threading.main_thread():  # e.g. a ZeroGPU chunk (explorer/serving/zerogpu.py)
         return lambda: None
     previous = signal.signal(signal.SIGTERM, lambda *_: handler())
+    if signals.TERM.is_set():  # SIGTERM came while the process started (train/signals.py)
+        handler()
     return lambda: signal.signal(signal.SIGTERM, previous)
 
 

@@ -27,6 +27,8 @@ import numpy as np
 STATUSES = ("queued", "running", "done", "failed", "cancelled", "interrupted")
 ACTIVE = ("queued", "running")
 RUN_ID = re.compile(r"^\d{8}-\d{6}-[0-9a-f]{6}$")
+# control characters (tab and newlines become spaces) and bidi overrides, which make text read other than it is written
+HIDDEN = re.compile("[\x00-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
 STALE_AFTER_S = 60.0  # a running run silent this long, with no live process, was interrupted
 
 SCHEMA = """
@@ -38,6 +40,7 @@ CREATE TABLE IF NOT EXISTS runs (
     group_id TEXT,
     label TEXT NOT NULL DEFAULT '',
     owner TEXT NOT NULL DEFAULT '',
+    client TEXT NOT NULL DEFAULT '',
     created REAL NOT NULL,
     updated REAL NOT NULL,
     pid INTEGER,
@@ -76,6 +79,11 @@ def check_run_id(run_id: Any) -> str:
     if not isinstance(run_id, str) or not RUN_ID.match(run_id):
         raise KeyError(f"not a run id: {str(run_id)[:40]!r}")
     return run_id
+
+
+def clean_text(value: str) -> str:
+    """value without HIDDEN characters: a label or message as it will read (explorer/shared/user_text.py escapes markup)."""
+    return HIDDEN.sub(lambda m: " " if m.group() in "\t\n\r" else "", value)
 
 
 def new_run_id() -> str:
@@ -128,6 +136,7 @@ class RunRecord:
     total_steps: int
     message: str
     stop_requested: bool
+    client: str = ""  # a hash of the launching client's address (public demos limit runs per address)
 
     @property
     def active(self) -> bool:
@@ -156,6 +165,8 @@ class RunStore:
         self._local = threading.local()
         with self._db() as db:
             db.executescript(SCHEMA)
+            if "client" not in {row[1] for row in db.execute("PRAGMA table_info(runs)")}:  # a store from before it
+                db.execute("ALTER TABLE runs ADD COLUMN client TEXT NOT NULL DEFAULT ''")
 
     # -- connection ---------------------------------------------------------------
     def _db(self) -> sqlite3.Connection:
@@ -175,15 +186,16 @@ class RunStore:
 
     # -- runs -----------------------------------------------------------------------
     def create_run(self, recipe: str, config: dict[str, Any], *, label: str = "", group_id: str | None = None,
-                   owner: str = "", status: str = "queued") -> str:
+                   owner: str = "", client: str = "", status: str = "queued") -> str:
         run_id = new_run_id()
         now = time.time()
         total = int(config.get("steps", 0))
         with self._db() as db:
             db.execute(
-                "INSERT INTO runs (id, recipe, config, status, group_id, label, owner, created, updated, total_steps)"
-                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                (run_id, recipe, json.dumps(config, sort_keys=True), status, group_id, label[:200], owner, now, now, total),
+                "INSERT INTO runs (id, recipe, config, status, group_id, label, owner, client, created, updated,"
+                " total_steps) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                (run_id, recipe, json.dumps(config, sort_keys=True), status, group_id, clean_text(label)[:200], owner,
+                 client, now, now, total),
             )
         run_dir = self.run_dir(run_id)
         run_dir.mkdir(parents=True, exist_ok=True)
@@ -218,6 +230,7 @@ class RunStore:
             raise ValueError(f"cannot update {sorted(unknown)}")
         if "status" in fields and fields["status"] not in STATUSES:
             raise ValueError(f"unknown status {fields['status']!r}")
+        fields.update({k: clean_text(str(fields[k])) for k in ("label", "message") if k in fields})
         sets = ", ".join(f"{k} = ?" for k in fields)
         with self._db() as db:
             db.execute(f"UPDATE runs SET {sets}, updated = ? WHERE id = ?",
@@ -230,12 +243,14 @@ class RunStore:
                              (pid, time.time(), check_run_id(run_id)))
         return cur.rowcount == 1
 
-    def request_stop(self, run_id: str) -> None:
-        """Ask a run to stop: a queued run is cancelled at once, a running one at its next log step."""
+    def request_stop(self, run_id: str) -> bool:
+        """Ask a run to stop: a queued run is cancelled at once (True), a running one at its next log step."""
         with self._db() as db:
-            db.execute("UPDATE runs SET status = 'cancelled', updated = ? WHERE id = ? AND status = 'queued'",
-                       (time.time(), check_run_id(run_id)))
+            cur = db.execute("UPDATE runs SET status = 'cancelled', updated = ?, message = 'cancelled while queued, at"
+                             " step ' || step || '; resume to continue' WHERE id = ? AND status = 'queued'",
+                             (time.time(), check_run_id(run_id)))
             db.execute("UPDATE runs SET stop_requested = 1 WHERE id = ?", (run_id,))
+        return cur.rowcount == 1
 
     def stop_requested(self, run_id: str) -> bool:
         row = self._db().execute("SELECT stop_requested FROM runs WHERE id = ?", (check_run_id(run_id),)).fetchone()

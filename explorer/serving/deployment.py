@@ -11,7 +11,7 @@ others, so it works as a bearer token: knowing a run id is not enough to stop so
 """
 from __future__ import annotations
 
-import math
+import hashlib
 import os
 import re
 import secrets
@@ -21,23 +21,26 @@ from typing import Any
 
 import gradio as gr
 
-from explorer.serving.services import launcher, store
+from explorer.serving.services import launcher, public_mode
 from explorer.shared.i18n import cookie, language, text
-from train.launcher import QueueFull
-from train.recipes import EXPERIMENTS, RECIPES
-from train.store import ACTIVE, RunRecord
+from train.launcher import QueueFull, QuotaExceeded, Stopped
+from train.limits import Quota, Refused, check_finite, check_lecture_sized
+from train.recipes import RECIPES
+from train.store import RunRecord
 
 OWNER_COOKIE = "paperlab-owner"
 OWNER_ID = re.compile(r"^[0-9a-f]{32}$")
-# At most the largest value in the recipe's lecture presets (0 means "all" for the two *_size fields: over any cap) ...
-CAPPED = ("steps", "batch_size", "train_size", "eval_size", "n_layers", "d_model", "d_ff", "vocab_size")
-# ... and at least the smallest: evaluating or snapshotting every step would multiply a run's cost.
-FLOORED = ("log_every", "eval_every", "checkpoint_every", "snapshot_every")
-PUBLIC_DATA = ("sample", "cifar10")
-RUNS_PER_PERSON = 6  # a whole Fig. 6 experiment (3 depths, plain and residual) fits; the queue holds 8
-# Gradio queue: at most 4 calls of each event handler run at once, 64 wait; a full queue answers "queue is full,
-# try again" at once instead of leaving requests to time out (20 sessions: `python -m tools.loadtest`).
-QUEUE = {"default_concurrency_limit": 4, "max_size": 64}
+RUNS_PER_PERSON = Quota.per_owner  # a whole Fig. 6 experiment (3 depths, plain and residual) fits; the queue holds 8
+CANCEL_WAIT_S = 5.0  # a Cancel waits this long for the run to stop, to say at which step it did
+# Gradio queue: at most 4 calls of each event handler run at once (2 to 4 cores: more only share them), 256 wait:
+# one pending action for each of 200 students in a lecture; a full queue answers "queue is full, try again" at once
+# instead of leaving requests to time out (`python -m tools.loadtest`).
+QUEUE = {"default_concurrency_limit": 4, "max_size": 256}
+# Server-side bounds for a public Space of 200 students:
+DELETE_CACHE = (600, 1800)   # every 10 min, delete Gradio's cached uploads and outputs older than 30 min
+SESSIONS = 500               # sessions whose gr.State Gradio keeps (the oldest go first): 200 students, reloads
+MAX_UPLOAD = "20mb"          # one file (Gradio's max_file_size) ...
+UPLOAD_TOTAL = 24 << 20      # ... and all files of one upload request together (UploadLimit)
 
 BROWSER_ID_JS = f"""() => {{
   if (!document.cookie.split("; ").some(c => c.startsWith("{OWNER_COOKIE}="))) {{
@@ -47,18 +50,16 @@ BROWSER_ID_JS = f"""() => {{
 }}"""
 
 
-
-def public_mode(env: Mapping[str, str] | None = None) -> bool:
-    """True on a Hugging Face Space (SPACE_ID set) or when PAPERLAB_PUBLIC=1."""
-    env = os.environ if env is None else env
-    return bool(env.get("SPACE_ID")) or env.get("PAPERLAB_PUBLIC", "") == "1"
-
-
 def configure(demo: gr.Blocks) -> gr.Blocks:
     """At start-up: the queue limits, and the launcher's tick, which at once finds runs that died while the app
     was down (interrupted, resumable), keeps watching the ones still training and starts queued ones."""
     launcher()
     return demo.queue(**QUEUE)
+
+
+def quota() -> Quota | None:
+    """Each person's and each address's share of the queue, in public mode; None (no shares) locally."""
+    return Quota.from_env() if public_mode() else None
 
 
 def remember_browser() -> None:
@@ -77,6 +78,20 @@ def owner_id(request: gr.Request | None) -> str:
     return f"session-{session}" if session else ""
 
 
+def client_id(request: gr.Request | None, env: Mapping[str, str] | None = None) -> str:
+    """Who is asking, by network address: behind a Space's proxy the address that proxy appended to
+    X-Forwarded-For (the last PAPERLAB_PROXY_HOPS-th entry; a client can forge the ones before it), else the
+    connection's; a short hash of it, never the address itself ('' without one)."""
+    if request is None:
+        return ""
+    env = os.environ if env is None else env
+    hops = int(env.get("PAPERLAB_PROXY_HOPS") or (1 if env.get("SPACE_ID") else 0))
+    forwarded = [a.strip() for a in (request.headers.get("x-forwarded-for") or "").split(",") if a.strip()]
+    client = getattr(request, "client", None)
+    address = forwarded[-hops] if hops and len(forwarded) >= hops else getattr(client, "host", "") or ""
+    return hashlib.sha256(f"paperlab:{address}".encode()).hexdigest()[:16] if address else ""
+
+
 def is_admin(token: Any, env: Mapping[str, str] | None = None) -> bool:
     """The token matches $PAPERLAB_ADMIN_TOKEN (compared in constant time); never when that is unset."""
     expected = (os.environ if env is None else env).get("PAPERLAB_ADMIN_TOKEN", "")
@@ -84,61 +99,73 @@ def is_admin(token: Any, env: Mapping[str, str] | None = None) -> bool:
 
 
 # -- checks (raise gr.Error in the asker's language) ----------------------------------------------------------
-def lecture_limits(recipe: str) -> tuple[dict[str, int], dict[str, int]]:
-    """(caps, floors): the largest value of each CAPPED field and the smallest of each FLOORED field over the
-    recipe's lecture preset and its experiments' lecture presets."""
-    presets = [RECIPES[recipe].presets.get("lecture", {})]
-    presets += [e.presets.get("lecture", {}) for e in EXPERIMENTS.values() if e.recipe == recipe]
-    base = RECIPES[recipe].config("lecture" if "lecture" in RECIPES[recipe].presets else None).to_dict()
-    values = {field: [preset.get(field, base[field]) for preset in presets] for field in (*CAPPED, *FLOORED)
-              if field in base}
-    return ({f: max(v) for f, v in values.items() if f in CAPPED}, {f: min(v) for f, v in values.items() if f in FLOORED})
+def refusal(exc: Refused | QueueFull | QuotaExceeded, lang: str) -> gr.Error:
+    """The message for a refused launch or resume."""
+    if isinstance(exc, QueueFull):
+        return gr.Error(text("deploy.busy", lang, n=exc.queued))
+    if isinstance(exc, QuotaExceeded):
+        return gr.Error(text("deploy.quota" if exc.who == "owner" else "deploy.quota_address", lang, n=exc.active,
+                             limit=exc.limit))
+    if exc.why == "data":
+        return gr.Error(text("deploy.data", lang))
+    limit = " | ".join(map(str, exc.limit)) if isinstance(exc.limit, tuple) else exc.limit
+    return gr.Error(text(f"deploy.{exc.why}", lang, field=exc.field, limit=limit, value=exc.value))
 
 
 def check_public_launch(recipe: str, preset: str | None, config: Mapping[str, Any], lang: str) -> None:
-    """In public mode: lecture preset, bundled or CIFAR-10 data, no field past its lecture_limits()."""
-    if not public_mode():
-        return
-    if preset != "lecture" or recipe not in RECIPES:
-        raise gr.Error(text("deploy.need_lecture", lang))
-    if "data" in config and config["data"] not in PUBLIC_DATA:
-        raise gr.Error(text("deploy.data", lang))
-    caps, floors = lecture_limits(recipe)
-    for field, limit in caps.items():
-        value = config.get(field, limit)
-        size = math.inf if field.endswith("_size") and field != "batch_size" and value == 0 else value
-        if size > limit:
-            raise gr.Error(text("deploy.too_big", lang, field=field, limit=limit, value=value))
-    for field, limit in floors.items():
-        if config.get(field, limit) < limit:
-            raise gr.Error(text("deploy.too_often", lang, field=field, limit=limit, value=config[field]))
-
-
-def check_capacity(owner: str, count: int, lang: str) -> None:
-    """Room for count more runs: in the queue (everywhere) and in this person's share (public mode)."""
-    queued = len(store().list_runs(statuses=["queued"]))
-    if queued + count > launcher().max_queued:
-        raise gr.Error(text("deploy.busy", lang, n=queued))
-    if public_mode():
-        mine = sum(1 for r in store().list_runs(statuses=ACTIVE) if r.owner == owner)
-        if mine + count > RUNS_PER_PERSON:
-            raise gr.Error(text("deploy.quota", lang, n=mine, limit=RUNS_PER_PERSON))
+    """No NaN or infinity anywhere; in public mode also the lecture preset and lecture sizes (train/limits.py)."""
+    try:
+        check_finite(config)
+        if public_mode():
+            if preset != "lecture" or recipe not in RECIPES:
+                raise gr.Error(text("deploy.need_lecture", lang))
+            check_lecture_sized(recipe, config)
+    except Refused as exc:
+        raise refusal(exc, lang) from None
 
 
 def submit(request: gr.Request | None, recipe: str, preset: str | None, runs: Sequence[tuple[str, dict[str, Any]]],
            group_id: str | None = None) -> list[str]:
-    """Queue runs (label, config dict) of one recipe for the asker, all checked before any is queued; gr.Error
-    when one is not allowed or there is no room."""
-    lang, owner = language(request), owner_id(request)
+    """Queue runs (label, config dict) of one recipe for the asker, all or none; gr.Error when one is not allowed
+    or there is no room (in the queue; in public mode also in the asker's and the asker's address's share)."""
+    lang = language(request)
     for _, config in runs:
         check_public_launch(recipe, preset, config, lang)
-    check_capacity(owner, len(runs), lang)
     try:
-        return [launcher().submit(recipe, config, label=label, group_id=group_id, owner=owner) for label, config in runs]
-    except QueueFull:  # another user filled the queue between the check and the submit
-        raise gr.Error(text("deploy.busy", lang, n=launcher().max_queued)) from None
+        return launcher().submit_many(recipe, [(label, dict(config)) for label, config in runs], group_id=group_id,
+                                      owner=owner_id(request), client=client_id(request), quota=quota())
+    except (QueueFull, QuotaExceeded) as exc:
+        raise refusal(exc, lang) from None
     except (OSError, sqlite3.Error) as exc:  # e.g. disk full while writing the run's record
         raise gr.Error(text("deploy.write_failed", lang, why=str(exc)[:200])) from exc
+
+
+def check_may_resume(run: RunRecord, request: gr.Request | None, token: Any = "") -> None:
+    """Resume: its owner (or the admin), and in public mode only a run a launch could have queued now."""
+    check_may_control(run, request, token)
+    lang = language(request)
+    if public_mode():
+        check_public_launch(run.recipe, "lecture", run.config, lang)
+    if run.status in ("interrupted", "cancelled", "failed"):  # else resume() says why it cannot
+        try:
+            launcher().admit(1, owner=run.owner, client=run.client, quota=quota())
+        except (QueueFull, QuotaExceeded) as exc:
+            raise refusal(exc, lang) from None
+
+
+def resume(run_id: str) -> None:
+    """Queue an ended run again, counted against the queue and (public mode) its owner's and address's share
+    (check_may_resume said so in the asker's language; this checks again, as another user may have come first)."""
+    try:
+        launcher().resume(run_id, quota=quota())
+    except (QueueFull, QuotaExceeded) as exc:
+        raise ValueError(str(exc)) from None
+
+
+def cancel(run_id: str) -> tuple[str, dict[str, Any]]:
+    """Stop a run, waiting a little to say what happened: (message key, its fields)."""
+    said: Stopped = launcher().cancel(run_id, wait_s=CANCEL_WAIT_S)
+    return f"deploy.{said.what}", {"step": said.step, "status": said.status}
 
 
 def check_may_control(run: RunRecord, request: gr.Request | None, token: Any = "") -> None:
@@ -151,3 +178,43 @@ def check_may_delete(request: gr.Request | None, token: Any) -> None:
     """Delete: in public mode only with the admin token."""
     if public_mode() and not is_admin(token):
         raise gr.Error(text("deploy.admin_only", language(request)))
+
+
+class UploadLimit:
+    """ASGI middleware: an upload request whose body passes max_bytes is answered 413 and not stored. Gradio's
+    max_file_size holds each file, not their sum: one request of many files just under it was accepted."""
+
+    def __init__(self, app: Any, max_bytes: int = UPLOAD_TOTAL):
+        self.app, self.max_bytes = app, max_bytes
+
+    async def __call__(self, scope: dict, receive: Any, send: Any) -> None:
+        if scope["type"] != "http" or scope["method"] != "POST" or not scope["path"].rstrip("/").endswith(
+                ("/upload", "/component_server")):
+            return await self.app(scope, receive, send)
+        declared = dict(scope["headers"]).get(b"content-length", b"0")
+        if not declared.isdigit() or int(declared) > self.max_bytes:
+            return await self.refuse(send)
+        seen = 0
+
+        async def counted() -> dict:
+            nonlocal seen
+            message = await receive()
+            seen += len(message.get("body", b""))
+            if seen > self.max_bytes:  # a body longer than it declared, or chunked
+                raise UploadTooLarge
+            return message
+
+        try:
+            await self.app(scope, counted, send)
+        except UploadTooLarge:  # Gradio reads the whole body before it answers: nothing is sent yet
+            await self.refuse(send)
+
+    async def refuse(self, send: Any) -> None:
+        body = f"An upload may hold at most {self.max_bytes / 2**20:.3g} MB in all.".encode()
+        await send({"type": "http.response.start", "status": 413,
+                    "headers": [(b"content-type", b"text/plain"), (b"content-length", str(len(body)).encode())]})
+        await send({"type": "http.response.body", "body": body})
+
+
+class UploadTooLarge(Exception):
+    """Raised inside UploadLimit to abandon the request."""

@@ -25,4 +25,21 @@ STRINGS = {
                          "只有启动该训练的人才能停止或继续它。"),
     "deploy.admin_only": ("Deleting runs on this public demo needs the admin token.",
                           "在公开演示中删除训练需要管理员令牌。"),
+    # issue 30: refusals, per-address limits and what a Cancel did
+    "deploy.not_finite": ("{field} must be a finite number here (you asked for {value}).",
+                          "{field} 必须是有限的数字（你设置的是 {value}）。"),
+    "deploy.not_offered": ("This public demo keeps runs lecture-sized: {field} may be {limit} here (you asked for "
+                           "{value}).", "公开演示只运行课堂规模的训练：这里 {field} 只能是 {limit}（你设置的是 {value}）。"),
+    "deploy.quota_address": ("Your network already has {n} runs queued or training, and each address may have "
+                             "{limit} at a time here: wait for one to finish, or stop one.",
+                             "你的网络已有 {n} 个训练在排队或运行，这里每个地址同时最多 {limit} 个："
+                             "请等其中一个结束，或先停止一个。"),
+    "deploy.removed": ("Run {run_id} was removed from the queue at step {step}; resume it to queue it again.",
+                       "训练 {run_id} 已从队列中移除（第 {step} 步）；继续训练可重新排队。"),
+    "deploy.stopped": ("Run {run_id} stopped at step {step} ({status}); resume it to continue from its last "
+                       "checkpoint.", "训练 {run_id} 已在第 {step} 步停止（{status}）；继续训练可从最新检查点接着训练。"),
+    "deploy.stopping": ("Run {run_id} is stopping at step {step}: it saves a checkpoint first.",
+                        "训练 {run_id} 正在第 {step} 步停止：它会先保存检查点。"),
+    "deploy.ended": ("Run {run_id} had already ended ({status}, step {step}): nothing to stop.",
+                     "训练 {run_id} 已经结束（{status}，第 {step} 步）：无需停止。"),
 }

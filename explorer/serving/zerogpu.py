@@ -51,7 +51,6 @@ class ChunkLauncher(Launcher):
                 self.store.update(run_id, status="failed", pid=None, message=f"GPU call failed: {exc}"[:1000])
         self.tick()
 
-    def cancel(self, run_id: str) -> None:
-        """Ask the run to stop, never by signal (its pid is this app's or ZeroGPU's worker): queued between chunks it
-        is cancelled at once, training at its next log step, with a final checkpoint either way; it resumes later."""
-        self.store.request_stop(run_id)
+    def _signal(self, run_id: str, pid: int | None, why: str) -> None:
+        """Never a signal (the run's pid is this app's or ZeroGPU's worker): the stop request in the store stops it at
+        its next log step, with a final checkpoint; queued between chunks, cancel() has cancelled it at once."""

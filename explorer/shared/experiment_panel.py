@@ -20,6 +20,7 @@ from explorer.serving import deployment
 from explorer.serving.services import launcher, store
 from explorer.shared import reference_runs
 from explorer.shared.i18n import language, t, text
+from explorer.shared.user_text import shown
 from train.data import cifar10_cached
 from train.recipes import EXPERIMENTS
 from train.store import RunRecord, new_run_id
@@ -114,8 +115,8 @@ def halt(group_id: str | None, request: gr.Request | None) -> None:
 
 
 def status_lines(runs: Sequence[RunRecord], experiment: str, lang: str) -> str:
-    lines = [text("panel.run_line", lang, label=r.title, step=store().last_step(r.id), total=r.total_steps,
-                  status=r.status) + (f" · {r.message}" if r.status == "failed" else "") for r in runs]
+    lines = [text("panel.run_line", lang, label=shown(r.title), step=store().last_step(r.id), total=r.total_steps,
+                  status=r.status) + (f" · {shown(r.message)}" if r.status == "failed" else "") for r in runs]
     return "\n\n".join(lines) or text("panel.no_runs", lang, experiment=experiment)
 
 

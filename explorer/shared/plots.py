@@ -15,6 +15,7 @@ from PIL import Image
 
 from explorer.shared import reference_runs
 from explorer.shared.i18n import text
+from explorer.shared.user_text import shown
 
 PALETTE = ("#1f77b4", "#d62728", "#2ca02c", "#9467bd", "#ff7f0e", "#17becf", "#8c564b", "#e377c2")
 FONT = dict(family="Inter, Noto Sans SC, sans-serif", size=14)
@@ -53,7 +54,7 @@ def curves_figure(series: Sequence[tuple[str, dict[str, tuple[list[int], list[fl
             steps, values = metrics[name]
             ys = [100 * v for v in values] if percent else values
             fig.add_trace(go.Scatter(x=steps, y=ys, mode="lines+markers" if len(steps) < 30 else "lines",
-                                     name=f"{label} {tags.get(name, name)}",
+                                     name=f"{shown(label, markdown=False)} {tags.get(name, name)}",
                                      line=dict(color=PALETTE[i % len(PALETTE)], dash=dashes.get(name, "solid"))))
     return base_layout(fig, title, x_title, y_title + (" (%)" if percent else ""), legend_below=True)  # many runs
 
@@ -69,7 +70,7 @@ def ends_markdown(runs: Sequence[tuple[str, dict, reference_runs.Curves]], lang:
         train, test = (100 * reference_runs.recent(metrics, metric, count=count)
                        for metric, count in (("train_error", 10), ("test_error", 3)))
         end = metrics["train_error"][0][-1]
-        rows.append(f"| {label} | {end:,} | {train:.1f}% | {test:.2f}% | {test - train:.1f} |")
+        rows.append(f"| {shown(label)} | {end:,} | {train:.1f}% | {test:.2f}% | {test - train:.1f} |")
     if not rows:
         return ""
     title = text("common.ends_title", lang, note=note).rstrip()

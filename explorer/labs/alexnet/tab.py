@@ -14,11 +14,12 @@ from explorer.labs.alexnet import views
 from explorer.labs.alexnet.figures import make_filter_figure, make_group_figure, make_run_figure
 from explorer.labs.alexnet.views import fastest, fig1_sweep, lrn_table
 from explorer.serving import deployment
-from explorer.serving.services import launcher, store
+from explorer.serving.services import launcher, prune, store
 from explorer.shared import experiment_panel
 from explorer.shared.experiment_panel import REFERENCE
 from explorer.shared.i18n import language, t, text
 from explorer.shared.plots import ends_markdown, png_bytes
+from explorer.shared.user_text import shown
 from explorer.shared.yardstick import seed_markdown
 from models.alexnet import WeightsUnavailable
 from train.checkpoint import CheckpointError
@@ -104,12 +105,15 @@ def image_file(image: np.ndarray) -> str:
     """
     data = png_bytes(image)
     path = IMAGE_DIR / f"{hashlib.sha256(data).hexdigest()[:32]}.png"
-    if not path.exists():
+    try:
+        os.utime(path)  # in use again: services.prune spares young files
+    except FileNotFoundError:
         IMAGE_DIR.mkdir(parents=True, exist_ok=True)
         fd, tmp = tempfile.mkstemp(dir=IMAGE_DIR, suffix=".tmp")
         with os.fdopen(fd, "wb") as f:
             f.write(data)
         os.replace(tmp, path)
+        prune(IMAGE_DIR)  # each upload makes new pictures: keep the newest few hundred
     return str(path)
 
 
@@ -160,8 +164,8 @@ def watch_tick(run_id: str | None, source: str | None, seen: tuple | None, reque
         run = store().get(run_id)
     except KeyError:
         return gr.skip(), gr.skip(), gr.skip(), seen
-    status = text("alexnet.status", lang, title=run.title, status=run.status, step=run.step, total=run.total_steps,
-                  message=run.message)
+    status = text("alexnet.status", lang, title=shown(run.title), status=run.status, step=run.step,
+                  total=run.total_steps, message=shown(run.message))
     snapshot_steps = store().snapshot_steps(run_id, "conv1")
     now = (run_id, store().last_step(run_id), snapshot_steps[-1] if snapshot_steps else -1)
     if now == seen:

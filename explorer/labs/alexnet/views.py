@@ -38,7 +38,9 @@ class ImageInputError(ValueError):
 
 
 MIN_SIDE = 8        # smaller images hold nothing to recognise
-MAX_SIDE = 1024     # larger ones are downscaled on reading (the models see 32 or 224 pixels)
+MAX_SIDE = 512      # larger ones are downscaled on reading (the models see 32 or 224 pixels; a session keeps one)
+MAX_PIXELS = 16_000_000  # decoded in full at most (a 16-bit 4000x4000 PNG: about 100 MB while it decodes); a JPEG
+                         # up to 64 times larger decodes at 1/8 scale (draft mode), under it
 
 
 def read_image(source: str | Path | np.ndarray) -> np.ndarray:
@@ -58,6 +60,9 @@ def read_image(source: str | Path | np.ndarray) -> np.ndarray:
                                       f"{Image.MAX_IMAGE_PIXELS / 1e6:.0f} megapixels: scale it down first")
             check_size(w, h)
             img.draft("RGB", (MAX_SIDE, MAX_SIDE))  # JPEG: decode at a reduced scale, fast for huge photos
+            if img.size[0] * img.size[1] > MAX_PIXELS:  # the size it would decode at, read from the header only
+                raise ImageInputError(f"the image is {w}x{h} pixels, over the limit of {MAX_PIXELS / 1e6:.0f} "
+                                      "megapixels: scale it down first")
             img = ImageOps.exif_transpose(img)
             img.thumbnail((MAX_SIDE, MAX_SIDE))
             return np.asarray(_to_rgb(img))

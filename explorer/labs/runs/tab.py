@@ -3,7 +3,6 @@ from __future__ import annotations
 
 import json
 import shutil
-import tempfile
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -13,9 +12,10 @@ import gradio as gr
 from explorer.labs.runs.figures import overlay_figure
 from explorer.labs.runs.views import HEADERS, metric_names, run_choices, run_rows
 from explorer.serving import deployment
-from explorer.serving.services import launcher, store
+from explorer.serving.services import download_file, store
 from explorer.shared.experiment_panel import poll
 from explorer.shared.i18n import language, t, text
+from explorer.shared.user_text import shown
 from train.config import ConfigError
 from train.data import DataUnavailable, cifar10_cached, load_cifar10
 from train.recipes import RECIPES, get_recipe
@@ -148,7 +148,8 @@ def details(run_id: str | None) -> str:
     except KeyError:
         return ""
     config = json.dumps(run.config, indent=1, sort_keys=True)
-    return f"**{run.title}** · `{run.status}` · step {run.step}/{run.total_steps}\n\n{run.message}\n\n```json\n{config}\n```"
+    return (f"**{shown(run.title)}** · `{run.status}` · step {run.step}/{run.total_steps}\n\n"
+            f"{shown(run.message)}\n\n```json\n{config}\n```")
 
 
 def _selected_run(run_id: str | None, lang: str) -> str:
@@ -170,15 +171,16 @@ def run_action(action: Callable[[str], None], done: str, allowed: Callable[..., 
         run_id = _selected_run(run_id, lang)
         allowed(store().get(run_id), request, admin_token)
         try:
-            action(run_id)
+            said = action(run_id)  # None, or (message key, fields) saying what happened
         except (ValueError, RuntimeError) as exc:  # e.g. resuming a finished run, deleting a running one
             raise gr.Error(text("msg.refused", lang, why=exc)) from None
-        return text(done, lang, run_id=run_id)
+        key, fields = said or (done, {})
+        return text(key, lang, run_id=run_id, **fields)
     return handler
 
 
-cancel = run_action(lambda run_id: launcher().cancel(run_id), "msg.cancelled", deployment.check_may_control)
-resume = run_action(lambda run_id: launcher().resume(run_id), "msg.resumed", deployment.check_may_control)
+cancel = run_action(deployment.cancel, "msg.cancelled", deployment.check_may_control)
+resume = run_action(deployment.resume, "msg.resumed", deployment.check_may_resume)
 delete = run_action(lambda run_id: store().delete(run_id), "msg.deleted",
                     lambda _run, request, token: deployment.check_may_delete(request, token))
 
@@ -186,7 +188,8 @@ delete = run_action(lambda run_id: store().delete(run_id), "msg.deleted",
 def metrics_file(run_id, request: gr.Request) -> str:
     lang = language(request)
     run_id = _selected_run(run_id, lang)
-    return _download(f"{run_id}-metrics.csv", lambda path: path.write_text(store().metrics_csv(run_id)), lang)
+    name = f"{run_id}-metrics-step{store().get(run_id).step}.csv"  # once per (run, step)
+    return _download(run_id, name, lambda path: path.write_text(store().metrics_csv(run_id)), lang)
 
 
 def checkpoint_file(run_id, request: gr.Request) -> str:
@@ -196,14 +199,14 @@ def checkpoint_file(run_id, request: gr.Request) -> str:
     if not checkpoints:
         raise gr.Error(text("msg.no_checkpoint", lang))
     # a copy: Gradio serves files from its temp folders only
-    return _download(f"{run_id}-{checkpoints[-1].name}", lambda path: shutil.copyfile(checkpoints[-1], path), lang)
+    return _download(run_id, f"{run_id}-{checkpoints[-1].name}", lambda path: shutil.copyfile(checkpoints[-1], path),
+                     lang)
 
 
-def _download(name: str, write: Callable[[Path], object], lang: str) -> str:
-    """A file for the download box, written by write(path) in a fresh temporary folder."""
+def _download(run_id: str, name: str, write: Callable[[Path], object], lang: str) -> str:
+    """A file for the download box, written by write(path) once per name (explorer/serving/services.py)."""
     try:
-        path = Path(tempfile.mkdtemp(prefix="paperlab-")) / name
-        write(path)
+        path = download_file(run_id, name, write)
     except OSError as exc:  # e.g. disk full
         raise gr.Error(text("msg.file_failed", lang, why=exc.strerror or exc)) from exc
     return str(path)
