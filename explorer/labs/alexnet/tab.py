@@ -205,7 +205,7 @@ def refresh_lists(source: str | None, filter_source: str | None):
     sources = views.model_sources(store())
     values = [value for _, value in sources]
     filters = views.model_sources(store(), views.FILTER_MODELS)
-    return (gr.Dropdown(choices=alexnet_runs()),
+    return (gr.update(choices=alexnet_runs()),  # the run watched stays as it is: no value here
             gr.Dropdown(choices=sources, value=source if source in values else default_model(sources)),
             gr.Dropdown(choices=filters, value=filter_source if filter_source in values
                         else default_model(filters, views.FILTER_MODELS)),
