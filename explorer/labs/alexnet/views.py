@@ -233,10 +233,15 @@ def filter_measures(vm: ViewModel, config: dict) -> tuple[dict[str, float], dict
     return summary(conv1_weights(vm.model), vm.towers), initial_measures(json.dumps(config, sort_keys=True))
 
 
+# Building a network draws its init from torch's one global generator: while the random-init control is drawn from its
+# seed, no other view builds a network (in another request's thread it would take some of the control's draws).
+RNG_LOCK = threading.Lock()
+
+
 @functools.lru_cache(maxsize=8)
 def initial_measures(config_json: str) -> dict[str, float]:
     cfg = AlexNetRunConfig.from_dict(json.loads(config_json))
-    with torch.random.fork_rng(devices=[]):  # the app's other users keep their random state
+    with RNG_LOCK, torch.random.fork_rng(devices=[]):  # the app's other users keep their random state
         torch.manual_seed(cfg.seed)
         control = conv1_weights(build_model(cfg))
     return summary(control, cfg.towers if cfg.arch == "alexnet" else 1)
@@ -253,7 +258,8 @@ def source_config(source: str, store: RunStore) -> dict | None:
 @functools.lru_cache(maxsize=4)
 def _checkpoint_view_model(config_json: str, path: str, mtime_ns: int) -> ViewModel:
     cfg = AlexNetRunConfig.from_dict(json.loads(config_json))
-    model = build_model(cfg)
+    with RNG_LOCK:
+        model = build_model(cfg)
     model.load_state_dict(load_weights(Path(path)))
     towers = cfg.towers if cfg.arch == "alexnet" else 1
     title = f"{cfg.arch} {cfg.activation}, {towers} tower{'s' if towers > 1 else ''}"
