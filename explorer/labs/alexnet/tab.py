@@ -382,6 +382,7 @@ LAB = experiment_panel.Lab("alexnet", experiment_runs, draw_group, reference_gro
 
 # -- layout and wiring ---------------------------------------------------------------------------------
 def build() -> None:
+    views.warm_filter_controls()
     gr.Markdown(t("alexnet.intro"))
     sources = views.model_sources(store())
     with gr.Row():

@@ -234,8 +234,18 @@ def filter_measures(vm: ViewModel, config: dict) -> tuple[dict[str, float], dict
 
 
 # Building a network draws its init from torch's one global generator: while the random-init control is drawn from its
-# seed, no other view builds a network (in another request's thread it would take some of the control's draws).
+# seed, no other view of this lab builds a network (in another request's thread it would take some of the control's
+# draws). Other labs build networks too, so the bundled filter models' controls are drawn before the app serves
+# (warm_filter_controls), and a run's, drawn on request, can differ from its model card's in a busy app.
 RNG_LOCK = threading.Lock()
+
+
+def warm_filter_controls() -> None:
+    """Draw the bundled filter models' random-init controls now, while no request runs (the app's build)."""
+    for source in FILTER_MODELS:
+        name = source.removeprefix("bundled:")
+        if name in bundled_models("alexnet"):
+            initial_measures(json.dumps(bundled_models("alexnet")[name][0], sort_keys=True))
 
 
 @functools.lru_cache(maxsize=8)
