@@ -262,6 +262,8 @@ def measures_markdown(source: str, vm: views.ViewModel, lang: str) -> str:
 def show_model(source: str, request: gr.Request) -> str:
     """Which model the neighbours, predictions and attributions view shows, and how well it tests."""
     lang = language(request)
+    if not isinstance(source, str):  # an API client can send anything
+        return text("alexnet.msg_pick_model", lang)
     try:
         return shown_line(source, views.load_view_model(source, store()), lang)
     except (views.ModelUnavailable, WeightsUnavailable, CheckpointError, KeyError, RuntimeError) as exc:
