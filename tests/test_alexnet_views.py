@@ -274,6 +274,7 @@ def test_every_view_says_which_model_and_how_well_it_tests(home):
     store.log_metrics(run_id, 50, {"test_error": 0.8})
     store.log_metrics(run_id, 60, {"test_error": 0.75})
     assert "25.00%" in alexnet_tab.show_model(f"run:{run_id}", None)                    # its last evaluation
+    assert "25.00%" in alexnet_tab.watch_tick(run_id, "bundled:alexnet-cifar", None, None)[0]   # watching it too
     error = final_test_error(ASSETS / "models" / "alexnet-cifar")
     line = alexnet_tab.show_model("bundled:alexnet-cifar", None)
     assert "alexnet-cifar" in line and f"{1 - error:.2%}" in line and "JPEG mirror" in line

@@ -98,6 +98,8 @@ STRINGS = {
                                "所示模型：**{title}**（此处未测量测试准确率）。"),
     "alexnet.tested_bundled": ("its last evaluation, on the CIFAR-10 test set of the JPEG mirror",
                                "最后一次评估，在 CIFAR-10 JPEG 镜像的测试集上"),
+    "alexnet.run_accuracy": ("Test accuracy at its last evaluation: **{accuracy:.2%}**.",
+                             "最后一次评估的测试准确率：**{accuracy:.2%}**。"),
     "alexnet.tested_run": ("its last evaluation while training", "训练中的最后一次评估"),
     "alexnet.filter_model": ("model drawn (Fig. 3)", "绘制的模型（图 3）"),
     "alexnet.filter_model_info": (

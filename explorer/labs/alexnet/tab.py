@@ -162,6 +162,9 @@ def watch_tick(run_id: str | None, source: str | None, seen: tuple | None, reque
         return gr.skip(), gr.skip(), gr.skip(), seen
     status = text("alexnet.status", lang, title=run.title, status=run.status, step=run.step, total=run.total_steps,
                   message=run.message)
+    accuracy = views.test_accuracy(f"run:{run_id}", store())
+    if accuracy is not None:
+        status += " " + text("alexnet.run_accuracy", lang, accuracy=accuracy)
     snapshot_steps = store().snapshot_steps(run_id, "conv1")
     now = (run_id, store().last_step(run_id), snapshot_steps[-1] if snapshot_steps else -1)
     if now == seen:
