@@ -8,10 +8,12 @@ from PIL import Image
 
 from explorer.labs.alexnet import figures, views
 from explorer.labs.alexnet import tab as alexnet_tab
-from train.checkpoint import save_checkpoint
-from train.data import CIFAR10_CLASSES, CIFAR10_MEAN, CIFAR10_STD, load_sample
+from explorer.shared.reference_runs import bundled_models, final_test_error
+from train import filter_measures
+from train.checkpoint import load_weights, save_checkpoint
+from train.data import ASSETS, CIFAR10_CLASSES, CIFAR10_MEAN, CIFAR10_STD, load_sample
 from train.recipes import get_recipe
-from train.recipes.alexnet import build_model, conv1_weights
+from train.recipes.alexnet import build_model, conv1_weights, filter_card
 from train.store import RunStore
 
 
@@ -42,15 +44,27 @@ def test_filter_grid_size_and_range():
     np.testing.assert_allclose(tiles.max(axis=(1, 2, 3)), 1)
 
 
-def test_colourfulness_separates_grey_from_single_channel_kernels():
+def test_the_views_measure_with_train_filter_measures_not_a_copy():
+    assert views.colourfulness is filter_measures.colourfulness and views.tower_split is filter_measures.tower_split
+
+
+def test_each_towers_grid_is_sorted_grey_to_colourful_with_the_kernels_numbers_kept():
     rng = np.random.default_rng(0)
-    grey = np.repeat(rng.normal(size=(1, 1, 5, 5)), 3, axis=1)
-    red = np.zeros((1, 3, 5, 5))
-    red[:, 0] = rng.normal(size=(5, 5))
-    opponent = np.concatenate([red[:, :1], -red[:, :1], np.zeros((1, 1, 5, 5))], axis=1)  # red against green
-    scores = views.colourfulness(np.concatenate([grey, red, opponent]))
-    assert scores[0] == pytest.approx(0, abs=1e-6)
-    assert 0.6 < scores[1] < 0.75 and scores[2] > 0.95
+    grey = np.repeat(rng.normal(size=(4, 1, 5, 5)), 3, axis=1)
+    noise = rng.normal(size=(4, 3, 5, 5))
+    weights = np.concatenate([noise, grey, grey[:2], noise[:2], noise[2:], grey[2:]])  # GPU 1: 8, GPU 2: 8
+    fig = figures.make_filter_figure(weights, 2, "conv1", uirevision="run-1")
+    hovers = [trace.hovertext for trace in fig.data if trace.type == "scatter"]
+    for tower, texts in enumerate(hovers):
+        scores = [float(text.rsplit(" ", 1)[1]) for text in texts]
+        numbers = [int(text.split(":")[0].split()[1]) for text in texts]
+        assert scores == sorted(scores) and scores[0] < 0.01 < 0.5 < scores[-1]   # grey first, noise last
+        assert sorted(numbers) == list(range(8 * tower + 1, 8 * tower + 9))      # every kernel of its GPU, once
+        first = numbers[0] - 1
+        assert filter_measures.colourfulness(weights[first:first + 1])[0] == pytest.approx(scores[0], abs=0.006)
+    means = [filter_measures.colourfulness(part).mean() for part in np.split(weights, 2)]
+    assert [f"{m:.2f}" in title.text for m, title in zip(means, fig.layout.annotations)] == [True, True]
+    assert fig.layout.uirevision == "run-1"   # the user's zoom survives the redraws of a live run
 
 
 def test_two_tower_filter_figure_shows_the_halves_apart(vm):
@@ -59,7 +73,8 @@ def test_two_tower_filter_figure_shows_the_halves_apart(vm):
     fig = figures.make_filter_figure(weights, 2, "conv1")
     assert sum(trace.type == "image" for trace in fig.data) == 2
     hover = [h for trace in fig.data if trace.type == "scatter" for h in trace.hovertext]
-    assert len(hover) == 48 and hover[-1].startswith("kernel 48")
+    numbers = [int(h.split(":")[0].split()[1]) for h in hover]
+    assert sorted(numbers[:24]) == list(range(1, 25)) and sorted(numbers[24:]) == list(range(25, 49))
 
 
 # -- features, neighbours, predictions ---------------------------------------------------------------
@@ -170,7 +185,8 @@ def test_runs_with_checkpoints_become_view_models(home):
     save_checkpoint(store.checkpoint_dir(run_id), 10, {"step": 10, "model": model.state_dict()})
     sources = views.model_sources(store)
     values = [value for _, value in sources]
-    assert values[0] == f"run:{run_id}" and values[-1] == "torchvision"
+    assert values[0] == "bundled:alexnet-cifar" and values[-1] == "torchvision"   # a run never leads the list
+    assert values.index(f"run:{run_id}") > values.index("bundled:alexnet-cifar-two-towers")
     assert "bundled:alexnet-cifar-two-towers" in values  # the model shipped in assets/models
     bundled = views.load_view_model("bundled:alexnet-cifar-two-towers", store)
     assert bundled.towers == 2 and bundled.title == "alexnet-cifar-two-towers (alexnet relu, 2 towers)"
@@ -249,3 +265,57 @@ def test_large_uploads_are_refused_from_their_header_or_decoded_reduced(tmp_path
         views.read_image(png)
     assert decoded == []  # refused before a single pixel was decoded
     assert views.read_image(jpeg).shape == (384, 512, 3) and set(decoded) == {(1000, 750)}  # JPEG: at half scale
+
+
+# -- which model each view shows (issue 31 item 2) and Fig. 3's filter models (issue 32 item 1) ----------------------
+def test_a_new_run_never_becomes_the_labs_model(home):
+    """After a user's run checkpoints, refreshing the lists keeps the bundled model, and the user's own choice."""
+    store = RunStore(home)
+    cfg = get_recipe("alexnet").config()
+    run_id = store.create_run("alexnet", cfg.to_dict(), label="a 60-step run")
+    save_checkpoint(store.checkpoint_dir(run_id), 60, {"step": 60, "model": build_model(cfg).state_dict()})
+    runs, model, filter_model, _ = alexnet_tab.refresh_lists(None, None)
+    assert model.value == "bundled:alexnet-cifar" and filter_model.value == "bundled:alexnet-cifar-fig3-two-towers"
+    assert f"run:{run_id}" in [value for _, value in model.choices] and "value" not in runs
+    _, model, filter_model, _ = alexnet_tab.refresh_lists(f"run:{run_id}", "bundled:alexnet-cifar-fig3")
+    assert (model.value, filter_model.value) == (f"run:{run_id}", "bundled:alexnet-cifar-fig3")   # chosen by the user
+
+
+def test_every_view_says_which_model_and_how_well_it_tests(home):
+    store = RunStore(home)
+    cfg = get_recipe("alexnet").config()
+    run_id = store.create_run("alexnet", cfg.to_dict(), label="mine")
+    save_checkpoint(store.checkpoint_dir(run_id), 60, {"step": 60, "model": build_model(cfg).state_dict()})
+    assert "no test accuracy" in alexnet_tab.show_model(f"run:{run_id}", None)
+    store.log_metrics(run_id, 50, {"test_error": 0.8})
+    store.log_metrics(run_id, 60, {"test_error": 0.75})
+    assert "25.00%" in alexnet_tab.show_model(f"run:{run_id}", None)                    # its last evaluation
+    assert "25.00%" in alexnet_tab.watch_tick(run_id, "bundled:alexnet-cifar", None, None)[0]   # watching it too
+    error = final_test_error(ASSETS / "models" / "alexnet-cifar")
+    line = alexnet_tab.show_model("bundled:alexnet-cifar", None)
+    assert "alexnet-cifar" in line and f"{1 - error:.2%}" in line and "JPEG mirror" in line
+    status = alexnet_tab.watch_tick(None, "bundled:alexnet-cifar", None, None)[0]
+    assert f"{1 - error:.2%}" in status
+
+
+def test_fig3_shows_the_filter_models_measures_beside_the_random_init(home):
+    """The measures are train.filter_measures' on the model's kernels, and the control is the model card's: the
+    same network rebuilt from its config and seed (train.recipes.alexnet.filter_card)."""
+    source = "bundled:alexnet-cifar-fig3-two-towers"
+    shown, fig, measures = alexnet_tab.show_filters(source, None, progress=None)
+    error = final_test_error(ASSETS / "models" / "alexnet-cifar-fig3-two-towers")
+    assert "alexnet-cifar-fig3-two-towers" in shown and f"{1 - error:.2%}" in shown
+    assert sum(trace.type == "image" for trace in fig.data) == 2 and fig.layout.uirevision == source
+    config, weights = bundled_models("alexnet")["alexnet-cifar-fig3-two-towers"]
+    card = filter_card(config, load_weights(weights))
+    card_numbers = [row.split("|")[2:4] for row in card if row.startswith("| ") and row[2].isalpha()][1:]
+    ours = [row.split("|")[2:4] for row in measures.splitlines() if row.startswith("| ")][1:]
+    assert ours == card_numbers and len(ours) == 6                               # trained and init, all six measures
+    vm = views.load_view_model(source, RunStore(home))
+    trained = filter_measures.summary(conv1_weights(vm.model), 2)
+    assert trained["neighbour_correlation"] > 0.6 and float(ours[0][1]) < 0.1    # smooth, against the init's noise
+    gpu1, gpu2 = trained["colourfulness_gpu1"], trained["colourfulness_gpu2"]
+    assert gpu1 < gpu2 and ("weak" in measures) == (gpu2 - gpu1 < alexnet_tab.WEAK_SPLIT)
+    assert f"{gpu1:.2f}" in measures and f"{gpu2:.2f}" in measures
+    one = alexnet_tab.show_filters("bundled:alexnet-cifar-fig3", None, progress=None)[2]
+    assert "GPU" not in one and len([row for row in one.splitlines() if row.startswith("| ")]) == 5

@@ -18,8 +18,10 @@ import pytest
 from explorer.labs.alexnet import views as alexnet_views
 from explorer.shared import reference_runs
 from explorer.shared.i18n import text
+from train.checkpoint import load_weights
 from train.launcher import Launcher
 from train.recipes import experiment_configs
+from train.recipes.alexnet import filter_card
 from train.store import RunStore
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -320,3 +322,64 @@ def test_fig1_shows_each_nets_fastest_learning_rate(page):
         return plot && plot.data && plot.data.filter(t => t.mode === 'lines').length === 2;
     }""", timeout=20_000)
     page.screenshot(path=SHOTS / "alexnet-fig1-sweep.png", full_page=True)
+
+
+def test_fig3_draws_the_filter_models_towers_apart_with_their_measures(page):
+    """Issue 32 item 1: Fig. 3 opens on the two-tower filter model, GPU 1's and GPU 2's kernels as two grids sorted by
+    colourfulness, says which model it is and how it tests, and measures it beside its random init; the lab's own
+    model (Fig. 4's) stays the bundled 85% AlexNet."""
+    page.get_by_role("tab", name=TABS[0]).click()
+    assert "alexnet-cifar (bundled" in page.locator("#alexnet-model input").input_value()
+    page.get_by_role("tab", name=text("alexnet.filters", "en")).click()
+    page.wait_for_function("""() => {
+        const plot = document.querySelector('#alexnet-filters-plot .js-plotly-plot');
+        return plot && plot.data && plot.data.filter(t => t.type === 'image').length === 2;
+    }""", timeout=60_000)
+    titles = page.evaluate("""() => document.querySelector('#alexnet-filters-plot .js-plotly-plot')
+        ._fullLayout.annotations.map(a => a.text)""")
+    assert [title.split(",")[0] for title in titles] == ["GPU 1", "GPU 2"] and all("colourfulness" in t for t in titles)
+    page.locator("#alexnet-filters-shown").get_by_text("alexnet-cifar-fig3-two-towers").wait_for(timeout=20_000)
+    assert "test accuracy" in page.locator("#alexnet-filters-shown").inner_text()
+    measures = page.locator("#alexnet-filter-measures")
+    measures.get_by_text("random init").first.wait_for(timeout=20_000)
+    assert measures.locator("tr").count() == 7 and "weak" in measures.inner_text()  # a header and six measures
+    config, weights = reference_runs.bundled_models("alexnet")["alexnet-cifar-fig3-two-towers"]
+    card = filter_card(config, load_weights(weights))   # the model card's random init: the same numbers, whatever
+    smoothness = next(row for row in card if row.startswith("| mean correlation"))  # other requests drew meanwhile
+    assert "\t".join(cell.strip() for cell in smoothness.strip("| ").split("|")[1:]) in measures.inner_text()
+    page.locator("#alexnet-filters-plot").scroll_into_view_if_needed()
+    page.screenshot(path=SHOTS / "alexnet-fig3.png", full_page=True)
+
+
+def test_fig6_frames_a_lecture_run_and_keeps_the_users_zoom(page):
+    """Issue 31 item 1: while a lecture run trains, Fig. 6's reference runs are drawn over its 300 iterations (the
+    legend says so), and a zoom survives the redraws as the run's curve grows."""
+    page.get_by_role("tab", name=text("tab.resnet", "en")).click()
+    panel = page.locator("#resnet-fig6")
+    page.locator("#resnet-depths").get_by_label("56").uncheck()   # ResNet-20 and plain-20 only
+    data = panel.get_by_role("combobox", name=text("panel.data", "en"))
+    data.fill("sample")
+    data.press("Enter")
+    panel.get_by_role("button", name=text("panel.train", "en")).click()
+    live = """() => {
+        const plot = document.querySelector('#resnet-fig6 .js-plotly-plot');
+        return plot && plot.data ? plot.data.filter(t => !(t.name || '').includes('reference'))
+            .reduce((n, t) => n + (t.x ? t.x.length : 0), 0) : 0;
+    }"""
+    page.wait_for_function(f"({live})() > 0", timeout=180_000)
+    layout = page.evaluate("() => document.querySelector('#resnet-fig6 .js-plotly-plot')._fullLayout.xaxis.range")
+    assert layout[1] == pytest.approx(300, rel=0.05)
+    names = page.evaluate("() => document.querySelector('#resnet-fig6 .js-plotly-plot').data.map(t => t.name)")
+    assert any("64,000 iterations drawn over 300" in name for name in names)
+    plot = page.locator("#resnet-fig6 .js-plotly-plot")
+    plot.hover()
+    plot.locator('.modebar-btn[data-attr="zoom"][data-val="in"]').first.click()   # the user zooms in, twice
+    plot.locator('.modebar-btn[data-attr="zoom"][data-val="in"]').first.click()
+    zoomed = page.evaluate("() => document.querySelector('#resnet-fig6 .js-plotly-plot')._fullLayout.xaxis.range")
+    assert zoomed[1] - zoomed[0] < 0.5 * (layout[1] - layout[0])
+    points = page.evaluate(live)
+    page.wait_for_function(f"({live})() > {points}", timeout=180_000)          # redrawn with new points
+    page.wait_for_timeout(500)
+    after = page.evaluate("() => document.querySelector('#resnet-fig6 .js-plotly-plot')._fullLayout.xaxis.range")
+    assert after == pytest.approx(zoomed)
+    page.screenshot(path=SHOTS / "resnet-fig6-framed.png", full_page=True)

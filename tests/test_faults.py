@@ -124,7 +124,7 @@ def test_a_corrupt_checkpoint_is_a_clear_error_for_that_run_only(home):
 
     with pytest.raises(gr.Error, match="Cannot load this model: cannot read checkpoint step-000000005.pt"):
         alexnet_tab.show_filters(f"run:{runs['alexnet', 'corrupt']}", REQUEST, progress=None)
-    assert alexnet_tab.show_filters(f"run:{runs['alexnet', 'good']}", REQUEST, progress=None).data
+    assert alexnet_tab.show_filters(f"run:{runs['alexnet', 'good']}", REQUEST, progress=None)[1].data
 
     with pytest.raises(gr.Error, match="Cannot read the checkpoint corrupt · step 5 .*the other checkpoints"):
         resnet_tab.show_responses([f"{runs['resnet', 'corrupt']}:5"], REQUEST, progress=gr.Progress())

@@ -173,3 +173,64 @@ def test_tab_builds_and_its_handlers_answer(home):
         resnet_tab.fig6_variants([20, 32, 44, 56], lang="en")
     with pytest.raises(gr.Error):
         resnet_tab.check_data("/no/such/folder", "en")
+
+
+def test_seeds_of_one_recipe_are_drawn_as_their_mean_and_band():
+    """Issue 32 item 4: runs that differ only in their seed become one mean line and a band from the lowest seed to
+    the highest; another recipe stays a line of its own."""
+    from explorer.labs.resnet.figures import make_fig6_figure
+
+    seeds = [(f"seed {s}", {"depth": 20, "seed": s}, {"test_error": ([1, 2, 3], errors)})
+             for s, errors in ((0, [0.5, 0.3, 0.2]), (1, [0.4, 0.35, 0.1]), (2, [0.6, 0.2, 0.15]))]
+    other = ("ResNet-56", {"depth": 56, "seed": 0}, {"test_error": ([1, 2, 3], [0.4, 0.2, 0.1])})
+    assert [len(group) for group in views.seed_groups([*seeds, other])] == [3, 1]
+    steps, mean, low, high = views.mean_band(seeds, "test_error")
+    assert steps == [1, 2, 3] and mean == pytest.approx([0.5, 0.85 / 3, 0.15])
+    assert list(low) == [0.4, 0.2, 0.1] and list(high) == [0.6, 0.35, 0.2]
+    assert views.mean_band(seeds[:1], "test_error") is None       # one seed: no band to draw (the Seeds tab says so)
+    fig = make_fig6_figure([], [*seeds, other])
+    bands = [trace for trace in fig.data if trace.fill == "toself"]
+    assert len(bands) == 1 and max(bands[0].y) == pytest.approx(60) and min(bands[0].y) == pytest.approx(10)
+    lines = {trace.name: trace for trace in fig.data if trace.fill != "toself"}
+    assert list(lines["ResNet-20, mean of 3 seeds test (reference)"].y) == pytest.approx([50, 85 / 3, 15])
+    assert "ResNet-56 test (reference)" in lines and len(lines) == 2
+
+
+def test_fig6_frames_a_live_run_and_keeps_the_users_zoom():
+    """Issue 31 item 1: with a 300-iteration run shown, each reference run's whole schedule is drawn over its 300
+    iterations (the legend says so), the x-axis spans the live run, and uirevision keeps a zoom across redraws."""
+    from explorer.labs.resnet import tab as resnet_tab
+    from explorer.labs.resnet.figures import make_fig6_figure
+
+    reference = [("ResNet-20", {"depth": 20, "steps": 64_000}, {"test_error": ([1000, 32_000, 64_000], [0.5, 0.2, 0.1])})]
+    live = [("lecture", {"depth": 20, "steps": 300}, {"test_error": ([100, 150], [0.7, 0.6])})]
+    fig = make_fig6_figure(live, reference, uirevision="group-1")
+    framed = next(trace for trace in fig.data if "reference" in trace.name)
+    assert list(framed.x) == pytest.approx([300 / 64, 150, 300]) and list(framed.customdata) == [1000, 32_000, 64_000]
+    assert "64,000 iterations drawn over 300" in framed.name
+    assert tuple(fig.layout.xaxis.range) == (0, 300) and fig.layout.uirevision == "group-1"
+    alone = make_fig6_figure([], reference)                       # nothing live: the reference's own iterations
+    assert list(alone.data[0].x) == [1000, 32_000, 64_000] and alone.layout.xaxis.range is None
+    first, _ = resnet_tab.draw_group("plain-vs-residual", "g1", live, reference, "en")
+    again, _ = resnet_tab.draw_group("plain-vs-residual", "g1", live, reference, "en")
+    other, _ = resnet_tab.draw_group("plain-vs-residual", "g2", live, reference, "en")
+    assert first.layout.uirevision == again.layout.uirevision != other.layout.uirevision
+
+
+def test_the_jpeg_tab_says_how_much_of_the_gap_one_more_coding_explains(home):
+    from explorer.labs.resnet import tab as resnet_tab
+    from explorer.shared import reference_runs
+    from explorer.shared.yardstick import end_error
+
+    gap = views.jpeg_gap()
+    ends = {name: end_error(curves) for name, _, curves in reference_runs.load("resnet", "jpeg")}
+    assert gap["cost"] == pytest.approx(ends["coded once more"] - ends["as stored"]) and gap["cost"] > 0
+    error = reference_runs.final_test_error(reference_runs.MODELS_DIR / "resnet20-cifar")
+    assert gap["gap"] == pytest.approx(100 * error - 8.75) and gap["share"] == pytest.approx(gap["cost"] / gap["gap"])
+    _, notes = resnet_tab.draw_group("jpeg", None, [], reference_runs.load("resnet", "jpeg"), "en")
+    assert f"{gap['cost']:.2f} points" in notes and f"{gap['gap']:.2f} points" in notes and "91.25%" in notes
+    _, zh = resnet_tab.draw_group("jpeg", None, [], reference_runs.load("resnet", "jpeg"), "zh")
+    assert f"{gap['cost']:.2f} 个百分点" in zh
+    assert "91.25%" not in resnet_tab.draw_group("shortcuts", None, [], reference_runs.load("resnet", "shortcuts"),
+                                                 "en")[1]
+    assert views.jpeg_gap("no-such-model") is None

@@ -32,12 +32,48 @@
     return presenting() ? { ...layout, font: { ...layout.font, size: Math.max(gd.paperlabFont, PROJECTOR_FONT) } } : layout;
   }
 
+  // The user's zoom, kept across redraws of a figure with a layout.uirevision: Gradio draws each update into a new
+  // element, so plotly's own uirevision (which lives on the element) would forget it. Key: the nearest id and the
+  // uirevision; value: {axis: range} of the axes the user zoomed or panned.
+  const zooms = new Map();
+  const zoomKey = (gd, layout) => layout?.uirevision == null ? null : `${gd.closest("[id]")?.id}|${layout.uirevision}`;
+
+  function keepZoom(gd, layout) {
+    const saved = zooms.get(zoomKey(gd, layout));
+    if (!saved) return layout;
+    const kept = { ...layout };
+    for (const [axis, range] of Object.entries(saved)) kept[axis] = { ...layout[axis], range, autorange: false };
+    return kept;
+  }
+
+  function watchZoom(gd, key) {
+    gd.paperlabZoomKey = key;  // the figure now drawn in this element
+    if (gd.paperlabZoomWatched) return;
+    gd.paperlabZoomWatched = true;
+    gd.on("plotly_relayout", (event) => {
+      if (!gd.paperlabZoomKey) return;
+      const saved = zooms.get(gd.paperlabZoomKey) || {};
+      for (const name of Object.keys(event)) {
+        const axis = name.match(/^([xy]axis\d*)\.(range|autorange)/)?.[1];
+        if (!axis) continue;
+        if (event[`${axis}.autorange`]) delete saved[axis];
+        else saved[axis] = gd._fullLayout[axis].range.slice();
+      }
+      zooms.set(gd.paperlabZoomKey, saved);
+    });
+  }
+
   // Gradio draws every gr.Plot with Plotly.react(gd, data, layout, config); wrap it once the library loads.
   function install(lib) {
     plotly = lib;
     const react = lib.react;
-    lib.react = (gd, data, layout, config) =>
-      react(gd, data, projectorLayout(gd, layout), { ...config, displaylogo: false, modeBarButtonsToRemove: ["toImage"], modeBarButtonsToAdd: exportButtons() });
+    lib.react = (gd, data, layout, config) => {
+      const key = zoomKey(gd, layout);
+      const drawn = react(gd, data, projectorLayout(gd, keepZoom(gd, layout)),
+        { ...config, displaylogo: false, modeBarButtonsToRemove: ["toImage"], modeBarButtonsToAdd: exportButtons() });
+      Promise.resolve(drawn).then(() => watchZoom(gd, key));
+      return drawn;
+    };
   }
 
   function restyleFigures() {

@@ -12,44 +12,47 @@ from explorer.shared.plots import PALETTE, base_layout, curves_figure, error_tag
 from train.recipes import EXPERIMENTS
 
 
-def make_filter_figure(weights: np.ndarray, towers: int, title: str, lang: str = "en") -> go.Figure:
-    """Fig. 3: all conv1 kernels, one grid per tower, a colourfulness bar (and hover value) under each."""
+def make_filter_figure(weights: np.ndarray, towers: int, title: str, lang: str = "en", *,
+                       uirevision: str | None = None) -> go.Figure:
+    """Fig. 3: all conv1 kernels, one grid per tower (GPU 1's above GPU 2's), each sorted from grey to colourful so
+    the towers' colour split shows as a picture; a colourfulness bar (and hover value) under each kernel."""
     parts = views.tower_split(weights, towers)
     k = weights.shape[-1]
     scale, cols = max(2, 40 // k), 8 if len(parts[0]) <= 32 else 12
     grids, titles = [], []
     for n, part in enumerate(parts, 1):
         scores = views.colourfulness(part)
-        grids.append((views.filter_grid(part, cols=cols, scale=scale, scores=scores), scores))
-        first = (n - 1) * len(part) + 1
-        titles.append(text("alexnet.fig_tower", lang, n=n, first=first, last=first + len(part) - 1,
-                           score=float(scores.mean())) if towers > 1
+        order = np.argsort(scores, kind="stable")
+        grids.append((views.filter_grid(part[order], cols=cols, scale=scale, scores=scores[order]), scores[order],
+                      order + (n - 1) * len(part) + 1))
+        titles.append(text("alexnet.fig_tower", lang, n=n, score=float(scores.mean())) if towers > 1
                       else text("alexnet.fig_all", lang, n=len(part), score=float(scores.mean())))
     fig = make_subplots(rows=len(parts), cols=1, subplot_titles=titles, vertical_spacing=0.1 / len(parts))
     pad, bar = 2, max(2, scale)
-    for row, (grid, scores) in enumerate(grids, 1):
+    for row, (grid, scores, numbers) in enumerate(grids, 1):
         fig.add_trace(go.Image(source=png_uri(grid), hoverinfo="skip"), row=row, col=1)
         index = np.arange(len(scores))
         side = k * scale
         xs = pad + (index % cols) * (side + pad) + side / 2
         ys = pad + (index // cols) * (side + bar + pad) + side / 2
-        offset = (row - 1) * len(scores) + 1
-        hover = [text("alexnet.fig_kernel", lang, i=i + offset, score=float(s)) for i, s in enumerate(scores)]
+        hover = [text("alexnet.fig_kernel", lang, i=int(i), score=float(s)) for i, s in zip(numbers, scores)]
         fig.add_trace(go.Scatter(x=xs, y=ys, mode="markers", marker={"size": side, "opacity": 0}, hovertext=hover,
                                  hoverinfo="text", showlegend=False), row=row, col=1)
     fig.update_xaxes(visible=False)
     fig.update_yaxes(visible=False, scaleanchor=None)
     width = 760  # nominal: the figure fills its column's width (a fixed width was cut off in half-width columns)
-    height = sum(int(width * g.shape[0] / g.shape[1]) for g, _ in grids) + 70 * len(grids) + 40
+    height = sum(int(width * g.shape[0] / g.shape[1]) for g, _, _ in grids) + 70 * len(grids) + 40
     fig.update_layout(title=title, height=height, margin={"l": 10, "r": 10, "t": 80, "b": 10},
-                      template="plotly_white")
+                      template="plotly_white", uirevision=uirevision)
     return fig
 
 
-def make_run_figure(title: str, metrics: dict, lang: str = "en") -> go.Figure:
-    return curves_figure([(title, metrics)], ["train_error", "test_error"], percent=True,
+def make_run_figure(title: str, metrics: dict, lang: str = "en", *, uirevision: str | None = None) -> go.Figure:
+    """A run's training and test error as it trains; uirevision (the run) keeps the user's zoom across redraws."""
+    fig = curves_figure([(title, metrics)], ["train_error", "test_error"], percent=True,
                          dashes={"train_error": "dash"}, tags=error_tags(lang), title=text("alexnet.fig_curves", lang),
                          x_title=text("common.iteration", lang), y_title=text("common.error_pct", lang))
+    return fig.update_layout(uirevision=uirevision)
 
 
 def make_fig1_figure(runs: list[tuple[str, dict, dict]], lang: str = "en", level: float = 0.25) -> go.Figure:
@@ -89,11 +92,14 @@ def make_fig1_figure(runs: list[tuple[str, dict, dict]], lang: str = "en", level
                        text("alexnet.fig_train_error", lang) + " (%)", height=520, legend_below=True)
 
 
-def make_group_figure(experiment: str, runs: list[tuple[str, dict, dict]], lang: str = "en") -> go.Figure:
+def make_group_figure(experiment: str, runs: list[tuple[str, dict, dict]], lang: str = "en", *,
+                      uirevision: str | None = None) -> go.Figure:
+    """An ablation's curves (Fig. 1's in epochs); uirevision (the group shown) keeps the user's zoom across redraws."""
     if experiment == "relu-vs-tanh":
-        return make_fig1_figure(runs, lang)
+        return make_fig1_figure(runs, lang).update_layout(uirevision=uirevision)
     exp = EXPERIMENTS[experiment]
-    return curves_figure([(label, metrics) for label, _, metrics in runs], ["train_error", "test_error"],
+    fig = curves_figure([(label, metrics) for label, _, metrics in runs], ["train_error", "test_error"],
                          percent=True, dashes={"train_error": "dash"}, tags=error_tags(lang),
                          title=f"{exp.figure}: {exp.summary}",
                          x_title=text("common.iteration", lang), y_title=text("common.error_pct", lang))
+    return fig.update_layout(uirevision=uirevision)

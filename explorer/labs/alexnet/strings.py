@@ -27,8 +27,9 @@ STRINGS = {
     "alexnet.run": ("run to watch", "要观察的训练"),
     "alexnet.refresh": ("Refresh lists", "刷新列表"),
     "alexnet.model": ("model", "模型"),
-    "alexnet.model_info": ("shown by the filters, neighbours and predictions views",
-                           "用于滤波器、近邻和预测视图"),
+    "alexnet.model_info": ("shown by the neighbours, predictions and attributions views (Fig. 4); a run of yours is "
+                           "shown only when you choose it here",
+                           "用于近邻、预测和归因视图（图 4）；只有在这里选择时才会显示你自己的训练"),
     "alexnet.no_model": (
         ("No trained AlexNet yet. Train one under *Train and watch* (about 10 minutes on a laptop CPU), or pick "
          "torchvision's ImageNet AlexNet (downloads 233 MB once)."),
@@ -87,10 +88,72 @@ STRINGS = {
     "alexnet.msg_choose": ("Choose one of the listed options.", "请从列表中选择一项。"),
     "alexnet.status": ("**{title}**: {status}, step {step} of {total}. {message}",
                        "**{title}**：{status}，第 {step} / {total} 步。{message}"),
-    "alexnet.trained_status": ("No run chosen to watch: these are the conv1 kernels and curves of the chosen model, "
-                               "**{title}**, after training. Press **Train** to watch new kernels form from noise.",
-                               "尚未选择要观看的训练：这里是所选模型 **{title}** 训练完成后的 conv1 卷积核和曲线。"
+    "alexnet.trained_status": ("No run chosen to watch: these are the conv1 kernels and curves of the chosen model "
+                               "after training. {shown} Press **Train** to watch new kernels form from noise.",
+                               "尚未选择要观看的训练：这里是所选模型训练完成后的 conv1 卷积核和曲线。{shown}"
                                "按 **开始训练** 观看新的卷积核从噪声中形成。"),
+    "alexnet.shown": ("Shown: **{title}**, test accuracy **{accuracy:.2%}** ({where}).",
+                      "所示模型：**{title}**，测试准确率 **{accuracy:.2%}**（{where}）。"),
+    "alexnet.shown_untested": ("Shown: **{title}** (no test accuracy measured here).",
+                               "所示模型：**{title}**（此处未测量测试准确率）。"),
+    "alexnet.tested_bundled": ("its last evaluation, on the CIFAR-10 test set of the JPEG mirror",
+                               "最后一次评估，在 CIFAR-10 JPEG 镜像的测试集上"),
+    "alexnet.run_accuracy": ("Test accuracy at its last evaluation: **{accuracy:.2%}**.",
+                             "最后一次评估的测试准确率：**{accuracy:.2%}**。"),
+    "alexnet.tested_run": ("its last evaluation while training", "训练中的最后一次评估"),
+    "alexnet.filter_model": ("model drawn (Fig. 3)", "绘制的模型（图 3）"),
+    "alexnet.filter_model_info": (
+        "a filter model first: the paper's 11x11 stride-4 conv1; the lab's model above stays Fig. 4's",
+        "默认是滤波器模型：论文的 11x11、步长 4 的 conv1；上方的实验室模型仍用于图 4"),
+    "alexnet.which_model": ("Which model is which, and how to read the grids", "各个模型是什么，以及如何读这些网格"),
+    "alexnet.filter_models_note": (
+        ("Fig. 3 is drawn from a **filter model**: the paper's conv1 (96 kernels of 11x11, stride 4, initialised "
+         "N(0, 0.01) as in sec. 5) on CIFAR-10 images resized to 128x128 inside the network. The resize is the one "
+         "change to conv1 and what it sees, and why: a 32x32 CIFAR image holds no detail at the scale of an 11x11 "
+         "stride-4 kernel (the paper's sees 224-pixel photos), and on 32x32 images the lab's 5x5 kernels stay "
+         "close to noise (draw `alexnet-cifar` here to measure them). The layers above are narrowed (64-96 kernels, "
+         "256 hidden units) so the model stays small. `alexnet-cifar-fig3-two-towers` is drawn first: the paper's "
+         "two GPUs, conv1's first 48 kernels on GPU 1 and the others on GPU 2; `alexnet-cifar-fig3` is the same with "
+         "one tower. The lab's own model, chosen above the tabs, is the **85% CIFAR AlexNet** `alexnet-cifar` (5x5 "
+         "conv1 on 32x32 images): it stays the default for Fig. 4's neighbours, top-5 and attributions."),
+        ("图 3 由一个**滤波器模型**绘制：它的 conv1 与论文相同（96 个 11x11 卷积核，步长 4，按第 5 节用 N(0, 0.01) "
+         "初始化），输入是在网络内部放大到 128x128 的 CIFAR-10 图像。放大是 conv1 及其输入唯一的改动，原因是："
+         "32x32 的 CIFAR 图像在 11x11、步长 4 的卷积核尺度上没有细节（论文的卷积核看的是 224 像素的照片），"
+         "而在 32x32 图像上本实验室 5x5 的卷积核几乎仍是噪声（在此选择 `alexnet-cifar` 即可测量）。"
+         "更高的层被收窄（64-96 个卷积核，256 个隐藏单元），使模型保持小巧。默认先绘制 "
+         "`alexnet-cifar-fig3-two-towers`：论文的两块 GPU，conv1 的前 48 个卷积核在 GPU 1 上，其余在 GPU 2 上；"
+         "`alexnet-cifar-fig3` 是同样的单塔模型。本实验室自己的模型（选项卡上方所选）是**准确率 85% 的 CIFAR "
+         "AlexNet** `alexnet-cifar`（5x5 的 conv1，输入 32x32 图像）：图 4 的近邻、前 5 预测和归因仍默认用它。")),
+    "alexnet.measures_title": ("conv1's {n} kernels measured (`train.filter_measures`) beside the same network at "
+                               "its random init:",
+                               "conv1 的 {n} 个卷积核的测量值（`train.filter_measures`），与同一网络随机初始化时对比："),
+    "alexnet.measures_columns": ("| measure | trained | random init (same network, seed {seed}) |",
+                                 "| 测量 | 训练后 | 随机初始化（同一网络，种子 {seed}） |"),
+    "alexnet.measure_neighbour_correlation": ("smoothness: correlation of neighbouring weights (Fig. 3-like: ≥ 0.6)",
+                                              "平滑度：相邻权重的相关系数（像图 3：≥ 0.6）"),
+    "alexnet.measure_orientedness": ("orientedness of the Fourier power (0: isotropic, 1: one orientation)",
+                                     "傅里叶功率的方向性（0：各向同性，1：单一方向）"),
+    "alexnet.measure_peak_frequency": ("peak spatial frequency, cycles per pixel (median; 0.5: a checkerboard)",
+                                       "峰值空间频率，周/像素（中位数；0.5：棋盘格）"),
+    "alexnet.measure_colourfulness": ("colourfulness (0: grey, 2/3: noise or one channel)",
+                                      "色彩度（0：灰度，2/3：噪声或单一通道）"),
+    "alexnet.measure_colourfulness_gpu1": ("GPU 1's colourfulness (the paper: largely colour-agnostic)",
+                                           "GPU 1 的色彩度（论文：大多与颜色无关）"),
+    "alexnet.measure_colourfulness_gpu2": ("GPU 2's colourfulness (the paper: largely colour-specific)",
+                                           "GPU 2 的色彩度（论文：大多针对颜色）"),
+    "alexnet.split_weak": (
+        ("Each GPU's kernels are sorted from grey to colourful. The towers' colour split is **weak** here: mean "
+         "colourfulness {gpu1:.2f} on GPU 1 against {gpu2:.2f} on GPU 2 (random init: {init:.2f}), so both grids "
+         "hold grey and coloured kernels and GPU 2's only a few more coloured ones; the paper's split, grey "
+         "kernels on one GPU and colour blobs on the other, is much clearer."),
+        ("每块 GPU 的卷积核按从灰到彩排序。这里两塔的颜色分化**很弱**：GPU 1 的平均色彩度 {gpu1:.2f}，"
+         "GPU 2 为 {gpu2:.2f}（随机初始化：{init:.2f}），所以两组网格里都有灰度和彩色卷积核，GPU 2 的彩色卷积核只多几个；"
+         "论文中的分化（一块 GPU 上是灰度卷积核，另一块上是色块）要清楚得多。")),
+    "alexnet.split_shows": (
+        ("Each GPU's kernels are sorted from grey to colourful: mean colourfulness {gpu1:.2f} on GPU 1 against "
+         "{gpu2:.2f} on GPU 2 (random init: {init:.2f})."),
+        ("每块 GPU 的卷积核按从灰到彩排序：GPU 1 的平均色彩度 {gpu1:.2f}，GPU 2 为 {gpu2:.2f}"
+         "（随机初始化：{init:.2f}）。")),
     "alexnet.trained_elsewhere": ("The chosen model has no training curves here: its kernels are under "
                                   "**First-layer filters**. Press **Train** to watch new kernels form from noise.",
                                   "所选模型在这里没有训练曲线：它的卷积核在 **第一层滤波器** 中。"
@@ -99,9 +162,10 @@ STRINGS = {
     "alexnet.loading": ("loading the model", "正在加载模型"),
     "alexnet.fig_filters": ("conv1 kernels of {title}", "{title} 的 conv1 卷积核"),
     "alexnet.fig_filters_step": ("conv1 kernels at step {step}", "第 {step} 步的 conv1 卷积核"),
-    "alexnet.fig_tower": ("GPU {n}: kernels {first}-{last}, mean colourfulness {score:.2f}",
-                          "GPU {n}：卷积核 {first}-{last}，平均色彩度 {score:.2f}"),
-    "alexnet.fig_all": ("{n} kernels, mean colourfulness {score:.2f}", "{n} 个卷积核，平均色彩度 {score:.2f}"),
+    "alexnet.fig_tower": ("GPU {n}, sorted grey to colourful: mean colourfulness {score:.2f}",
+                          "GPU {n}，按从灰到彩排序：平均色彩度 {score:.2f}"),
+    "alexnet.fig_all": ("{n} kernels, sorted grey to colourful: mean colourfulness {score:.2f}",
+                        "{n} 个卷积核，按从灰到彩排序：平均色彩度 {score:.2f}"),
     "alexnet.fig_kernel": ("kernel {i}: colourfulness {score:.2f}", "卷积核 {i}：色彩度 {score:.2f}"),
     "alexnet.fig_curves": ("error while training", "训练过程中的错误率"),
     "alexnet.fig_epochs": ("epochs", "训练轮数"),

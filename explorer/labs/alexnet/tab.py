@@ -166,15 +166,18 @@ def watch_tick(run_id: str | None, source: str | None, seen: tuple | None, reque
         return gr.skip(), gr.skip(), gr.skip(), seen
     status = text("alexnet.status", lang, title=shown(run.title), status=run.status, step=run.step,
                   total=run.total_steps, message=shown(run.message))
+    accuracy = views.test_accuracy(f"run:{run_id}", store())
+    if accuracy is not None:
+        status += " " + text("alexnet.run_accuracy", lang, accuracy=accuracy)
     snapshot_steps = store().snapshot_steps(run_id, "conv1")
     now = (run_id, store().last_step(run_id), snapshot_steps[-1] if snapshot_steps else -1)
     if now == seen:
         return status, gr.skip(), gr.skip(), seen
     snapshot = store().load_snapshot(run_id, "conv1")
     filters = (make_filter_figure(snapshot[1], run_towers(run.config),
-                                  text("alexnet.fig_filters_step", lang, step=snapshot[0]), lang)
+                                  text("alexnet.fig_filters_step", lang, step=snapshot[0]), lang, uirevision=run_id)
                if snapshot else gr.skip())
-    return status, filters, make_run_figure(run.title, store().metrics(run_id), lang), now
+    return status, filters, make_run_figure(run.title, store().metrics(run_id), lang, uirevision=run_id), now
 
 
 def trained_view(source: str | None, seen: tuple | None, lang: str):
@@ -189,17 +192,37 @@ def trained_view(source: str | None, seen: tuple | None, lang: str):
     except (views.ModelUnavailable, CheckpointError, KeyError, RuntimeError):
         return gr.skip(), gr.skip(), gr.skip(), now  # the filters tab says why, on request
     curves = views.model_curves(source, store())
-    return (text("alexnet.trained_status", lang, title=vm.title),
+    return (text("alexnet.trained_status", lang, shown=shown_line(source, vm, lang)),
             make_filter_figure(conv1_weights(vm.model), vm.towers, text("alexnet.fig_filters", lang, title=vm.title),
-                               lang),
-            make_run_figure(vm.title, curves, lang) if curves else None, now)
+                               lang, uirevision=source),
+            make_run_figure(vm.title, curves, lang, uirevision=source) if curves else None, now)
 
 
-def refresh_lists():
+def shown_line(source: str, vm: views.ViewModel, lang: str) -> str:
+    """Which model a view shows and how well it tests (its last evaluation), in one line."""
+    accuracy = views.test_accuracy(source, store())
+    if accuracy is None:
+        return text("alexnet.shown_untested", lang, title=vm.title)
+    where = "alexnet.tested_bundled" if source.startswith("bundled:") else "alexnet.tested_run"
+    return text("alexnet.shown", lang, title=vm.title, accuracy=accuracy, where=text(where, lang))
+
+
+def refresh_lists(source: str | None, filter_source: str | None):
+    """The run and model lists again; the chosen models stay chosen (a new run is never chosen for the user)."""
     sources = views.model_sources(store())
-    trained = len(sources) > 1
-    return (gr.Dropdown(choices=alexnet_runs()), gr.Dropdown(choices=sources, value=sources[0][1]),
-            gr.Markdown(visible=not trained))
+    values = [value for _, value in sources]
+    filters = views.model_sources(store(), views.FILTER_MODELS)
+    return (gr.update(choices=alexnet_runs()),  # the run watched stays as it is: no value here
+            gr.Dropdown(choices=sources, value=source if source in values else default_model(sources)),
+            gr.Dropdown(choices=filters, value=filter_source if filter_source in values
+                        else default_model(filters, views.FILTER_MODELS)),
+            gr.Markdown(visible=len(sources) == 1))
+
+
+def default_model(sources: list[tuple[str, str]], preferred: tuple[str, ...] = (views.DEFAULT_MODEL,)) -> str:
+    """The first preferred model that is offered, else the first offered (torchvision's where nothing is bundled)."""
+    values = [value for _, value in sources]
+    return next((value for value in preferred if value in values), values[0])
 
 
 def load_model(source: str | None, lang: str, progress: gr.Progress | None = None) -> views.ViewModel:
@@ -214,10 +237,44 @@ def load_model(source: str | None, lang: str, progress: gr.Progress | None = Non
 
 
 def show_filters(source: str, request: gr.Request, progress=TRACK_PROGRESS):
+    """Fig. 3 of the chosen filter model, which model it is and how well it tests, and its measures beside the random
+    init's."""
     lang = language(request)
     vm = load_model(source, lang, progress)
-    return make_filter_figure(conv1_weights(vm.model), vm.towers, text("alexnet.fig_filters", lang, title=vm.title),
-                              lang)
+    figure = make_filter_figure(conv1_weights(vm.model), vm.towers, text("alexnet.fig_filters", lang, title=vm.title),
+                                lang, uirevision=source)
+    return shown_line(source, vm, lang), figure, measures_markdown(source, vm, lang)
+
+
+WEAK_SPLIT = 0.1  # a difference of mean colourfulness between the towers below this is called weak
+
+
+def measures_markdown(source: str, vm: views.ViewModel, lang: str) -> str:
+    """Fig. 3's measures (train.filter_measures) of the model's conv1 beside its random init, and how far apart the
+    towers' colourfulness is; "" for torchvision's model (no run config to rebuild its init from)."""
+    config = views.source_config(source, store())
+    if config is None:
+        return ""
+    ours, init = views.filter_measures(vm, config)
+    lines = [text("alexnet.measures_title", lang, n=conv1_weights(vm.model).shape[0]), "",
+             text("alexnet.measures_columns", lang, seed=config.get("seed", 0)), "|---|---|---|"]
+    lines += [f"| {text(f'alexnet.measure_{name}', lang)} | {ours[name]:.3f} | {init[name]:.3f} |" for name in ours]
+    if "colourfulness_gpu1" in ours:
+        gpu1, gpu2 = ours["colourfulness_gpu1"], ours["colourfulness_gpu2"]
+        key = "alexnet.split_weak" if abs(gpu2 - gpu1) < WEAK_SPLIT else "alexnet.split_shows"
+        lines += ["", text(key, lang, gpu1=gpu1, gpu2=gpu2, init=init["colourfulness_gpu1"])]
+    return "\n".join(lines)
+
+
+def show_model(source: str, request: gr.Request) -> str:
+    """Which model the neighbours, predictions and attributions view shows, and how well it tests."""
+    lang = language(request)
+    if not isinstance(source, str):  # an API client can send anything
+        return text("alexnet.msg_pick_model", lang)
+    try:
+        return shown_line(source, views.load_view_model(source, store()), lang)
+    except (views.ModelUnavailable, WeightsUnavailable, CheckpointError, KeyError, RuntimeError) as exc:
+        return text("alexnet.msg_model", lang, why=exc)
 
 
 def pick_gallery(index: float):
@@ -326,7 +383,7 @@ def draw_group(experiment: str, group_id: str | None, runs: list, reference: lis
     names = [name for name, _, _ in runs]
     notes = [missing_markdown(experiment, names, lang) if group_id == REFERENCE else "",
              ends_markdown(runs, lang, text("alexnet.ends_note", lang)), experiment_notes(experiment, group_id, lang)]
-    return make_group_figure(experiment, runs, lang), "\n\n".join(filter(None, notes))
+    return make_group_figure(experiment, runs, lang, uirevision=group_id), "\n\n".join(filter(None, notes))
 
 
 LAB = experiment_panel.Lab("alexnet", experiment_runs, draw_group, reference_group=True, data_info="alexnet.data_info")
@@ -334,11 +391,12 @@ LAB = experiment_panel.Lab("alexnet", experiment_runs, draw_group, reference_gro
 
 # -- layout and wiring ---------------------------------------------------------------------------------
 def build() -> None:
+    views.warm_filter_controls()
     gr.Markdown(t("alexnet.intro"))
     sources = views.model_sources(store())
     with gr.Row():
-        model = gr.Dropdown(sources, value=sources[0][1], label=t("alexnet.model"), info=t("alexnet.model_info"),
-                            scale=4)
+        model = gr.Dropdown(sources, value=default_model(sources), label=t("alexnet.model"),
+                            info=t("alexnet.model_info"), scale=4, elem_id="alexnet-model")
         refresh = gr.Button(t("alexnet.refresh"), scale=1)
     no_model = gr.Markdown(t("alexnet.no_model"), visible=len(sources) == 1)
     with gr.Tabs():
@@ -352,9 +410,8 @@ def build() -> None:
             with gr.Row():
                 train_button = gr.Button(t("alexnet.train"), variant="primary")
                 stop_button = gr.Button(t("alexnet.stop"), variant="stop")
-                active = [r.id for r in store().list_runs(statuses=["running"]) if r.recipe == "alexnet"]
-                watch_run = gr.Dropdown(alexnet_runs(), value=active[0] if active else None, label=t("alexnet.run"),
-                                        scale=3)
+                # no run is chosen for the user: the view shows the chosen model until they pick or start one
+                watch_run = gr.Dropdown(alexnet_runs(), value=None, label=t("alexnet.run"), scale=3)
             status = gr.Markdown()
             with gr.Row():
                 live_filters = gr.Plot(show_label=False)
@@ -362,13 +419,23 @@ def build() -> None:
             watch_seen = experiment_panel.poll(watch_tick, [watch_run, model], [status, live_filters, live_curves],
                                                every=WATCH_EVERY_S)
 
-        with gr.Tab(t("alexnet.filters")) as filters_tab:
-            gr.Markdown(t("alexnet.filters_note"))
-            filters_button = gr.Button(t("alexnet.show_filters"), variant="primary")
-            filters_plot = gr.Plot(show_label=False)
+        with gr.Tab(t("alexnet.filters"), elem_id="alexnet-filters") as filters_tab:
+            filter_sources = views.model_sources(store(), views.FILTER_MODELS)
+            with gr.Row():
+                filter_model = gr.Dropdown(filter_sources, value=default_model(filter_sources, views.FILTER_MODELS),
+                                           label=t("alexnet.filter_model"), info=t("alexnet.filter_model_info"),
+                                           scale=4, elem_id="alexnet-filter-model")
+                filters_button = gr.Button(t("alexnet.show_filters"), variant="primary", scale=1)
+            filters_shown = gr.Markdown(elem_id="alexnet-filters-shown")
+            filters_plot = gr.Plot(show_label=False, elem_id="alexnet-filters-plot")
+            filters_measures = gr.Markdown(elem_id="alexnet-filter-measures")
+            with gr.Accordion(t("alexnet.which_model"), open=False):
+                gr.Markdown(t("alexnet.filter_models_note"))
+                gr.Markdown(t("alexnet.filters_note"))
 
         with gr.Tab(t("alexnet.neighbours"), elem_id="alexnet-fig4") as neighbours_tab:
             gallery_size = len(views.load_gallery().images)
+            neighbours_shown = gr.Markdown(elem_id="alexnet-neighbours-shown")
             gr.Markdown(views.load_gallery().name)
             query = gr.State(None)
             with gr.Row():
@@ -400,8 +467,10 @@ def build() -> None:
     train_button.click(start_watch_run, [data, towers, activation], [watch_run, watch_seen])
     stop_button.click(stop_run, watch_run, None)
     watch_run.change(lambda: None, None, watch_seen)
-    refresh.click(refresh_lists, None, [watch_run, model, no_model])
-    gr.on([filters_button.click, filters_tab.select], show_filters, model, filters_plot)
+    refresh.click(refresh_lists, [model, filter_model], [watch_run, model, filter_model, no_model])
+    gr.on([filters_button.click, filters_tab.select, filter_model.input], show_filters, filter_model,
+          [filters_shown, filters_plot, filters_measures])
+    gr.on([model.change, neighbours_tab.select], show_model, model, neighbours_shown)
     index.release(pick_gallery, index, [query, query_image])
     random_button.click(pick_random, None, [index, query, query_image])
     upload.upload(pick_upload, upload, [query, query_image])

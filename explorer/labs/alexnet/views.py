@@ -25,7 +25,8 @@ from explorer.shared.reference_runs import Curves, bundled_label, bundled_models
 from models.alexnet import TowerLRN, imagenet_alexnet
 from train.checkpoint import load_weights
 from train.data import CIFAR10_CLASSES, CIFAR10_MEAN, CIFAR10_STD, cifar10_cached, load_cifar10, load_sample
-from train.recipes.alexnet import RAW_PIXEL_SCALE, AlexNetRunConfig, build_model
+from train.filter_measures import colourfulness, summary, tower_split  # noqa: F401 (the views' measures)
+from train.recipes.alexnet import RAW_PIXEL_SCALE, AlexNetRunConfig, build_model, conv1_weights
 from train.store import RunStore
 
 IMAGENET_MEAN, IMAGENET_STD = (0.485, 0.456, 0.406), (0.229, 0.224, 0.225)
@@ -128,25 +129,6 @@ def normalise_kernels(weights: np.ndarray) -> np.ndarray:
     return (w - lo) / np.where(span > 0, span, 1)
 
 
-def colourfulness(weights: np.ndarray) -> np.ndarray:
-    """(K, 3, k, k) -> (K,) in [0, 1]: the share of each kernel's energy that differs between R, G and B.
-
-    0 for a grey kernel (the same weights in every channel), 2/3 for one that uses a single channel
-    (and for random noise), 1 for pure colour opponency (channels summing to zero, e.g. red against green).
-    Fig. 3: kernels on GPU 1 are "largely color-agnostic", those on GPU 2 "largely color-specific".
-    """
-    w = np.asarray(weights, np.float64)
-    w = w - w.mean(axis=(1, 2, 3), keepdims=True)
-    chroma = w - w.mean(axis=1, keepdims=True)
-    total = (w ** 2).sum(axis=(1, 2, 3))
-    return ((chroma ** 2).sum(axis=(1, 2, 3)) / np.where(total > 0, total, 1)).astype(np.float32)
-
-
-def tower_split(weights: np.ndarray, towers: int) -> list[np.ndarray]:
-    """conv1's kernels per GPU: the first half feeds tower 1's conv2 group, the second half tower 2's."""
-    return np.split(np.asarray(weights), towers) if towers > 1 else [np.asarray(weights)]
-
-
 def filter_grid(weights: np.ndarray, *, cols: int = 12, scale: int = 4, pad: int = 2,
                 scores: np.ndarray | None = None) -> np.ndarray:
     """Kernels (K, 3, k, k) as one RGB uint8 image, rows of `cols` cells on a white background.
@@ -196,16 +178,26 @@ class ModelUnavailable(RuntimeError):
     """A model cannot be loaded; the message says why and what to do."""
 
 
-def model_sources(store: RunStore) -> list[tuple[str, str]]:
-    """(label, value) for every AlexNet model the views can show: runs with checkpoints, bundled, torchvision."""
-    sources = []
-    for run in store.list_runs():
-        if run.recipe == "alexnet" and store.checkpoints(run.id):
-            sources.append((f"{run.title} · {run.id} · step {run.step} ({run.status})", f"run:{run.id}"))
-    for name, (_, weights) in bundled_models("alexnet").items():
-        sources.append((bundled_label(weights.parent), f"bundled:{name}"))
-    sources.append(("torchvision ImageNet AlexNet (Krizhevsky 2014, 64 conv1 kernels)", "torchvision"))
-    return sources
+DEFAULT_MODEL = "bundled:alexnet-cifar"  # the 85% CIFAR AlexNet: Fig. 4's neighbours, top-5 and attributions
+FILTER_MODELS = ("bundled:alexnet-cifar-fig3-two-towers", "bundled:alexnet-cifar-fig3")  # Fig. 3: towers, one tower
+
+
+def model_sources(store: RunStore, first: tuple[str, ...] = (DEFAULT_MODEL,)) -> list[tuple[str, str]]:
+    """(label, value) for every AlexNet model the views can show: the bundled ones (`first` leading, so the default
+    is a bundled model and never a run that happens to be newest), runs with checkpoints, torchvision's."""
+    bundled = [(bundled_label(weights.parent), f"bundled:{name}") for name, (_, weights) in
+               bundled_models("alexnet").items()]
+    bundled.sort(key=lambda source: first.index(source[1]) if source[1] in first else len(first))
+    runs = [(f"{run.title} · {run.id} · step {run.step} ({run.status})", f"run:{run.id}") for run in store.list_runs()
+            if run.recipe == "alexnet" and store.checkpoints(run.id)]
+    return [*bundled, *runs, ("torchvision ImageNet AlexNet (Krizhevsky 2014, 64 conv1 kernels)", "torchvision")]
+
+
+def test_accuracy(source: str, store: RunStore) -> float | None:
+    """A model's test accuracy: a bundled model's or run's last evaluation (metrics), None where it has none (a run
+    not evaluated yet, torchvision's model, whose ImageNet numbers are not measured here)."""
+    errors = model_curves(source, store).get("test_error") if source.startswith(("bundled:", "run:")) else None
+    return 1 - errors[1][-1] if errors and errors[1] else None
 
 
 def load_view_model(source: str, store: RunStore) -> ViewModel:
@@ -240,10 +232,49 @@ def model_curves(source: str, store: RunStore) -> Curves:
     return read_curves(metrics) if metrics and metrics.exists() else {}
 
 
+def filter_measures(vm: ViewModel, config: dict) -> tuple[dict[str, float], dict[str, float]]:
+    """Fig. 3's measures (train.filter_measures.summary) of a model's conv1 kernels and of the random-init control:
+    the same network rebuilt from its run config and seed, as train.recipes.alexnet.filter_card rebuilds it."""
+    return summary(conv1_weights(vm.model), vm.towers), initial_measures(json.dumps(config, sort_keys=True))
+
+
+# Building a network draws its init from torch's one global generator: while the random-init control is drawn from its
+# seed, no other view of this lab builds a network (in another request's thread it would take some of the control's
+# draws). Other labs build networks too, so the bundled filter models' controls are drawn before the app serves
+# (warm_filter_controls), and a run's, drawn on request, can differ from its model card's in a busy app.
+RNG_LOCK = threading.Lock()
+
+
+def warm_filter_controls() -> None:
+    """Draw the bundled filter models' random-init controls now, while no request runs (the app's build)."""
+    for source in FILTER_MODELS:
+        name = source.removeprefix("bundled:")
+        if name in bundled_models("alexnet"):
+            initial_measures(json.dumps(bundled_models("alexnet")[name][0], sort_keys=True))
+
+
+@functools.lru_cache(maxsize=8)
+def initial_measures(config_json: str) -> dict[str, float]:
+    cfg = AlexNetRunConfig.from_dict(json.loads(config_json))
+    with RNG_LOCK, torch.random.fork_rng(devices=[]):  # the app's other users keep their random state
+        torch.manual_seed(cfg.seed)
+        control = conv1_weights(build_model(cfg))
+    return summary(control, cfg.towers if cfg.arch == "alexnet" else 1)
+
+
+def source_config(source: str, store: RunStore) -> dict | None:
+    """The run config behind a model_sources() value; None for torchvision's model."""
+    kind, _, name = source.partition(":")
+    if kind == "run":
+        return store.get(name).config
+    return bundled_models("alexnet")[name][0] if kind == "bundled" and name in bundled_models("alexnet") else None
+
+
 @functools.lru_cache(maxsize=4)
 def _checkpoint_view_model(config_json: str, path: str, mtime_ns: int) -> ViewModel:
     cfg = AlexNetRunConfig.from_dict(json.loads(config_json))
-    model = build_model(cfg)
+    with RNG_LOCK:
+        model = build_model(cfg)
     model.load_state_dict(load_weights(Path(path)))
     towers = cfg.towers if cfg.arch == "alexnet" else 1
     title = f"{cfg.arch} {cfg.activation}, {towers} tower{'s' if towers > 1 else ''}"

@@ -26,12 +26,16 @@ def arch_colour(cfg: dict) -> str:
     return PALETTE[i % len(PALETTE)]
 
 
-def make_fig6_figure(live: Sequence[Series], reference: Sequence[Series], lang: str = "en") -> go.Figure:
+def make_fig6_figure(live: Sequence[Series], reference: Sequence[Series], lang: str = "en", *,
+                     uirevision: str | None = None) -> go.Figure:
     """Fig. 6: plain networks left and ResNets right on one error axis (one panel where only one kind is shown).
 
     A colour per architecture (arch_colour), so plain-56 above plain-20 on the left and ResNet-56 below
     ResNet-20 on the right read at a glance; training error dashed, test error solid; reference runs faint under
-    live ones. The y-axis stops above the last errors (the paper shows 0-20%); autoscale shows the first iterations.
+    live ones. Runs of one recipe with several seeds are drawn as their mean and a band from the lowest to the highest
+    seed. While live runs are shown the plot frames them: each reference run's whole schedule is drawn over the live
+    runs' (the same fraction of each schedule at each x), so a 300-iteration lecture run fills the plot. The y-axis
+    stops above the last errors (the paper shows 0-20%); uirevision keeps the user's zoom across redraws.
     """
     everything = [*reference, *live]
     kinds = [plain for plain in (True, False) if any(bool(cfg.get("plain")) == plain for _, cfg, _ in everything)]
@@ -39,28 +43,53 @@ def make_fig6_figure(live: Sequence[Series], reference: Sequence[Series], lang: 
     fig = make_subplots(1, len(kinds), shared_yaxes=True, horizontal_spacing=0.03,
                         subplot_titles=[text("resnet.panel_plain" if plain else "resnet.panel_residual", lang)
                                         for plain in kinds])
-    tag = error_tags(lang)
-    dash = {"train_error": "dash", "test_error": "solid"}
+    frame = max((views.schedule(cfg) for _, cfg, _ in live), default=0)
     last = []  # each curve's last error (%)
     for is_reference, series in ((True, reference), (False, live)):
-        faint = is_reference and bool(live)
-        for label, cfg, curves in series:
-            color = arch_colour(cfg)
-            for name in ("train_error", "test_error"):
-                if name not in curves or not curves[name][0]:
-                    continue
-                steps, values = curves[name]
-                last.append(100 * values[-1])
-                suffix = f" ({text('resnet.reference', lang)})" if is_reference else ""
-                fig.add_trace(go.Scatter(x=steps, y=[100 * v for v in values], mode="lines",
-                                         name=f"{label} {tag[name]}{suffix}", opacity=0.35 if faint else 1.0,
-                                         line={"color": color, "dash": dash[name], "width": 1.2 if faint else 2.2}),
-                              row=1, col=kinds.index(bool(cfg.get("plain"))) + 1)
+        for group in views.seed_groups(list(series)):
+            last += _draw_group(fig, group, is_reference, bool(live), frame if is_reference else 0,
+                                kinds.index(bool(group[0][1].get("plain"))) + 1, lang)
     base_layout(fig, text("resnet.curves_title", lang), "", text("common.error_pct", lang) + " (%)", height=540,
                 legend_below=True)
-    fig.update_xaxes(title_text=text("common.iteration", lang))
+    fig.update_xaxes(title_text=text("common.iteration", lang), range=[0, frame] if frame else None)
     fig.update_yaxes(range=[0, max(20, min(100, 10 * int(np.ceil(1.5 * max(last, default=0) / 10))))])
-    return fig
+    return fig.update_layout(uirevision=uirevision)
+
+
+def _draw_group(fig: go.Figure, group: Sequence[Series], is_reference: bool, faint: bool, frame: int, col: int,
+                lang: str) -> list[float]:
+    """One run's curves, or several seeds' mean and band, into Fig. 6's panel `col`; the last errors (%) drawn. With
+    `frame`, a reference run's schedule is drawn over the first `frame` iterations (the legend says so)."""
+    label, cfg, curves = group[0]
+    color, faint = arch_colour(cfg), is_reference and faint
+    total = views.schedule(cfg)
+    scale = frame / total if frame and total else 1.0
+    suffix = ""
+    if is_reference:
+        suffix = (f" ({text('resnet.reference_framed', lang, total=total, frame=frame)})" if scale != 1
+                  else f" ({text('resnet.reference', lang)})")
+    if len(group) > 1:
+        label = text("resnet.seeds_mean", lang, net=f"{'plain' if cfg.get('plain') else 'ResNet'}-{cfg.get('depth', 20)}",
+                     n=len(group))
+    tag, dash, last = error_tags(lang), {"train_error": "dash", "test_error": "solid"}, []
+    hover = "%{customdata:,} " + text("common.iteration", lang) + ": %{y:.2f}%<extra>%{fullData.name}</extra>"
+    for name in ("train_error", "test_error"):
+        band = views.mean_band(list(group), name) if len(group) > 1 else None
+        if band is None and (name not in curves or not curves[name][0]):
+            continue
+        steps, values = (band[0], band[1]) if band else curves[name]
+        xs = [scale * s for s in steps]
+        if band:
+            fig.add_trace(go.Scatter(x=[*xs, *xs[::-1]], y=[*(100 * band[3]), *(100 * band[2][::-1])], fill="toself",
+                                     fillcolor=color, opacity=0.18, line={"width": 0}, hoverinfo="skip",
+                                     name=text("resnet.seeds_band", lang, label=label, metric=tag[name])),
+                          row=1, col=col)
+        last.append(100 * float(values[-1]))
+        fig.add_trace(go.Scatter(x=xs, y=[100 * v for v in values], customdata=steps, hovertemplate=hover,
+                                 mode="lines", name=f"{label} {tag[name]}{suffix}", opacity=0.35 if faint else 1.0,
+                                 line={"color": color, "dash": dash[name], "width": 1.2 if faint else 2.2}),
+                      row=1, col=col)
+    return last
 
 
 def make_recode_figure(lang: str = "en") -> go.Figure:

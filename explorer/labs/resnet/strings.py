@@ -67,6 +67,23 @@ STRINGS = {
         "或 **C** 每个块都使用投影。表 3 在 ImageNet 上发现 C > B > A，但差距很小，并得出投影并非必需的结论。"
         "下表列出了每种方案的参数量。淡色参考曲线是三种方案的 ResNet-20，按论文的训练计划训练"
         "（CIFAR-10 JPEG 镜像；B 和 C 尚未训练到 64k）；也可以自己训练，与之对比。")),
+    "resnet.reference_framed": ("reference: its {total:,} iterations drawn over {frame:,}",
+                                "参考：其 {total:,} 次迭代压缩绘制在 {frame:,} 次之内"),
+    "resnet.seeds_mean": ("{net}, mean of {n} seeds", "{net}，{n} 个种子的均值"),
+    "resnet.seeds_band": ("{label} {metric}: lowest to highest seed", "{label} {metric}：各种子的最低到最高"),
+    "resnet.jpeg_gap": (
+        ("**How much of the gap to the paper the mirror explains**, with this lab's own numbers: one more JPEG coding "
+         "costs **{cost:.2f} points** of test error (ResNet-20 ends at {stored:.2f}% on the mirror's images as stored, "
+         "{coded:.2f}% on them coded once more: the table above). The bundled ResNet-20 tests {accuracy:.2f}%, "
+         "**{gap:.2f} points** below Table 6's {paper:.2f}%. The mirror's own coding is one such coding (with colour "
+         "at half resolution as well): if it cost as much as the second, it explains {cost:.2f} of the {gap:.2f} "
+         "points ({share:.0%}); the rest is not explained by this measurement (a first coding may cost more than a "
+         "second, and how far seeds move ResNet-20 is still to be measured: the Seeds tab)."),
+        ("**镜像能解释与论文差距的多少**（用本实验室自己的数字）：再做一次 JPEG 编码使测试误差增加 **{cost:.2f} 个百分点**"
+         "（ResNet-20 在镜像原样图像上最终为 {stored:.2f}%，再编码一次后为 {coded:.2f}%：见上表）。内置的 ResNet-20 测试准确率"
+         "为 {accuracy:.2f}%，比表 6 的 {paper:.2f}% 低 **{gap:.2f} 个百分点**。镜像自身的编码就是一次这样的编码（而且颜色分辨率"
+         "减半）：如果它的代价与第二次相同，就解释了 {gap:.2f} 个百分点中的 {cost:.2f} 个（{share:.0%}）；其余部分这次测量"
+         "无法解释（第一次编码的代价可能大于第二次，而种子会让 ResNet-20 相差多少仍有待测量：见随机种子页）。")),
     "resnet.jpeg": ("JPEG: the gap to Table 6", "JPEG：与表 6 的差距"),
     "resnet.jpeg_help": (
         ("Table 6 gives ResNet-20 8.75% test error; the bundled one, on the paper's recipe and schedule, tests about "

@@ -121,8 +121,16 @@ def run_configs(experiment: str, preset_name: str, data_name: str, value, lang: 
 
 def draw_group(experiment: str, group_id: str | None, live: list[Series], reference: list[Series], lang: str):
     """Fig. 6's panels (no plot where there is nothing to draw: not axes around nothing) and where each run ends."""
-    figure = make_fig6_figure(live, reference, lang) if live or reference else None
-    return figure, ends_of(experiment, live, reference, lang)
+    figure = (make_fig6_figure(live, reference, lang, uirevision=f"{experiment}:{group_id}") if live or reference
+              else None)
+    notes = [ends_of(experiment, live, reference, lang), jpeg_markdown(lang) if experiment == "jpeg" else ""]
+    return figure, "\n\n".join(filter(None, notes))
+
+
+def jpeg_markdown(lang: str) -> str:
+    """How much of the bundled ResNet-20's gap to Table 6 one more JPEG coding explains, from the lab's own runs."""
+    gap = views.jpeg_gap()
+    return text("resnet.jpeg_gap", lang, **gap) if gap else ""
 
 
 def fig6_variants(depths: list[int], *, lang: str):

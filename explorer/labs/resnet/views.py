@@ -15,7 +15,9 @@ from torch import nn
 
 from explorer.serving.devices import device
 from explorer.serving.gpu import gpu
+from explorer.shared import reference_runs
 from explorer.shared.reference_runs import Curves
+from explorer.shared.yardstick import end_error
 from models.resnet import (
     IMAGENET_LAYERS,
     IMAGENET_MULT_ADDS,
@@ -101,6 +103,52 @@ def snapshot_at(steps: list[int], step: int) -> int:
     """The newest snapshot step at or before step (the first one when step is earlier than all)."""
     earlier = [s for s in steps if s <= step]
     return earlier[-1] if earlier else steps[0]
+
+
+# -- curves: seeds, framing, the JPEG gap ----------------------------------------------------------------------
+
+def seed_groups(series: list[Series]) -> list[list[Series]]:
+    """Runs grouped by their config but for the seed, in the order they come: runs of one recipe with several seeds
+    form one group (Fig. 6 draws their mean and band), every other run a group of its own."""
+    groups: dict[str, list[Series]] = {}
+    for run in series:
+        recipe = {k: v for k, v in run[1].items() if k not in ("seed", "data")}
+        groups.setdefault(repr(sorted(recipe.items())), []).append(run)
+    return list(groups.values())
+
+
+def mean_band(runs: list[Series], metric: str) -> tuple[list[int], np.ndarray, np.ndarray, np.ndarray] | None:
+    """(steps, mean, lowest, highest) of a metric over the runs, at the steps every run logged it; None where fewer
+    than two runs logged it at a common step."""
+    logged = [dict(zip(*curves[metric])) for _, _, curves in runs if metric in curves]
+    if len(logged) < 2:
+        return None
+    steps = sorted(set.intersection(*(set(values) for values in logged)))
+    if not steps:
+        return None
+    values = np.array([[run[step] for step in steps] for run in logged])
+    return steps, values.mean(0), values.min(0), values.max(0)
+
+
+def schedule(config: dict) -> int:
+    """A run's planned iterations (its config's steps; 0 where unknown)."""
+    return int(config.get("steps") or 0)
+
+
+TABLE6_RESNET20_ERROR = 8.75  # % test error of ResNet-20 on CIFAR-10, He et al. 2015, Table 6
+
+
+def jpeg_gap(bundled: str = "resnet20-cifar") -> dict[str, float] | None:
+    """The JPEG tab's numbers: the end test error (%) of ResNet-20 on the mirror's images as stored and coded once
+    more (the jpeg reference runs), what that coding costs, and the bundled ResNet-20's distance to Table 6; None
+    until both runs and the model ship."""
+    ends = {name: end_error(curves) for name, _, curves in reference_runs.load("resnet", "jpeg")}
+    error = reference_runs.final_test_error(reference_runs.MODELS_DIR / bundled)
+    if not {"as stored", "coded once more"} <= ends.keys() or error is None:
+        return None
+    stored, coded, gap = ends["as stored"], ends["coded once more"], 100 * error - TABLE6_RESNET20_ERROR
+    return {"stored": stored, "coded": coded, "cost": coded - stored, "accuracy": 100 - 100 * error, "gap": gap,
+            "paper": 100 - TABLE6_RESNET20_ERROR, "share": (coded - stored) / gap if gap > 0 else float("nan")}
 
 
 # -- parameters and FLOPs -----------------------------------------------------------------------------------
