@@ -173,7 +173,7 @@ def make_timing_figure(tables: Sequence[tuple[str, Sequence[dict]]], title: str,
                                          line=dict(color=MODEL_COLOURS[model])), r, c)
             fig.update_yaxes(title_text="ms", rangemode="tozero", row=r, col=c)
     fig.update_xaxes(title_text="n (tokens)", type="log", tickvals=[8, 16, 32, 64, 128])
-    return base_layout(fig, title, "", "", height=360 * len(tables) + 60)
+    return base_layout(fig, title, "", "", height=360 * len(tables) + 140, legend_below=True)
 
 
 def make_path_figure(paths: dict[str, np.ndarray], tokens: Sequence[str], title: str) -> go.Figure:

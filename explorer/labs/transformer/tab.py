@@ -437,8 +437,9 @@ RECURRENCE_DATA = ("multi30k-en-de",)  # the corpus both bundled runs trained on
 RECURRENCE_LAB = experiment_panel.Lab("seq2seq", recurrence_configs, draw_recurrence, data_choices=RECURRENCE_DATA)
 
 
-def recurrence_tab() -> None:
-    """The sub-tab: quality against cost (Table 2), sequential operations (Table 1), path length and alignments."""
+def recurrence_tab(sub_tab: gr.Tab) -> None:
+    """The sub-tab: quality against cost (Table 2), sequential operations (Table 1), path length and alignments
+    (translated when the sub-tab opens, not on every page load)."""
     gr.Markdown(t("transformer.recurrence_intro"))
     with gr.Column(elem_id="transformer-table2"):
         gr.Markdown(t("transformer.cost_head"))
@@ -463,7 +464,7 @@ def recurrence_tab() -> None:
         align_note = gr.Markdown()
     Context.root_block.load(show_timing, [live], [timing_plot, table1])
     measure_btn.click(measure_live, None, [live, timing_plot, table1])
-    shown = [Context.root_block.load, show_btn.click, sentence.submit]
+    shown = [sub_tab.select, show_btn.click, sentence.submit]
     gr.on(shown, show_paths, [sentence, transformer, rnn], [path_plot, align_plot, align_note])
 
 
@@ -517,8 +518,8 @@ def build() -> None:
             with gr.Row():
                 pe_plot, lr_plot = gr.Plot(), gr.Plot(elem_id="transformer-eq3")
             sizes = gr.Markdown(elem_id="transformer-eq2")
-        with gr.Tab(t("transformer.recurrence_tab"), elem_id="transformer-recurrence"):
-            recurrence_tab()
+        with gr.Tab(t("transformer.recurrence_tab"), elem_id="transformer-recurrence") as recurrence:
+            recurrence_tab(recurrence)
         with gr.Tab(t("transformer.train_tab"), elem_id="transformer-train"):
             curves_plot = gr.Plot()
             with gr.Row():
