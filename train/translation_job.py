@@ -48,7 +48,7 @@ class CheckpointAverager(Listener):
 
 
 def model_card(name: str, cfg: TranslationConfig, run, minutes: float | None, device: str, averaged: list[int],
-               scores: dict[str, list[Score]], beam: int, minutes_asked: float) -> str:
+               scores: dict[str, list[Score]], beam: int) -> str:
     """The bundle's README: recipe, time, hardware, the averaged checkpoints, test scores of the last and averaged
     weights."""
     rows = [f"| {label} | {s.test} | {s.bleu:.2f} | {s.ratio:.3f} | {s.bp:.3f} |"
@@ -68,7 +68,7 @@ def model_card(name: str, cfg: TranslationConfig, run, minutes: float | None, de
         f"- scores: sacrebleu (cased, detokenised; `zh` tokenizer for Chinese), beam {beam}, length penalty 0.6", "",
         "| weights | test | BLEU | length ratio | BP |", "|---|---|---|---|---|", *rows, "",
         "Reproduce:", "", "```bash",
-        f"python -m train.translation_job {name} --out OUT --minutes {minutes_asked:g} --average {len(averaged)} "
+        f"python -m train.translation_job {name} --out OUT --average {len(averaged)} "
         + " ".join(f"--{k.replace('_', '-')} {v}" if not isinstance(v, bool) else
                    f"--{'' if v else 'no-'}{k.replace('_', '-')}" for k, v in sorted(cfg.to_dict().items())
                    if not isinstance(v, (list, tuple)) and k not in ("device", "compile")), "```", ""])
@@ -123,7 +123,7 @@ def main(argv: list[str] | None = None) -> None:
     (out / "metrics.csv").write_text(store.metrics_csv(run_id))
     hardware = torch.cuda.get_device_name() if device == "cuda" else "CPU"
     (out / "README.md").write_text(model_card(args.name, cfg, run, training_minutes(legs(store, run_id)), hardware,
-                                              averager.steps(), scores, args.beam, args.minutes))
+                                              averager.steps(), scores, args.beam))
     print(f"{args.name}: exported to {out}", flush=True)
 
 
