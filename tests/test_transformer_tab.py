@@ -234,6 +234,7 @@ def test_timing_is_measured_live_beside_the_bundled_one(monkeypatch, tmp_path):
     (tmp_path / "timing-h200.csv").write_text("model,length,train_step_ms,encode_ms\n"
                                               + "".join(f"{m},{n},{a * n + 5},{a}\n" for n in (8, 16, 32, 64)
                                                         for m, a in (("Transformer", 0.0), ("RNNsearch", 2.0))))
+    assert len(tab.show_timing([{"model": "x"}, 3, None], None)[0].data) == 4  # junk in the page's state: dropped
     figure, table = tab.show_timing(live, None)
     assert len(figure.data) == 8 and "NVIDIA H200" in table and "this machine's CPU" in table
     assert "| RNNsearch | O(n · d²) | O(n) | O(n) | 2.000 ·" in table   # the H200 table's slope, exactly 2 ms a token

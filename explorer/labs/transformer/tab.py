@@ -377,9 +377,8 @@ def cost_notes(runs: list, lang: str, mine: bool = False) -> str:
 def show_timing(live: list | None, request: gr.Request):
     """Table 1 measured: the bundled H200 timing, and this machine's where it was measured; the formulas beside."""
     lang = language(request)
-    tables = [(text("transformer.timing_h200", lang), views.read_timing())]
-    if live:
-        tables.append((text("transformer.timing_here", lang), live))
+    tables = [(text("transformer.timing_h200", lang), views.read_timing()),
+              (text("transformer.timing_here", lang), views.timing_rows(live))]
     tables = [(name, rows) for name, rows in tables if rows]
     figure = figures.make_timing_figure(tables, text("transformer.timing_title", lang),
                                         (text("transformer.timing_step", lang), text("transformer.timing_encode", lang)))

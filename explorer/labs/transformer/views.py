@@ -10,6 +10,7 @@ import csv
 import functools
 import html
 import json
+import math
 from collections.abc import Sequence
 from dataclasses import asdict, replace
 from pathlib import Path
@@ -197,6 +198,16 @@ def read_timing(path: Path | None = None) -> list[dict]:
     with open(path, newline="") as f:
         return [{"model": r["model"], "length": int(r["length"]), "train_step_ms": float(r["train_step_ms"]),
                  "encode_ms": float(r["encode_ms"])} for r in csv.DictReader(f)]
+
+
+def timing_rows(rows: object) -> list[dict]:
+    """The well-formed rows of a timing table kept in the page's state (anything else is dropped)."""
+    def good(row: object) -> bool:
+        if not isinstance(row, dict) or row.get("model") not in TABLE1:
+            return False
+        numbers = [row.get(key) for key in ("length", "train_step_ms", "encode_ms")]
+        return all(isinstance(x, (int, float)) and not isinstance(x, bool) and math.isfinite(x) for x in numbers)
+    return [row for row in rows if good(row)] if isinstance(rows, list) else []
 
 
 def timing_slopes(rows: Sequence[dict]) -> dict[str, float]:
