@@ -293,3 +293,30 @@ def test_model_notes_say_what_each_bundle_trained_on_and_measured(home):
     zh_config = tab.MODELS_DIR / "transformer-en-zh" / "config.json"
     if zh_config.exists():  # the clean split's BLEU, as its card measured it
         assert f"{json.loads(zh_config.read_text())['test_bleu']:.2f}" in tab.model_note("bundle:transformer-en-zh", "en")
+
+
+def test_seq2seq_runs_are_listed_by_their_architecture(lab, models_dir):
+    """The experiment's runs join the model lists: its Transformer where the attention views are, its RNNsearch
+    beside the Transformer's cross-attention (here before any RNNsearch is bundled)."""
+    from explorer.serving.services import store
+    from train.checkpoint import save_checkpoint
+    from train.recipes import get_recipe
+    from train.text_data import save_tokenizer
+    from train.translation_task import TOKENIZER_FILE, build_model, load_bundle
+
+    tok = load_bundle(models_dir / "transformer-test").tokenizer
+    ids = {}
+    for arch in ("transformer", "rnnsearch"):
+        cfg = get_recipe("seq2seq").config("lecture", arch=arch, n_layers=1, d_model=16, d_ff=32, n_heads=2,
+                                           emb_size=16, hidden_size=16, align_size=16, maxout_size=16)
+        run_id = store().create_run("seq2seq", cfg.to_dict(), label=arch, status="done")
+        torch.manual_seed(0)
+        save_checkpoint(store().checkpoint_dir(run_id), 1,
+                        {"model": build_model(cfg.model_config(tok.get_vocab_size())).state_dict(), "step": 1})
+        save_tokenizer(tok, store().run_dir(run_id) / TOKENIZER_FILE)
+        ids[arch] = run_id
+    assert [key for _, key in lab.model_choices()] == ["bundle:transformer-test", f"run:{ids['transformer']}"]
+    assert [key for _, key in lab.model_choices("rnnsearch")] == [f"run:{ids['rnnsearch']}"]
+    _, alignment, note = lab.show_paths("Two dogs play.", f"run:{ids['transformer']}", f"run:{ids['rnnsearch']}",
+                                        None, no_progress)
+    assert note == "" and [trace.type for trace in alignment.data] == ["heatmap", "heatmap"]
