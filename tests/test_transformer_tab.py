@@ -201,6 +201,8 @@ def test_quality_against_cost_draws_bundled_and_live_runs_by_minutes_and_flops(m
     # where each ends, and when the Transformer passed RNNsearch's final 30 BLEU: at 200 steps, 1.0 minute
     assert "| Transformer | 33.00 | 1.5 |" in notes and "| RNNsearch | 30.00 | 3.0 |" in notes
     assert "after 1.0 minutes" in notes and "| Transformer (yours) | 5.00 | 2.0 |" in notes
+    curves = bundled[0][2]   # BLEU 20 at 4e11 FLOPs, 31 at 8e11
+    assert views.bleu_at(curves, "flops", 6e11) == pytest.approx(25.5) and views.bleu_at(curves, "flops", 1e11) is None
     zh = tab.draw_recurrence(views.RECURRENCE, "g", [], [], "zh")[1]
     assert "1.0 分钟" in zh
     monkeypatch.setattr(views, "recurrence_runs", lambda: [])

@@ -111,6 +111,11 @@ STRINGS = {
         "parallel, where a recurrent layer waits for the previous word.",
         "**{first}** 训练 {minutes:.1f} 分钟后即超过 {second} 的最终 BLEU（{bleu:.2f}），而 {second} 用了 {total:.1f} "
         "分钟。它每分钟完成的运算量是 {second} 的 {ratio:.1f} 倍：它的运算可以并行，而循环层要等待上一个词。"),
+    "transformer.cost_same_flops": (
+        "At RNNsearch's final training FLOPs ({flops:.3g}) the Transformer scored {bleu:.1f} BLEU, against "
+        "RNNsearch's {other:.1f}: compare the two by arithmetic in the right-hand panels.",
+        "在 RNNsearch 最终的训练 FLOPs（{flops:.3g}）处，Transformer 的 BLEU 为 {bleu:.1f}，RNNsearch 为 {other:.1f}："
+        "按运算量比较两者，请看右侧的图。"),
     "transformer.cost_not_passed": ("{first} has not passed {second}'s final BLEU ({bleu:.2f}) yet.",
                                     "{first} 尚未超过 {second} 的最终 BLEU（{bleu:.2f}）。"),
     "transformer.timing_head": (

@@ -371,6 +371,10 @@ def cost_notes(runs: list, lang: str, mine: bool = False) -> str:
             ratio = (first["flops"] / first["minutes"]) / (second["flops"] / second["minutes"])
             lines += ["", text("transformer.cost_verdict", lang, first="Transformer", second="RNNsearch",
                                 bleu=second["bleu"], minutes=passed, total=second["minutes"], ratio=ratio)]
+        same_flops = views.bleu_at(curves["Transformer"], "flops", second["flops"])
+        if same_flops is not None:
+            lines.append(" " + text("transformer.cost_same_flops", lang, flops=second["flops"], bleu=same_flops,
+                                    other=second["bleu"]))
     return "\n".join(lines)
 
 

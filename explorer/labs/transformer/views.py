@@ -190,6 +190,12 @@ def minutes_to_reach(curves: Curves, bleu: float) -> float | None:
     return float(seconds[above[0]]) / 60 if len(above) else None
 
 
+def bleu_at(curves: Curves, cost: str, at: float) -> float | None:
+    """BLEU interpolated at a cost ("seconds" or "flops") between two evaluations; None outside the evaluated range."""
+    costs, bleu = against(curves, "bleu", cost)
+    return float(np.interp(at, costs, bleu)) if len(costs) and costs[0] <= at <= costs[-1] else None
+
+
 def read_timing(path: Path | None = None) -> list[dict]:
     """Rows {model, length, train_step_ms, encode_ms} of a timing table tools/bench_recurrence wrote; [] without."""
     path = path or RECURRENCE_DIR / "timing-h200.csv"
