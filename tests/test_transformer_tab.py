@@ -227,7 +227,8 @@ def test_the_bundled_curves_and_timing_are_read(home):
 
 
 def test_timing_is_measured_live_beside_the_bundled_one(monkeypatch, tmp_path):
-    monkeypatch.setattr(views, "LIVE_TIMING", {"lengths": (8, 16), "batch": 2, "repeats": 1, "width": 16})
+    monkeypatch.setattr(views, "LIVE_TIMING", {"lengths": (8, 16, 32), "batch": 2, "repeats": 1, "width": 16,
+                                                "budget_s": 0.0})   # past the budget after two lengths
     monkeypatch.setattr(views, "RECURRENCE_DIR", tmp_path)   # no bundled timing: only the live one
     live, figure, table = tab.measure_live(None, no_progress)
     assert [(r["model"], r["length"]) for r in live] == [("Transformer", 8), ("RNNsearch", 8), ("Transformer", 16),

@@ -70,14 +70,16 @@ def encode_fn(model: torch.nn.Module, length: int, device: torch.device) -> Call
 
 
 def measure(lengths: Sequence[int] = LENGTHS, *, batch: int = 32, repeats: int = 5, width: int = 256,
-            device: str = "auto") -> list[dict]:
+            device: str = "auto", budget_s: float = float("inf")) -> list[dict]:
     """Rows {model, length, train_step_ms, encode_ms}: both models at each length, interleaved, so a change in
-    the machine's load falls on both."""
+    the machine's load falls on both. Lengths after the first two stop once budget_s seconds have passed."""
     dev = torch.device("cuda" if device == "auto" and torch.cuda.is_available() else "cpu" if device == "auto"
                        else device)
     models = {name: m.to(dev).train() for name, m in reference_models(width).items()}
-    rows = []
-    for length in lengths:
+    rows, start = [], time.perf_counter()
+    for i, length in enumerate(lengths):
+        if i >= 2 and time.perf_counter() - start > budget_s:  # a busy machine: the slope from what was measured
+            break
         for name, model in models.items():
             model.train()
             train_ms = median_ms(step_fn(model, batch, length, dev), dev, repeats)

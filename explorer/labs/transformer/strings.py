@@ -133,9 +133,9 @@ STRINGS = {
     "transformer.table1": (
         "| per layer (Table 1) | complexity | sequential operations | maximum path length | {machines} |\n"
         "|---|---|---|---|---|\n{rows}\n\nSlope: least squares over n = 8-64, ms per token of a training step. "
-        "Live: width 64, batch 8 (the H200's: width 256, batch 32).",
+        "Live: width 32, batch 8 (the H200's: width 256, batch 32).",
         "| 每层（表 1） | 复杂度 | 顺序操作数 | 最大路径长度 | {machines} |\n|---|---|---|---|---|\n{rows}\n\n"
-        "斜率：n = 8-64 上的最小二乘拟合，训练一步每个词元的毫秒数。本机实测：宽度 64，批大小 8（H200 上：宽度 256，"
+        "斜率：n = 8-64 上的最小二乘拟合，训练一步每个词元的毫秒数。本机实测：宽度 32，批大小 8（H200 上：宽度 256，"
         "批大小 32）。"),
     "transformer.slope": ("slope (ms per token)", "斜率（毫秒/词元）"),
     "transformer.ratio": ("RNNsearch's slope is {ratio:.0f}x the Transformer's",
