@@ -188,6 +188,35 @@ def test_opening_the_transformer_lab_translates_and_shows_attention(page):
     assert page.locator(output).input_value() == translated
 
 
+def test_attention_vs_recurrence_draws_cost_timing_and_path_length(page):
+    """Issue 33's sub-tab: the bundled runs' BLEU against minutes and FLOPs, Table 1's timing and formulas, path
+    lengths and the attention maps of the same sentence."""
+    page.get_by_role("tab", name=text("tab.transformer", "en")).click()
+    page.get_by_role("tab", name=text("transformer.recurrence_tab", "en")).click()
+    if (reference_runs.REFERENCE_DIR / "transformer" / "attention-vs-recurrence" / "RNNsearch.csv").exists():
+        page.wait_for_function("""() => {
+            const plot = document.querySelector('#transformer-table2 .js-plotly-plot');
+            const names = plot && plot.data ? plot.data.map(t => t.name) : [];
+            return ['Transformer bleu', 'RNNsearch bleu'].every(n => names.includes(n));
+        }""", timeout=30_000)
+        page.locator("#transformer-cost-notes").get_by_text("RNNsearch", exact=True).wait_for(timeout=10_000)
+        page.wait_for_function("""() => {
+            const plot = document.querySelector('#transformer-timing .js-plotly-plot');
+            return plot && plot.data && plot.data.filter(t => t.x && t.x.length >= 4).length === 4;
+        }""", timeout=30_000)
+        assert "O(n² · d)" in page.locator("#transformer-table1-formulas").inner_text()
+    page.wait_for_function("""() => {
+        const plot = document.querySelector('#transformer-path-length .js-plotly-plot');
+        return plot && plot.data && plot.data.filter(t => t.type === 'heatmap').length === 2;
+    }""", timeout=30_000)
+    if list((ROOT / "assets" / "models").glob("transformer-en-de")):
+        page.wait_for_function("""() => {
+            const plot = document.querySelector('#transformer-alignments .js-plotly-plot');
+            return plot && plot.data && plot.data.some(t => t.type === 'heatmap' && t.z);
+        }""", timeout=60_000)
+    page.screenshot(path=SHOTS / "transformer-recurrence.png", full_page=True)
+
+
 def test_the_image_labs_open_on_trained_results(page):
     """Offline, before any click on Train, Show or Find: trained kernels and curves, Fig. 4's neighbours, Fig. 7
     by depth."""

@@ -51,7 +51,7 @@ TABS = {"alexnet": alexnet_tab, "resnet": resnet_tab, "transformer": transformer
         "reading": reading_tab}
 EXAMPLES = 12        # per handler; heavy handlers (a model forward per call) get HEAVY_EXAMPLES
 HEAVY = {"search", "explain", "show_filters", "translate", "knife", "attribute", "show_responses", "init_gradients",
-         "block_view", "paper_views"}
+         "block_view", "paper_views", "show_paths", "measure_live"}
 HEAVY_EXAMPLES = 5
 CJK = re.compile(r"[\u4e00-\u9fff]")
 TRIED: dict[str, Counter] = {}  # per handler: how many inputs were answered, refused by Gradio, or a gr.Error

@@ -10,7 +10,7 @@ import pytest
 
 import app
 from explorer.reading import tab as reading_tab
-from explorer.reading.guide import GUIDES, TARGETS
+from explorer.reading.guide import GUIDES, REBUILD, TARGETS
 from explorer.shared.i18n import all_strings
 
 # What the reading companion must cover (issue 9): each paper's key figures, tables and equations.
@@ -66,7 +66,11 @@ def test_exhibit_titles_name_their_figure_table_or_equation():
 def test_every_exhibit_has_a_jump_to_its_lab(demo):
     jumps = [json.loads(re.fullmatch(r"\(\) => window\.paperlab\.reveal\((.+)\)", fn.js).group(1))
              for fn in demo.fns.values() if fn.js and "paperlab.reveal" in fn.js]
-    assert jumps == [g.target(ex) for g in GUIDES for ex in g.exhibits]
+    # pass 2's exhibits, then pass 3's live counterpart where the lab has one
+    assert jumps == [target for g in GUIDES for target in [*(g.target(ex) for ex in g.exhibits),
+                                                            *([REBUILD[g.lab]] if g.lab in REBUILD else [])]]
+    assert REBUILD["transformer"] == "transformer-recurrence"  # attention against recurrence (issue 33)
+    assert {TARGETS["transformer", ref] for ref in ("table1", "table2")} == {"transformer-table1", "transformer-table2"}
 
 
 def test_one_mapping_from_exhibits_to_elements_and_numbers_only_where_reproduced(home):
@@ -105,6 +109,11 @@ def test_every_jump_target_is_in_a_sub_tab_of_its_lab(home):
             assert target in around, f"no element {target} in the app"
             # the lab's tab, then one of its own tabs: a jump opens both
             assert around[target][0] == f"tab-{guide.lab}" and len(around[target]) >= 2, (target, around[target])
+    for lab, target in REBUILD.items():
+        assert around[target] == [f"tab-{lab}", target]  # a sub-tab of its lab
+    # Tables 1 and 2 open inside the attention-vs-recurrence sub-tab
+    assert around["transformer-table1"][:2] == around["transformer-table2"][:2] == ["tab-transformer",
+                                                                                     "transformer-recurrence"]
 
 
 def test_every_text_shown_is_translated(demo):

@@ -154,3 +154,44 @@ def test_lrn_helps_when_at_the_papers_strength_it_tests_half_a_point_below_none(
         measure()
     ours, got = scorecard.lowers_test_error("alexnet-lrn", "LRN", "no LRN", 0.5)()  # the AlexNet ablation's order: LRN first
     assert (ours, got) == ("LRN 27.00%, no LRN 27.00%", "no")
+
+
+def recurrence_runs(transformer_bleu: list[float], transformer_seconds: float) -> list[tuple[str, dict, dict]]:
+    """Two runs as the trainer logs them: BLEU every 100 steps, cumulative seconds and FLOPs every 50."""
+    def run(bleu: list[float], seconds_per_step: float, flops_per_step: float) -> dict:
+        log = [50 * (i + 1) for i in range(2 * len(bleu))]
+        return {"bleu": ([100 * (i + 1) for i in range(len(bleu))], bleu),
+                "seconds": (log, [s * seconds_per_step for s in log]), "flops": (log, [s * flops_per_step for s in log])}
+    return [("Transformer", {}, run(transformer_bleu, transformer_seconds / (100 * len(transformer_bleu)), 4e9)),
+            ("RNNsearch", {}, run([10.0, 20.0, 30.0], 0.6, 1e9))]  # 180 s, ending at 30 BLEU
+
+
+@pytest.mark.parametrize(("bleu", "seconds", "verdict"), [([25.0, 31.0, 32.0], 150.0, "yes"),
+                                                          ([25.0, 31.0, 32.0], 240.0, "no"),   # more minutes
+                                                          ([20.0, 25.0, 29.0], 150.0, "no")])  # lower BLEU
+def test_attention_beats_recurrence_when_it_ends_higher_in_no_more_minutes(monkeypatch, bleu, seconds, verdict):
+    from explorer.labs.transformer import views
+
+    monkeypatch.setattr(views, "recurrence_runs", lambda: recurrence_runs(bleu, seconds))
+    ours, got = scorecard.attention_beats_recurrence()
+    assert got == verdict
+    assert f"Transformer {bleu[-1]:.2f} BLEU after {seconds / 60:.1f} min" in ours and "RNNsearch 30.00 after 3.0" in ours
+    if bleu[1] > 30:  # where it passes RNNsearch's final BLEU, the minute it did
+        assert f"passed 30.00 at {seconds / 60 * 2 / 3:.1f} min" in ours
+    monkeypatch.setattr(views, "recurrence_runs", lambda: recurrence_runs(bleu, seconds)[1:])
+    with pytest.raises(LookupError):
+        scorecard.attention_beats_recurrence()
+
+
+def test_the_bundled_recurrence_runs_give_the_measured_verdict():
+    """The H200 runs (4 December): 39.24 against 34.96 BLEU, the Transformer in fewer minutes."""
+    from explorer.labs.transformer import views
+
+    runs = views.recurrence_runs()
+    if len(runs) < 2:
+        pytest.skip("no bundled attention-vs-recurrence runs")
+    ends = views.quality_at_cost(runs)
+    ours, verdict = scorecard.attention_beats_recurrence()
+    assert f"Transformer {ends['Transformer']['bleu']:.2f} BLEU" in ours and f"RNNsearch {ends['RNNsearch']['bleu']:.2f}" in ours
+    assert verdict == ("yes" if ends["Transformer"]["bleu"] > ends["RNNsearch"]["bleu"]
+                       and ends["Transformer"]["minutes"] <= ends["RNNsearch"]["minutes"] else "no")

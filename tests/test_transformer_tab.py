@@ -152,3 +152,174 @@ def test_inside_the_paper_draws_the_bundled_models_own_schedule(home):
     assert (settings["warmup_steps"], settings["steps"], settings["dropout"]) == (1500, 2737, 0.3)
     lr_figure = tab.paper_views(key, None)[1]
     assert "warmup=1500" in lr_figure.layout.title.text and max(lr_figure.data[0].x) == 2737
+
+
+# -- Attention vs recurrence (issue 33) --------------------------------------------------------------------------
+@pytest.fixture(scope="module")
+def rnnsearch_dir(models_dir):
+    """A tiny untrained RNNsearch beside the test Transformer, laid out as assets/models/rnnsearch-en-de."""
+    from models.recurrent import RNNSearch
+    from models.recurrent import small as rnn_small
+    from train.translation_task import load_bundle
+
+    tok = load_bundle(models_dir / "transformer-test").tokenizer
+    torch.manual_seed(0)
+    vocab = tok.get_vocab_size()
+    model = RNNSearch(rnn_small(src_vocab=vocab, tgt_vocab=vocab, emb_size=16, hidden_size=16, align_size=16,
+                                maxout_size=16, dropout=0.0))
+    export_bundle(Translator(model, tok, {"corpus": "multi30k-en-de", "src_lang": "en", "tgt_lang": "de"}),
+                  models_dir / views.RNNSEARCH_MODEL, steps=0)
+    yield models_dir
+    import shutil
+    shutil.rmtree(models_dir / views.RNNSEARCH_MODEL)
+
+
+def logged(bleu: list[float], seconds_per_step: float, flops_per_step: float) -> dict:
+    """Curves as the trainer logs them: loss and cumulative seconds and FLOPs every 50 steps, BLEU every 100."""
+    log = [50 * (i + 1) for i in range(2 * len(bleu))]
+    return {"loss": (log, [5.0 - 0.1 * i for i in range(len(log))]),
+            "seconds": (log, [s * seconds_per_step for s in log]), "flops": (log, [s * flops_per_step for s in log]),
+            "bleu": ([100 * (i + 1) for i in range(len(bleu))], bleu), "val_loss": ([100 * (i + 1) for i in range(len(bleu))],
+                                                                                     [4.0 - i for i in range(len(bleu))])}
+
+
+def test_quality_against_cost_draws_bundled_and_live_runs_by_minutes_and_flops(monkeypatch):
+    bundled = [("Transformer", {}, logged([20.0, 31.0, 33.0], 0.3, 4e9)),   # 90 s
+               ("RNNsearch", {}, logged([15.0, 25.0, 30.0], 0.6, 1e9))]      # 180 s
+    monkeypatch.setattr(views, "recurrence_runs", lambda: bundled)
+    live = [("Transformer", {}, logged([5.0], 1.2, 4e9))]
+    figure, notes = tab.draw_recurrence(views.RECURRENCE, "g", live, [], "en")
+    traces = {(trace.name, trace.xaxis): trace for trace in figure.data}
+    bleu_minutes = traces[("Transformer bleu", "x")]
+    np.testing.assert_allclose(bleu_minutes.x, [0.5, 1.0, 1.5])              # 100 steps at 0.3 s a step: 30 s
+    assert list(bleu_minutes.y) == [20.0, 31.0, 33.0] and bleu_minutes.line.dash == "solid"
+    np.testing.assert_allclose(traces[("RNNsearch bleu", "x2")].x, [1e11, 2e11, 3e11])   # FLOPs, right column
+    mine = traces[("Transformer (yours) bleu", "x")]
+    assert mine.line.dash == "dash" and list(mine.x) == [2.0]
+    assert mine.line.color == bleu_minutes.line.color != traces[("RNNsearch bleu", "x")].line.color  # by model
+    assert ("Transformer (train) loss", "x3") in traces and ("RNNsearch val_loss", "x4") in traces
+    # where each ends, and when the Transformer passed RNNsearch's final 30 BLEU: at 200 steps, 1.0 minute
+    assert "| Transformer | 33.00 | 1.5 |" in notes and "| RNNsearch | 30.00 | 3.0 |" in notes
+    assert "after 1.0 minutes" in notes and "| Transformer (yours) | 5.00 | 2.0 |" in notes
+    curves = bundled[0][2]   # BLEU 20 at 4e11 FLOPs, 31 at 8e11
+    assert views.bleu_at(curves, "flops", 6e11) == pytest.approx(25.5) and views.bleu_at(curves, "flops", 1e11) is None
+    zh = tab.draw_recurrence(views.RECURRENCE, "g", [], [], "zh")[1]
+    assert "1.0 分钟" in zh
+    monkeypatch.setattr(views, "recurrence_runs", lambda: [])
+    assert tab.draw_recurrence(views.RECURRENCE, None, [], [], "en") == (None, "")
+
+
+def test_the_bundled_curves_and_timing_are_read(home):
+    runs = views.recurrence_runs()
+    if not runs:
+        pytest.skip("no bundled attention-vs-recurrence runs")
+    assert [label for label, _, _ in runs] == ["Transformer", "RNNsearch"]   # not the timing table beside them
+    assert {config["arch"] for _, config, _ in runs} == {"transformer", "rnnsearch"}
+    rows = views.read_timing()
+    assert {r["model"] for r in rows} == {"Transformer", "RNNsearch"} and all(r["train_step_ms"] > 0 for r in rows)
+    figure, table = tab.show_timing(None, None)
+    step_traces = [trace for trace in figure.data if trace.xaxis == "x"]
+    rnn = next(trace for trace in step_traces if trace.name == "RNNsearch")
+    assert list(rnn.y) == [r["train_step_ms"] for r in sorted(rows, key=lambda r: r["length"]) if r["model"] == "RNNsearch"]
+    assert "O(n² · d)" in table and "O(n · d²)" in table
+    ratio = views.timing_slopes(rows)["train_step_ms_slope_ratio"]
+    assert f"{ratio:.0f}x" in table
+
+
+def test_timing_is_measured_live_beside_the_bundled_one(monkeypatch, tmp_path):
+    monkeypatch.setattr(views, "LIVE_TIMING", {"lengths": (8, 16, 32), "batch": 2, "repeats": 1, "width": 16,
+                                                "budget_s": 0.0})   # past the budget after two lengths
+    monkeypatch.setattr(views, "RECURRENCE_DIR", tmp_path)   # no bundled timing: only the live one
+    live, figure, table = tab.measure_live(None, no_progress)
+    assert [(r["model"], r["length"]) for r in live] == [("Transformer", 8), ("RNNsearch", 8), ("Transformer", 16),
+                                                         ("RNNsearch", 16)]
+    assert len(figure.data) == 4 and "this machine's CPU" in table   # one row of panels: step and encode, two models
+    (tmp_path / "timing-h200.csv").write_text("model,length,train_step_ms,encode_ms\n"
+                                              + "".join(f"{m},{n},{a * n + 5},{a}\n" for n in (8, 16, 32, 64)
+                                                        for m, a in (("Transformer", 0.0), ("RNNsearch", 2.0))))
+    assert len(tab.show_timing([{"model": "x"}, 3, None], None)[0].data) == 4  # junk in the page's state: dropped
+    figure, table = tab.show_timing(live, None)
+    assert len(figure.data) == 8 and "NVIDIA H200" in table and "this machine's CPU" in table
+    assert "| RNNsearch | O(n · d²) | O(n) | O(n) | 2.000 ·" in table   # the H200 table's slope, exactly 2 ms a token
+    assert "within noise of flat" in table                                # its Transformer: flat, no ratio
+
+
+def test_path_lengths_are_one_step_for_attention_and_the_distance_for_recurrence():
+    paths = views.path_lengths(5)
+    np.testing.assert_array_equal(paths["Transformer"], 1 - np.eye(5))
+    assert paths["RNNsearch"][0, 4] == paths["RNNsearch"][4, 0] == 4 and paths["RNNsearch"].max() == 4
+    figure = figures.make_path_figure(paths, list("abcde"), "t")
+    assert [trace.type for trace in figure.data] == ["heatmap", "heatmap"]
+    assert figure.layout.coloraxis.cmax == 4
+
+
+def test_both_models_attention_for_the_same_sentence(lab, rnnsearch_dir):
+    rnn_choices = lab.model_choices("rnnsearch")
+    assert rnn_choices == [("rnnsearch-en-de (bundled)", "bundle:rnnsearch-en-de")]
+    assert lab.model_choices() == [("transformer-test (bundled)", "bundle:transformer-test")]  # no RNNsearch there
+    sentence = "A dog runs on the beach."
+    paths, alignment, note = lab.show_paths(sentence, "bundle:transformer-test", "bundle:rnnsearch-en-de", None,
+                                            no_progress)
+    assert note == "" and [trace.type for trace in paths.data] == ["heatmap", "heatmap"]
+    assert len(paths.data[1].z) == len(sentence.split())
+    transformer_map, rnn_map = (np.array(trace.z, dtype=float) for trace in alignment.data)
+    np.testing.assert_allclose(rnn_map.sum(1), 1, atol=1e-5)           # RNNsearch's alignments, one row a word
+    np.testing.assert_allclose(transformer_map.sum(1), 1, atol=1e-5)
+    source_ids = lab.get_translator("bundle:rnnsearch-en-de", "en").source_ids(sentence)
+    assert rnn_map.shape[1] == transformer_map.shape[1] == len(source_ids)  # same sentence, same vocabulary
+    # before the RNNsearch has landed: the Transformer's map alone, and a note that says why
+    _, alone, note = lab.show_paths(sentence, "bundle:transformer-test", None, None, no_progress)
+    assert len(alone.data) == 1 and "rnnsearch-en-de" in note
+    with pytest.raises(gr.Error):
+        lab.show_paths("  ", "bundle:transformer-test", None, None, no_progress)
+
+
+def test_the_experiment_panel_trains_both_models_on_the_lecture_preset():
+    runs = tab.recurrence_configs(views.RECURRENCE, "lecture", "multi30k-en-de", None, "en")
+    assert [(label, config["arch"]) for label, config in runs] == [("Transformer", "transformer"),
+                                                                   ("RNNsearch", "rnnsearch")]
+    assert all(config["minutes"] == 3.0 and config["corpus"] == "multi30k-en-de" for _, config in runs)
+    assert tab.RECURRENCE_LAB.name == "seq2seq"
+    with pytest.raises(gr.Error):
+        tab.recurrence_configs(views.RECURRENCE, "lecture", "cifar10", None, "en")
+
+
+def test_model_notes_say_what_each_bundle_trained_on_and_measured(home):
+    assert "sec. 6.1" in tab.model_note("run:x", "en") and "第 6.1 节" in tab.model_note("run:x", "zh")
+    import json
+    for name in ("transformer-en-de", "transformer-en-zh"):
+        config = tab.MODELS_DIR / name / "config.json"
+        if not config.exists():
+            continue
+        note = tab.model_note(f"bundle:{name}", "en")
+        assert json.loads(config.read_text())["corpus"].split("-")[0].lower() in note.lower()   # multi30k, tatoeba
+    zh_config = tab.MODELS_DIR / "transformer-en-zh" / "config.json"
+    if zh_config.exists():  # the clean split's BLEU, as its card measured it
+        assert f"{json.loads(zh_config.read_text())['test_bleu']:.2f}" in tab.model_note("bundle:transformer-en-zh", "en")
+
+
+def test_seq2seq_runs_are_listed_by_their_architecture(lab, models_dir):
+    """The experiment's runs join the model lists: its Transformer where the attention views are, its RNNsearch
+    beside the Transformer's cross-attention (here before any RNNsearch is bundled)."""
+    from explorer.serving.services import store
+    from train.checkpoint import save_checkpoint
+    from train.recipes import get_recipe
+    from train.text_data import save_tokenizer
+    from train.translation_task import TOKENIZER_FILE, build_model, load_bundle
+
+    tok = load_bundle(models_dir / "transformer-test").tokenizer
+    ids = {}
+    for arch in ("transformer", "rnnsearch"):
+        cfg = get_recipe("seq2seq").config("lecture", arch=arch, n_layers=1, d_model=16, d_ff=32, n_heads=2,
+                                           emb_size=16, hidden_size=16, align_size=16, maxout_size=16)
+        run_id = store().create_run("seq2seq", cfg.to_dict(), label=arch, status="done")
+        torch.manual_seed(0)
+        save_checkpoint(store().checkpoint_dir(run_id), 1,
+                        {"model": build_model(cfg.model_config(tok.get_vocab_size())).state_dict(), "step": 1})
+        save_tokenizer(tok, store().run_dir(run_id) / TOKENIZER_FILE)
+        ids[arch] = run_id
+    assert [key for _, key in lab.model_choices()] == ["bundle:transformer-test", f"run:{ids['transformer']}"]
+    assert [key for _, key in lab.model_choices("rnnsearch")] == [f"run:{ids['rnnsearch']}"]
+    _, alignment, note = lab.show_paths("Two dogs play.", f"run:{ids['transformer']}", f"run:{ids['rnnsearch']}",
+                                        None, no_progress)
+    assert note == "" and [trace.type for trace in alignment.data] == ["heatmap", "heatmap"]

@@ -17,7 +17,7 @@ import gradio as gr
 from gradio.context import Context
 
 from explorer.reading import scorecard
-from explorer.reading.guide import GUIDES, SECTIONS, Guide
+from explorer.reading.guide import GUIDES, REBUILD, SECTIONS, Guide
 from explorer.shared.i18n import language, t
 
 STORAGE_KEY = "paperlab-reading-ticks"
@@ -67,6 +67,8 @@ def _paper(guide: Guide) -> tuple[list[gr.Checkbox], gr.Dataframe]:
     with gr.Accordion(t("reading.pass3")):
         for section in SECTIONS:
             gr.Markdown(t(f"reading.{lab}.{section}"))
+        if lab in REBUILD:
+            gr.Button(t("reading.open_rebuild"), size="sm", variant="primary").click(None, js=jump_js(REBUILD[lab]))
         gr.Markdown(t("scorecard.title"))
         table = gr.Dataframe(interactive=False, wrap=True, column_widths=["30%", "24%", "30%", "16%"],
                              elem_id=f"reading-{lab}-scorecard")

@@ -1,4 +1,5 @@
-"""The Transformer lab's figures (plotly): attention maps (Fig. 3-5), positional encodings, the lr schedule (eq. 3)."""
+"""The Transformer lab's figures (plotly): attention maps (Fig. 3-5), positional encodings, the lr schedule (eq. 3),
+and attention against recurrence (Tables 1-2)."""
 from __future__ import annotations
 
 from collections.abc import Sequence
@@ -7,8 +8,9 @@ import numpy as np
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
-from explorer.labs.transformer.views import causal_view
+from explorer.labs.transformer.views import against, causal_view
 from explorer.shared.plots import FONT, PALETTE, base_layout
+from explorer.shared.reference_runs import Curves
 from models.transformer import sinusoid_table
 
 
@@ -121,3 +123,83 @@ def make_lr_figure(steps: np.ndarray, lrs: np.ndarray, title: str, warmup: int) 
     fig = go.Figure(go.Scatter(x=steps, y=lrs, mode="lines", line=dict(color=PALETTE[0])))
     fig.add_vline(x=warmup, line_dash="dot", annotation_text=f"warmup_steps = {warmup}")
     return base_layout(fig, title, "step", "learning rate", height=340)
+
+
+# -- attention against recurrence (Tables 1-2) --------------------------------------------------------------
+MODEL_COLOURS = {"Transformer": PALETTE[0], "RNNsearch": PALETTE[1]}
+
+
+def _colour(label: str) -> str:
+    return next((c for name, c in MODEL_COLOURS.items() if name.lower() in label.lower()), PALETTE[2])
+
+
+def make_cost_figure(series: Sequence[tuple[str, Curves, str]], title: str, axes: dict[str, str]) -> go.Figure:
+    """Table 2's question for two models on one corpus: BLEU (top) and loss (bottom) against training minutes
+    (left) and training FLOPs (right). series: (label, curves with cumulative "seconds" and "flops", dash), the
+    model named in the label chooses the colour; axes: the titles of "minutes", "flops", "bleu" and "loss"."""
+    fig = make_subplots(2, 2, shared_xaxes="columns", horizontal_spacing=0.08, vertical_spacing=0.08)
+    for label, curves, dash in series:
+        for row, metric, name in ((1, "bleu", label), (2, "val_loss", label), (2, "loss", f"{label} (train)")):
+            for col, cost, scale in ((1, "seconds", 1 / 60), (2, "flops", 1.0)):
+                xs, ys = against(curves, metric, cost)
+                if not len(xs):
+                    continue
+                fig.add_trace(go.Scatter(x=xs * scale, y=ys, mode="lines+markers" if len(xs) < 30 else "lines",
+                                         name=f"{name} {metric}", legendgroup=label, showlegend=col == 1,
+                                         opacity=0.45 if metric == "loss" else 1.0,
+                                         line=dict(color=_colour(label), dash=dash, width=1 if metric == "loss" else 2)),
+                              row, col)
+    base_layout(fig, title, "", "", height=640, legend_below=True)
+    fig.update_xaxes(title_text=axes["minutes"], row=2, col=1)
+    fig.update_xaxes(title_text=axes["flops"], row=2, col=2)
+    fig.update_yaxes(title_text=axes["bleu"], row=1, col=1)
+    fig.update_yaxes(title_text=axes["loss"], row=2, col=1)
+    return fig
+
+
+def make_timing_figure(tables: Sequence[tuple[str, Sequence[dict]]], title: str,
+                       columns: tuple[str, str]) -> go.Figure:
+    """Table 1's sequential operations, measured: one row of panels per machine (name, rows as
+    train.recurrence_timing.measure gives them), a training step (left) and encoding one sentence (right) in ms
+    against the sentence length, each model a line."""
+    fig = make_subplots(len(tables), 2, subplot_titles=[f"{name}: {col}" for name, _ in tables for col in columns],
+                        horizontal_spacing=0.08, vertical_spacing=0.16 if len(tables) > 1 else 0.08)
+    for r, (_, rows) in enumerate(tables, start=1):
+        for c, key in enumerate(("train_step_ms", "encode_ms"), start=1):
+            for model in MODEL_COLOURS:
+                points = sorted((row["length"], row[key]) for row in rows if row["model"] == model)
+                fig.add_trace(go.Scatter(x=[p[0] for p in points], y=[p[1] for p in points], mode="lines+markers",
+                                         name=model, legendgroup=model, showlegend=r == 1 and c == 1,
+                                         line=dict(color=MODEL_COLOURS[model])), r, c)
+            fig.update_yaxes(title_text="ms", rangemode="tozero", row=r, col=c)
+    fig.update_xaxes(title_text="n (tokens)", type="log", tickvals=[8, 16, 32, 64, 128])
+    return base_layout(fig, title, "", "", height=360 * len(tables) + 140, legend_below=True)
+
+
+def make_path_figure(paths: dict[str, np.ndarray], tokens: Sequence[str], title: str) -> go.Figure:
+    """Table 1's maximum path length: for each model a (n, n) map of the steps between word i and word j, on one
+    colour scale, the number written in each cell."""
+    fig = make_subplots(1, len(paths), subplot_titles=list(paths), horizontal_spacing=0.12)
+    top = max(float(p.max()) for p in paths.values()) or 1.0
+    for col, steps in enumerate(paths.values(), start=1):
+        fig.add_trace(go.Heatmap(z=steps, coloraxis="coloraxis", text=steps.astype(int), texttemplate="%{text}",
+                                 hovertemplate="%{y} ↔ %{x}: %{z:.0f}<extra></extra>"), 1, col)
+        fig.update_xaxes(_axis(tokens), row=1, col=col)
+        fig.update_yaxes({**_axis(tokens), "autorange": "reversed", "tickangle": 0}, row=1, col=col)
+    fig.update_layout(coloraxis=dict(colorscale="Oranges", cmin=0, cmax=top))
+    return base_layout(fig, title, "", "", height=max(380, 24 * len(tokens) + 200))
+
+
+def make_alignment_figure(maps: Sequence[tuple[str, np.ndarray, Sequence[str], Sequence[str]]],
+                          title: str) -> go.Figure:
+    """Cross-attention maps side by side: (name, weights (T_out, T_src), output tokens, source tokens) each."""
+    fig = make_subplots(1, len(maps), subplot_titles=[name for name, *_ in maps], horizontal_spacing=0.14)
+    for col, (name, weights, rows, cols) in enumerate(maps, start=1):
+        fig.add_trace(go.Heatmap(z=weights, coloraxis="coloraxis", customdata=[[(r, c) for c in cols] for r in rows],
+                                 hovertemplate=name + ": %{customdata[0]} → %{customdata[1]}: %{z:.2f}<extra></extra>"),
+                      1, col)
+        fig.update_xaxes(_axis(cols), row=1, col=col)
+        fig.update_yaxes({**_axis(rows), "autorange": "reversed", "tickangle": 0}, row=1, col=col)
+    fig.update_layout(coloraxis=dict(colorscale="Blues", cmin=0, cmax=1))
+    longest = max(len(rows) for _, _, rows, _ in maps)
+    return base_layout(fig, title, "", "", height=max(420, 26 * longest + 200))

@@ -80,4 +80,109 @@ STRINGS = {
     "transformer.choose": ("Choose one of the listed options.", "请从列表中选择一项。"),
     "transformer.submitted": ("Run {run} queued: it appears in the model list when its first checkpoint is saved.",
                               "训练 {run} 已排队：保存第一个检查点后会出现在模型列表中。"),
+    # attention against recurrence (Tables 1-2)
+    "transformer.recurrence_tab": ("Attention vs recurrence", "注意力与循环"),
+    "transformer.recurrence_intro": (
+        "The paper's central claim: without recurrence, translation gets better and cheaper to train. Here the "
+        "Transformer and RNNsearch (Bahdanau et al. 2015, the recurrent encoder-decoder with attention it replaces) "
+        "are trained on the same data (Multi30k En-De), with the same BPE vocabulary, trainer, time budget and BLEU.",
+        "论文的核心论断：去掉循环结构后，翻译质量更好、训练更省。这里 Transformer 与 RNNsearch（Bahdanau 等人 2015 年"
+        "提出的带注意力的循环编码器-解码器，即它所取代的模型）在同样的数据（Multi30k 英德）上训练，使用同样的 BPE 词表、"
+        "训练器、时间预算和 BLEU。"),
+    "transformer.cost_head": (
+        "### 1. Quality against training cost (Table 2)\nSolid lines: both models trained side by side for the same "
+        "minutes on one H200 (bundled). Dashed: your own runs of the experiment `attention-vs-recurrence` (lecture "
+        "preset: a few minutes each on a CPU; `python -m train attention-vs-recurrence --preset lecture`).",
+        "### 1. 质量与训练代价（表 2）\n实线：两个模型在同一块 H200 上以相同分钟数并排训练（随应用附带）。虚线：你自己运行的 "
+        "`attention-vs-recurrence` 实验（课堂预设：CPU 上每个几分钟；`python -m train attention-vs-recurrence "
+        "--preset lecture`）。"),
+    "transformer.cost_title": ("BLEU and loss against training time and training FLOPs",
+                               "BLEU 与损失随训练时间和训练 FLOPs 的变化"),
+    "transformer.cost_minutes": ("training minutes", "训练分钟数"),
+    "transformer.cost_flops": ("training FLOPs (counted, models/flops.py)", "训练 FLOPs（按层计数，models/flops.py）"),
+    "transformer.cost_bleu": ("validation BLEU (greedy)", "验证集 BLEU（贪心）"),
+    "transformer.cost_loss": ("loss (validation; faint: training)", "损失（验证集；浅色：训练）"),
+    "transformer.yours": ("yours", "你的"),
+    "transformer.cost_columns": ("| run | BLEU at the end | minutes | training FLOPs | steps |\n|---|---|---|---|---|",
+                                 "| 运行 | 最终 BLEU | 分钟 | 训练 FLOPs | 步数 |\n|---|---|---|---|---|"),
+    "transformer.cost_verdict": (
+        "**{first}** passes {second}'s final BLEU ({bleu:.2f}) after {minutes:.1f} minutes of training, against "
+        "{second}'s {total:.1f}. Per minute it does {ratio:.1f}x the arithmetic of {second}: its FLOPs run in "
+        "parallel, where a recurrent layer waits for the previous word.",
+        "**{first}** 训练 {minutes:.1f} 分钟后即超过 {second} 的最终 BLEU（{bleu:.2f}），而 {second} 用了 {total:.1f} "
+        "分钟。它每分钟完成的运算量是 {second} 的 {ratio:.1f} 倍：它的运算可以并行，而循环层要等待上一个词。"),
+    "transformer.cost_same_flops": (
+        "At RNNsearch's final training FLOPs ({flops:.3g}) the Transformer scored {bleu:.1f} BLEU, against "
+        "RNNsearch's {other:.1f}: compare the two by arithmetic in the right-hand panels.",
+        "在 RNNsearch 最终的训练 FLOPs（{flops:.3g}）处，Transformer 的 BLEU 为 {bleu:.1f}，RNNsearch 为 {other:.1f}："
+        "按运算量比较两者，请看右侧的图。"),
+    "transformer.cost_not_passed": ("{first} has not passed {second}'s final BLEU ({bleu:.2f}) yet.",
+                                    "{first} 尚未超过 {second} 的最终 BLEU（{bleu:.2f}）。"),
+    "transformer.timing_head": (
+        "### 2. Sequential operations, measured (Table 1)\nTime of one training step (32 sentences of n tokens, "
+        "forward, backward, Adam) and of encoding one sentence, against its length n. A recurrent layer takes n steps "
+        "one after another; self-attention takes one, whose O(n² · d) work runs in parallel.",
+        "### 2. 顺序操作数的实测（表 1）\n一次训练步（32 个长为 n 的句子，前向、反向、Adam）和编码一个句子所用的时间随"
+        "句长 n 的变化。循环层要一步接一步走 n 步；自注意力只需一步，其 O(n² · d) 的计算并行完成。"),
+    "transformer.timing_title": ("Time against sentence length", "时间随句长的变化"),
+    "transformer.timing_step": ("training step", "训练一步"),
+    "transformer.timing_encode": ("encode one sentence", "编码一个句子"),
+    "transformer.timing_h200": ("NVIDIA H200 (bundled)", "NVIDIA H200（附带）"),
+    "transformer.timing_here": ("this machine's CPU", "本机 CPU"),
+    "transformer.timing_measure": ("Measure on this machine (a few seconds)", "在本机上测量（几秒钟）"),
+    "transformer.table1": (
+        "| per layer (Table 1) | complexity | sequential operations | maximum path length | {machines} |\n"
+        "|---|---|---|---|---|\n{rows}\n\nSlope: least squares over n = 8-64, ms per token of a training step. "
+        "Live: width 32, batch 8 (the H200's: width 256, batch 32).",
+        "| 每层（表 1） | 复杂度 | 顺序操作数 | 最大路径长度 | {machines} |\n|---|---|---|---|---|\n{rows}\n\n"
+        "斜率：n = 8-64 上的最小二乘拟合，训练一步每个词元的毫秒数。本机实测：宽度 32，批大小 8（H200 上：宽度 256，"
+        "批大小 32）。"),
+    "transformer.slope": ("slope (ms per token)", "斜率（毫秒/词元）"),
+    "transformer.ratio": ("RNNsearch's slope is {ratio:.0f}x the Transformer's",
+                          "RNNsearch 的斜率是 Transformer 的 {ratio:.0f} 倍"),
+    "transformer.flat": ("the Transformer's slope is within noise of flat", "Transformer 的斜率在噪声范围内接近零"),
+    "transformer.path_head": (
+        "### 3. Path length\nHow many sequential steps carry word j's information to word i inside one layer: one "
+        "for self-attention, one per word in between for a recurrent layer. Below: where each model looks while it "
+        "translates the same sentence: RNNsearch's one alignment model beside the Transformer's cross-attention "
+        "(last layer, mean of the heads).",
+        "### 3. 路径长度\n在一层之内，词 j 的信息要经过多少个顺序步骤才能到达词 i：自注意力只需一步，循环层则每隔一个词"
+        "就要一步。下方：两个模型翻译同一个句子时各自看向哪里：RNNsearch 唯一的对齐模型，旁边是 Transformer 的交叉注意力"
+        "（最后一层，各头平均）。"),
+    "transformer.path_sentence": ("Sentence (English)", "句子（英文）"),
+    "transformer.path_show": ("Show path lengths and attention", "显示路径长度与注意力"),
+    "transformer.path_title": ("Steps between word i and word j in one layer", "一层之内词 i 与词 j 之间的步数"),
+    "transformer.align_title": ("Where each model looks while translating", "各模型翻译时看向哪里"),
+    "transformer.align_transformer": ("Transformer (last layer, mean of heads)", "Transformer（最后一层，各头平均）"),
+    "transformer.rnnsearch_missing": (
+        "The bundled RNNsearch (assets/models/rnnsearch-en-de) is not in this checkout yet: only the Transformer's "
+        "map is drawn. Train one with `python -m train seq2seq --preset reference` and export it there.",
+        "此副本中还没有附带的 RNNsearch（assets/models/rnnsearch-en-de）：只画出 Transformer 的注意力图。可用 "
+        "`python -m train seq2seq --preset reference` 训练一个并导出到该处。"),
+    "transformer.no_translator": ("No bundled English→German model to draw an attention map with.",
+                                  "没有可用于绘制注意力图的英→德附带模型。"),
+    # what each bundled model was trained on and what it measures (issue 32)
+    "transformer.note_transformer-en-de": (
+        "Trained on Multi30k En-De (29k image captions). Test 2016 BLEU 37.43 with sec. 6.1's beam search (beam 4, "
+        "length penalty 0.6, stopping once no open hypothesis can beat the best finished one); 37.03 with the "
+        "earlier beam. Published small Transformers reach about 41 on this test set; this one trained 2,737 steps.",
+        "在 Multi30k 英德（2.9 万条图片描述）上训练。使用第 6.1 节的束搜索（束宽 4，长度惩罚 0.6，当没有未完成的假设能"
+        "超过最好的已完成假设时停止），test 2016 的 BLEU 为 37.43；旧的束搜索为 37.03。已发表的小型 Transformer 在此测试"
+        "集上约为 41；本模型只训练了 2,737 步。"),
+    "transformer.note_transformer-en-zh": (
+        "Trained on Tatoeba En-Zh, split by sentence groups so that no test sentence (English or Chinese, after "
+        "normalising case, spaces and punctuation) occurs in training or validation. Test BLEU 35.77 (beam 4 of sec. "
+        "6.1, averaged checkpoints, sacrebleu's zh tokenizer). The earlier model's 38.25 was measured on a random "
+        "pair-level split that leaked: 211 of its 1,000 test Chinese sentences were seen in training (33.8 on the "
+        "pairs whose two sides were both unseen).",
+        "在 Tatoeba 英中上训练，按句子组划分，使任何测试句（英文或中文，统一大小写、空格和标点后）都不出现在训练集或验证集"
+        "中。测试集 BLEU 35.77（第 6.1 节的束宽 4，检查点平均，sacrebleu 的 zh 分词）。之前模型的 38.25 是在一个随机的"
+        "句对级划分上测得的，存在泄漏：1,000 个测试中文句中有 211 个在训练中出现过（两侧都未见过的句对上为 33.8）。"),
+    "transformer.note_rnnsearch-en-de": (
+        "RNNsearch (Bahdanau et al. 2015) trained on Multi30k En-De with the Transformer's data, vocabulary and "
+        "trainer, for the alignment map of the Attention vs recurrence tab.",
+        "RNNsearch（Bahdanau 等人 2015）在 Multi30k 英德上训练，数据、词表和训练器与 Transformer 相同，用于“注意力与循环”"
+        "页的对齐图。"),
+    "transformer.beam_note": ("Beam search here is sec. 6.1's: beam 4 with length penalty α = 0.6.",
+                              "这里的束搜索按第 6.1 节：束宽 4，长度惩罚 α = 0.6。"),
 }

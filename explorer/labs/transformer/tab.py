@@ -18,8 +18,9 @@ from explorer.labs.transformer.strings import KNIFE_SENTENCES
 from explorer.serving import deployment
 from explorer.serving.services import store
 from explorer.shared import experiment_panel, reference_runs
-from explorer.shared.i18n import language, t, text
+from explorer.shared.i18n import all_strings, language, t, text
 from explorer.shared.plots import curves_figure
+from train.recipes import experiment_configs
 from train.recipes.translation import LECTURE
 from train.text_data import CORPORA, UNK, load_corpus
 from train.translation_task import TOKENIZER_FILE, TranslationConfig, Translator, corpus_bleu, load_bundle, load_run
@@ -35,12 +36,14 @@ EXAMPLES = {  # a sentence in the style each corpus teaches: captions, everyday 
 
 
 # -- models --------------------------------------------------------------------------------------------------
-def model_choices() -> list[tuple[str, str]]:
-    """(label, key) for every bundled model folder and every translation run with a checkpoint."""
+def model_choices(arch: str = "transformer") -> list[tuple[str, str]]:
+    """(label, key) for every bundled model folder and every translation run with a checkpoint, of one architecture
+    (transformer-* or rnnsearch-* folders; `translate` runs, and `seq2seq` runs by their config's arch)."""
     choices = [(reference_runs.bundled_label(folder), f"bundle:{folder.name}")
-               for folder in sorted(MODELS_DIR.glob("transformer-*")) if (folder / "model.safetensors").exists()]
+               for folder in sorted(MODELS_DIR.glob(f"{arch}-*")) if (folder / "model.safetensors").exists()]
     for run in store().list_runs():
-        if run.recipe == "translate" and store().checkpoints(run.id) and \
+        run_arch = run.config.get("arch", "transformer") if run.recipe == "seq2seq" else "transformer"
+        if run.recipe in ("translate", "seq2seq") and run_arch == arch and store().checkpoints(run.id) and \
                 (store().run_dir(run.id) / TOKENIZER_FILE).exists():
             choices.append((f"{run.title} · step {run.step} · {run.status}", f"run:{run.id}"))
     return choices
@@ -257,7 +260,14 @@ def model_info(key, request: gr.Request):
     cfg = translator.model.cfg
     summary = (f"**{info.get('corpus', '?')}** · N={cfg.n_layers}, d_model={cfg.d_model}, h={cfg.n_heads}, "
                f"d_ff={cfg.d_ff} · steps {info.get('steps', '?')} · BLEU {bleu}")
-    return summary, curves(key, lang)
+    return f"{summary}\n\n{model_note(key, lang)}", curves(key, lang)
+
+
+def model_note(key: str, lang: str) -> str:
+    """What a bundled model was trained on and what it measures (its model card's numbers), and the beam used here."""
+    note = f"transformer.note_{key.removeprefix('bundle:')}"
+    return " ".join(([text(note, lang)] if key.startswith("bundle:") and note in all_strings() else [])
+                    + [text("transformer.beam_note", lang)])
 
 
 def curves(key: str, lang: str):
@@ -317,6 +327,150 @@ def train_lecture(corpus, request: gr.Request):
     gr.Info(text("transformer.submitted", lang, run=run_id))
 
 
+# -- attention against recurrence (Tables 1-2) ----------------------------------------------------------------
+MAX_PATH_WORDS = 16      # the path-length maps stay readable
+DE_TRANSFORMER = "bundle:transformer-en-de"
+
+
+def recurrence_configs(experiment: str, preset: str, data: str, setting, lang: str) -> list[tuple[str, dict]]:
+    """experiment_panel's configs: both models of the experiment with the preset, on the corpus chosen."""
+    if data not in RECURRENCE_DATA:
+        raise gr.Error(text("transformer.choose", lang))
+    return [(label, cfg.to_dict()) for label, cfg in experiment_configs(experiment, preset, corpus=data)]
+
+
+def draw_recurrence(experiment: str, group_id: str | None, live: list, reference: list, lang: str):
+    """experiment_panel's draw: the bundled runs (solid) beside the chosen group's (dashed), and where each ends."""
+    bundled = views.recurrence_runs()
+    series = ([(label, curves, "solid") for label, _, curves in bundled]
+              + [(f"{label} ({text('transformer.yours', lang)})", curves, "dash") for label, _, curves in live])
+    if not series:
+        return None, ""
+    axes = {name: text(f"transformer.cost_{name}", lang) for name in ("minutes", "flops", "bleu", "loss")}
+    figure = figures.make_cost_figure(series, text("transformer.cost_title", lang), axes)
+    return figure, "\n\n".join(part for part in (cost_notes(bundled, lang), cost_notes(live, lang, mine=True)) if part)
+
+
+def cost_notes(runs: list, lang: str, mine: bool = False) -> str:
+    """Where each run ends (BLEU, minutes, FLOPs), and when the Transformer passed RNNsearch's final BLEU."""
+    ends = views.quality_at_cost(runs)
+    if not ends:
+        return ""
+    tag = f" ({text('transformer.yours', lang)})" if mine else ""
+    rows = [f"| {label}{tag} | {end['bleu']:.2f} | {end['minutes']:.1f} | {end['flops']:.3g} | {end['step']:,} |"
+            for label, end in ends.items()]
+    lines = [text("transformer.cost_columns", lang), *rows]
+    curves = {label: c for label, _, c in runs}
+    if {"Transformer", "RNNsearch"} <= ends.keys():
+        first, second = ends["Transformer"], ends["RNNsearch"]
+        passed = views.minutes_to_reach(curves["Transformer"], second["bleu"])
+        if passed is None:
+            lines += ["", text("transformer.cost_not_passed", lang, first="Transformer", second="RNNsearch",
+                                bleu=second["bleu"])]
+        else:
+            ratio = (first["flops"] / first["minutes"]) / (second["flops"] / second["minutes"])
+            lines += ["", text("transformer.cost_verdict", lang, first="Transformer", second="RNNsearch",
+                                bleu=second["bleu"], minutes=passed, total=second["minutes"], ratio=ratio)]
+        same_flops = views.bleu_at(curves["Transformer"], "flops", second["flops"])
+        if same_flops is not None:
+            lines.append(" " + text("transformer.cost_same_flops", lang, flops=second["flops"], bleu=same_flops,
+                                    other=second["bleu"]))
+    return "\n".join(lines)
+
+
+def show_timing(live: list | None, request: gr.Request):
+    """Table 1 measured: the bundled H200 timing, and this machine's where it was measured; the formulas beside."""
+    lang = language(request)
+    tables = [(text("transformer.timing_h200", lang), views.read_timing()),
+              (text("transformer.timing_here", lang), views.timing_rows(live))]
+    tables = [(name, rows) for name, rows in tables if rows]
+    figure = figures.make_timing_figure(tables, text("transformer.timing_title", lang),
+                                        (text("transformer.timing_step", lang), text("transformer.timing_encode", lang)))
+    return (figure if tables else None), table1_markdown(tables, lang)
+
+
+def table1_markdown(tables: list, lang: str) -> str:
+    """Table 1's rows for the two models, with each machine's measured slope (ms per token of a training step)."""
+    slopes = [(name, views.timing_slopes(rows)) for name, rows in tables]
+    rows = []
+    for model, cells in views.TABLE1.items():
+        measured = " · ".join(f"{s[f'train_step_ms_slope_{model.lower()}']:.3f}" if s else "–" for _, s in slopes)
+        rows.append(f"| {model} | {' | '.join(cells)} | {measured or '–'} |")
+    machines = f"{text('transformer.slope', lang)}: {' · '.join(name for name, _ in slopes)}"
+    ratios = [f"{name}: " + (text("transformer.ratio", lang, ratio=s["train_step_ms_slope_ratio"])
+                             if s.get("train_step_ms_slope_transformer", 0) > 0 else text("transformer.flat", lang))
+              for name, s in slopes if s]
+    return "\n\n".join([text("transformer.table1", lang, machines=machines, rows="\n".join(rows)), *ratios])
+
+
+def measure_live(request: gr.Request, progress=gr.Progress()):
+    """The button: Table 1 measured on this machine's CPU at small settings, drawn beside the H200's."""
+    progress(0.1, desc="timing both models at n = 8 to 64")
+    live = views.measure_timing()
+    return (live, *show_timing(live, request))
+
+
+def show_paths(sentence, transformer_key, rnn_key, request: gr.Request, progress=gr.Progress()):
+    """The path-length maps of the sentence's words, and each model's cross-attention as it translates it."""
+    lang = language(request)
+    source, _ = clean_source(sentence, lang)
+    words = views.display_tokens(source.split()[:MAX_PATH_WORDS])
+    paths = figures.make_path_figure(views.path_lengths(len(words)), words, text("transformer.path_title", lang))
+    maps, notes = [], []
+    progress(0.3, desc="translating with each model")
+    for name, key, missing in ((text("transformer.align_transformer", lang), transformer_key, "no_translator"),
+                               ("RNNsearch", rnn_key, "rnnsearch_missing")):
+        if not key:
+            notes.append(text(f"transformer.{missing}", lang))
+            continue
+        translator = get_translator(key, lang)
+        result, weights = views.alignment(translator, source)
+        maps.append((name, weights, views.display_tokens([*translator.tokens(result.output_ids), "</s>"]),
+                     views.display_tokens(translator.tokens(result.source_ids))))
+    alignment = figures.make_alignment_figure(maps, text("transformer.align_title", lang)) if maps else None
+    return paths, alignment, "\n\n".join(notes)
+
+
+def default_key(choices: list[tuple[str, str]], preferred: str | None = None) -> str | None:
+    keys = [key for _, key in choices]
+    return preferred if preferred in keys else (keys[0] if keys else None)
+
+
+RECURRENCE_DATA = ("multi30k-en-de",)  # the corpus both bundled runs trained on
+RECURRENCE_LAB = experiment_panel.Lab("seq2seq", recurrence_configs, draw_recurrence, data_choices=RECURRENCE_DATA)
+
+
+def recurrence_tab(sub_tab: gr.Tab) -> None:
+    """The sub-tab: quality against cost (Table 2), sequential operations (Table 1), path length and alignments
+    (translated when the sub-tab opens, not on every page load)."""
+    gr.Markdown(t("transformer.recurrence_intro"))
+    with gr.Column(elem_id="transformer-table2"):
+        gr.Markdown(t("transformer.cost_head"))
+        experiment_panel.panel(RECURRENCE_LAB, views.RECURRENCE, notes_id="transformer-cost-notes")
+    with gr.Column(elem_id="transformer-table1"):
+        gr.Markdown(t("transformer.timing_head"))
+        measure_btn = gr.Button(t("transformer.timing_measure"))
+        timing_plot = gr.Plot(elem_id="transformer-timing")
+        table1 = gr.Markdown(elem_id="transformer-table1-formulas")
+    live = gr.State(None)
+    with gr.Column(elem_id="transformer-paths"):
+        gr.Markdown(t("transformer.path_head"))
+        with gr.Row():
+            sentence = gr.Textbox(value=EXAMPLES["multi30k-en-de"], label=t("transformer.path_sentence"), scale=3)
+            attention_choices, rnn_choices = model_choices(), model_choices("rnnsearch")
+            transformer = gr.Dropdown(attention_choices, value=default_key(attention_choices, DE_TRANSFORMER),
+                                      label="Transformer", scale=1)
+            rnn = gr.Dropdown(rnn_choices, value=default_key(rnn_choices), label="RNNsearch", scale=1)
+        show_btn = gr.Button(t("transformer.path_show"), variant="primary")
+        path_plot = gr.Plot(elem_id="transformer-path-length")
+        align_plot = gr.Plot(elem_id="transformer-alignments")
+        align_note = gr.Markdown()
+    Context.root_block.load(show_timing, [live], [timing_plot, table1])
+    measure_btn.click(measure_live, None, [live, timing_plot, table1])
+    shown = [sub_tab.select, show_btn.click, sentence.submit]
+    gr.on(shown, show_paths, [sentence, transformer, rnn], [path_plot, align_plot, align_note])
+
+
 # -- layout ---------------------------------------------------------------------------------------------------
 def build() -> None:
     choices = model_choices()
@@ -367,7 +521,9 @@ def build() -> None:
             with gr.Row():
                 pe_plot, lr_plot = gr.Plot(), gr.Plot(elem_id="transformer-eq3")
             sizes = gr.Markdown(elem_id="transformer-eq2")
-        with gr.Tab(t("transformer.train_tab"), elem_id="transformer-table2"):
+        with gr.Tab(t("transformer.recurrence_tab"), elem_id="transformer-recurrence") as recurrence:
+            recurrence_tab(recurrence)
+        with gr.Tab(t("transformer.train_tab"), elem_id="transformer-train"):
             curves_plot = gr.Plot()
             with gr.Row():
                 corpus = gr.Dropdown(list(CORPORA), value="multi30k-en-de", label=t("transformer.corpus"))

@@ -6,17 +6,24 @@ Token labels are escaped before they reach plotly, which would otherwise read ta
 """
 from __future__ import annotations
 
+import csv
 import functools
 import html
+import json
+import math
 from collections.abc import Sequence
 from dataclasses import asdict, replace
+from pathlib import Path
 
 import numpy as np
 import torch
 
 from explorer.serving.devices import device, on_device
 from explorer.serving.gpu import gpu
+from explorer.shared.reference_runs import MODELS_DIR, REFERENCE_DIR, Curves, read_curves
 from models.transformer import Transformer, TransformerConfig, base, big, parameter_count
+from train import recurrence_timing
+from train.recipes import EXPERIMENTS
 from train.schedules import inverse_sqrt
 from train.text_data import BOS, EOS, PAD
 from train.translation_task import Translation, Translator
@@ -128,6 +135,117 @@ def _parameters(fields: tuple) -> int:
         return parameter_count(Transformer(TransformerConfig(**dict(fields))))
 
 
-# -- figures ---------------------------------------------------------------------------------------------
 
 
+# -- attention against recurrence (Tables 1-2): the bundled runs and timing, and live measurements --------------
+RECURRENCE = "attention-vs-recurrence"   # the experiment (train/recipes/recurrent.py) and its folder in assets/
+RECURRENCE_DIR = REFERENCE_DIR / "transformer" / RECURRENCE
+RNNSEARCH_MODEL = "rnnsearch-en-de"      # the bundled RNNsearch, for its alignment map
+# A few seconds on a laptop CPU; on a busy one, the lengths measured within budget_s
+LIVE_TIMING = {"lengths": (8, 16, 32, 64), "batch": 8, "repeats": 3, "width": 32, "budget_s": 10.0}
+# Table 1, per layer: complexity, sequential operations, maximum path length
+TABLE1 = {"Transformer": ("O(n² · d)", "O(1)", "O(1)"), "RNNsearch": ("O(n · d²)", "O(n)", "O(n)")}
+
+
+def recurrence_runs(root: Path | None = None) -> list[tuple[str, dict, Curves]]:
+    """(label, config, curves) of the bundled Transformer and RNNsearch runs, in the experiment's order; [] where
+    none ship. (The folder also holds the timing table, which is not a run's curves.)"""
+    folder = root or RECURRENCE_DIR
+    runs = []
+    for label, _ in EXPERIMENTS[RECURRENCE].variants:
+        path = folder / f"{label}.csv"
+        if path.exists():
+            sidecar = path.with_suffix(".json")
+            runs.append((label, json.loads(sidecar.read_text()) if sidecar.exists() else {}, read_curves(path)))
+    return runs
+
+
+def against(curves: Curves, metric: str, cost: str) -> tuple[np.ndarray, np.ndarray]:
+    """A metric against a cumulative cost the trainer logs ("seconds" or "flops"), read off at the metric's steps;
+    empty arrays where either is missing."""
+    if metric not in curves or cost not in curves:
+        return np.array([]), np.array([])
+    steps, values = curves[metric]
+    cost_steps, costs = curves[cost]
+    return np.interp(steps, cost_steps, costs), np.array(values)
+
+
+def quality_at_cost(runs: Sequence[tuple[str, dict, Curves]]) -> dict[str, dict[str, float]]:
+    """Where each run ends: {label: {bleu, minutes, flops, step}} at its last BLEU evaluation (runs without one are
+    left out)."""
+    out = {}
+    for label, _, curves in runs:
+        seconds, bleu = against(curves, "bleu", "seconds")
+        if len(bleu):
+            flops = against(curves, "bleu", "flops")[0]
+            out[label] = {"bleu": float(bleu[-1]), "minutes": float(seconds[-1]) / 60,
+                          "flops": float(flops[-1]) if len(flops) else float("nan"),
+                          "step": curves["bleu"][0][-1]}
+    return out
+
+
+def minutes_to_reach(curves: Curves, bleu: float) -> float | None:
+    """Training minutes at the first evaluation that scores above `bleu`; None where none does."""
+    seconds, values = against(curves, "bleu", "seconds")
+    above = np.nonzero(values > bleu)[0]
+    return float(seconds[above[0]]) / 60 if len(above) else None
+
+
+def bleu_at(curves: Curves, cost: str, at: float) -> float | None:
+    """BLEU interpolated at a cost ("seconds" or "flops") between two evaluations; None outside the evaluated range."""
+    costs, bleu = against(curves, "bleu", cost)
+    return float(np.interp(at, costs, bleu)) if len(costs) and costs[0] <= at <= costs[-1] else None
+
+
+def read_timing(path: Path | None = None) -> list[dict]:
+    """Rows {model, length, train_step_ms, encode_ms} of a timing table tools/bench_recurrence wrote; [] without."""
+    path = path or RECURRENCE_DIR / "timing-h200.csv"
+    if not path.exists():
+        return []
+    with open(path, newline="") as f:
+        return [{"model": r["model"], "length": int(r["length"]), "train_step_ms": float(r["train_step_ms"]),
+                 "encode_ms": float(r["encode_ms"])} for r in csv.DictReader(f)]
+
+
+def timing_rows(rows: object) -> list[dict]:
+    """The well-formed rows of a timing table kept in the page's state (anything else is dropped)."""
+    def good(row: object) -> bool:
+        if not isinstance(row, dict) or row.get("model") not in TABLE1:
+            return False
+        numbers = [row.get(key) for key in ("length", "train_step_ms", "encode_ms")]
+        return all(isinstance(x, (int, float)) and not isinstance(x, bool) and math.isfinite(x) for x in numbers)
+    return [row for row in rows if good(row)] if isinstance(rows, list) else []
+
+
+def timing_slopes(rows: Sequence[dict]) -> dict[str, float]:
+    """Each model's slope over lengths 8-64 (ms per token) and their ratio; {} where the rows cannot give one."""
+    try:
+        return recurrence_timing.summary(rows)
+    except (ValueError, ZeroDivisionError):
+        return {}
+
+
+def measure_timing() -> list[dict]:
+    """Table 1 measured on this machine's CPU at small settings (LIVE_TIMING): a few seconds."""
+    return recurrence_timing.measure(**LIVE_TIMING, device="cpu")
+
+
+def path_lengths(n: int) -> dict[str, np.ndarray]:
+    """Table 1's maximum path length, drawn per pair of positions (n, n): how many sequential steps carry word j's
+    information to word i inside one layer. Self-attention: one step to every other position; a recurrent layer:
+    one step per word in between (|i - j|, in either direction of a bidirectional encoder)."""
+    i, j = np.indices((n, n))
+    return {"Transformer": (i != j).astype(float), "RNNsearch": np.abs(i - j).astype(float)}
+
+
+def bundled_rnnsearch(root: Path | None = None) -> Path | None:
+    """The bundled RNNsearch folder, or None where it has not landed."""
+    folder = (root or MODELS_DIR) / RNNSEARCH_MODEL
+    return folder if (folder / "model.safetensors").exists() else None
+
+
+def alignment(translator: Translator, text: str, beam: int = 1) -> tuple[Translation, np.ndarray]:
+    """A translation and its cross-attention (T_out, T_src): RNNsearch's one alignment model (Bahdanau et al.'s
+    Fig. 3), or the Transformer's last layer averaged over its heads."""
+    result, maps = translate_with_maps(translator, text, beam)
+    return result, maps["cross"][-1].mean(0)
