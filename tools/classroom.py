@@ -33,6 +33,7 @@ BROWSER_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-r
                 "--disable-component-update", "--disable-sync", "--disable-dev-shm-usage"]
 MIX = ("translate", "filters", "neighbours", "translate", "predictions", "filters")  # what a lecture asks most
 LAUNCH_EVERY = 10  # one active student in ten launches the lecture preset
+CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
 EVENTS = "/queue/join"  # every Gradio event a page sends (a timer's tick included) joins the queue here
 
 
@@ -47,8 +48,6 @@ def rss_mb(pid: int) -> float:
     with open(f"/proc/{pid}/status") as f:
         return next(int(line.split()[1]) for line in f if line.startswith("VmRSS:")) / 1024
 
-
-CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
 
 
 @dataclass
@@ -129,8 +128,13 @@ def active_student(url: str, index: int, rounds: int, models: dict[str, str], re
                    timeout: float, launched: list[str]) -> None:
     """An active student: opens the app, then asks `rounds` questions of the mix; one in LAUNCH_EVERY first
     launches the lecture preset (ResNet on the bundled sample) through the Runs tab."""
-    client = Client(url, verbose=False)
-    calls = loadtest.actions(client, index, models)
+    start = time.perf_counter()
+    try:
+        client = Client(url, verbose=False, httpx_kwargs={"timeout": timeout})
+        calls = loadtest.actions(client, index, models)
+    except Exception as exc:  # a page that did not open is a failure
+        results.record("open", time.perf_counter() - start, f"{type(exc).__name__}: {exc}")
+        return
     if index % LAUNCH_EVERY == 0:
         calls["launch"] = lambda: client.submit("resnet", "lecture", "sample", None, None, None, f"student {index}",
                                                 loadtest.TRAINING, api_name="/launch")
@@ -225,6 +229,30 @@ def report(results: loadtest.Results, sampler: Sampler, students: int, active: i
     return "\n".join(lines)
 
 
+def plot(summaries: list[dict], path: Path, machine: str) -> None:
+    """Students against p95 latency per action and the server's busy cores, one class per summary (--json)."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    summaries = sorted(summaries, key=lambda s: s["students"])
+    students = [s["students"] for s in summaries]
+    fig, (left, right) = plt.subplots(1, 2, figsize=(10, 4), dpi=120)
+    for kind in ("translate", "filters", "neighbours", "predictions", "open"):
+        left.plot(students, [s["kinds"].get(kind, {}).get("p95") for s in summaries], marker="o", label=kind)
+    left.axhline(3, color="grey", linestyle="--", linewidth=1, label="target: 3 s")
+    left.set(xlabel="students (30 asking at once at most)", ylabel="p95 latency (s)", title="Latency")
+    left.legend(fontsize=8)
+    right.plot(students, [s["server_cores_busy"] for s in summaries], marker="o", label="app process, cores busy")
+    right.plot(students, [s["rss_mb"]["peak"] / 1024 for s in summaries], marker="s", label="app peak RSS (GB)")
+    right.set(xlabel="students", title="Server", ylim=(0, None))
+    right.legend(fontsize=8)
+    fig.suptitle(f"Classroom load test (tools/classroom.py): app on 2 cores of {machine}", fontsize=10)
+    fig.tight_layout()
+    fig.savefig(path)
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--students", type=int, default=150)
@@ -234,7 +262,13 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--timeout", type=float, default=900, help="seconds for the whole class")
     parser.add_argument("--idle", type=float, help="instead: one idle browser page for this many seconds")
     parser.add_argument("--json", type=Path, help="also write the summary here")
+    parser.add_argument("--plot", type=Path, nargs="+", metavar=("PNG", "JSON"),
+                        help="instead: draw the curve of classes run with --json into PNG")
+    parser.add_argument("--machine", default="a shared 2-core machine", help="named in the plot's title")
     args = parser.parse_args(argv)
+    if args.plot:
+        plot([json.loads(path.read_text()) for path in args.plot[1:]], args.plot[0], args.machine)
+        return 0
     os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")  # loopback only: no client calls home
 
     cpus = set(sorted(os.sched_getaffinity(0))[:args.cores])
