@@ -100,7 +100,7 @@ def no_page(pid: int, seconds: float) -> dict:
             "server_cpu_s_per_min": round((cpu_seconds(pid) - cpu) / (time.perf_counter() - start) * 60, 3)}
 
 
-def idle_page(url: str, pid: int, seconds: float, *, hidden: bool = False, settle: float = 30.0) -> dict:
+def idle_page(url: str, pid: int, seconds: float, *, hidden: bool = False, settle: float = 60.0) -> dict:
     """Open the app in headless Chromium, let its page-load events finish (settle seconds), then leave it idle
     (hidden: as a tab in the background) for `seconds`: the Gradio events it sent then, and the server's CPU."""
     from playwright.sync_api import sync_playwright
@@ -198,10 +198,14 @@ def classroom(url: str, pid: int, models: dict[str, str], students: int, active:
     return results, sampler
 
 
-def cancel_all(home: Path, url: str) -> None:
-    client = Client(url, verbose=False)
-    for run in RunStore(home).list_runs(statuses=["queued", "running"]):
+def cancel_all(home: Path, url: str, wait_s: float = 60) -> None:
+    """Cancel the students' runs and wait (up to wait_s) for them to stop, before the app goes."""
+    client, store = Client(url, verbose=False), RunStore(home)
+    for run in store.list_runs(statuses=["queued", "running"]):
         client.predict(run.id, "", api_name="/cancel")
+    deadline = time.time() + wait_s
+    while store.list_runs(statuses=["queued", "running"]) and time.time() < deadline:
+        time.sleep(1)
 
 
 def summary(results: loadtest.Results, sampler: Sampler, students: int, active: int) -> dict:
@@ -287,7 +291,6 @@ def main(argv: list[str] | None = None) -> int:
                       flush=True)
                 results, sampler = classroom(url, server.pid, models, args.students, args.active, args.rounds,
                                              args.timeout)
-                cancel_all(home, url)
                 print(report(results, sampler, args.students, args.active))
                 found = summary(results, sampler, args.students, args.active)
                 failed = bool(results.failures)
@@ -296,6 +299,7 @@ def main(argv: list[str] | None = None) -> int:
             if args.json:
                 args.json.write_text(json.dumps(found, indent=1))
         finally:
+            cancel_all(home, url)  # the students' runs stop with the class
             server.terminate()
             server.wait(timeout=30)
     return 1 if failed else 0

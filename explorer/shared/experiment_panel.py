@@ -58,11 +58,11 @@ def poll(fn: Callable, inputs: Sequence[gr.components.Component], outputs: Seque
     def wake(*args, **kwargs):
         return *fn(*args, **kwargs), gr.Timer(active=training())
 
-    timer.tick(tick, [*inputs, state], [*outputs, state, timer], show_progress="hidden")
-    gr.on([Context.root_block.load, waker.click], wake, [*inputs, state], [*outputs, state, timer],
-          show_progress="hidden")
+    hidden = dict(show_progress="hidden", api_visibility="undocumented")  # the page's, not an API
+    timer.tick(tick, [*inputs, state], [*outputs, state, timer], **hidden)
+    gr.on([Context.root_block.load, waker.click], wake, [*inputs, state], [*outputs, state, timer], **hidden)
     if starts:
-        gr.on(starts, lambda: gr.Timer(active=True), None, timer, show_progress="hidden")
+        gr.on(starts, lambda: gr.Timer(active=True), None, timer, **hidden)
     return state
 
 
