@@ -50,7 +50,7 @@ class Results:
     def record(self, kind: str, seconds: float, error: str | None) -> None:
         with self.lock:
             if error is None:
-                self.latencies[kind].append(seconds)
+                self.latencies.setdefault(kind, []).append(seconds)
             else:
                 self.failures.append(f"{kind}: {error[:200]}")
 
@@ -90,13 +90,15 @@ def seed(home: Path) -> dict[str, str]:
     return models(RunStore(home))
 
 
-def serve(home: Path) -> tuple[subprocess.Popen, str]:
+def serve(home: Path, cpus: set[int] | None = None) -> tuple[subprocess.Popen, str]:
+    """app.py on a free loopback port with its run store in home (on the CPUs `cpus` only, where given)."""
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]
     env = {**os.environ, "PAPERLAB_HOME": str(home), "PAPERLAB_HOST": "127.0.0.1", "PAPERLAB_PORT": str(port)}
     with open(home / "app.log", "wb") as log:  # the server's output, shown when a request fails
-        proc = subprocess.Popen([sys.executable, "app.py"], cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
+        proc = subprocess.Popen([sys.executable, "app.py"], cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
+                                preexec_fn=(lambda: os.sched_setaffinity(0, cpus)) if cpus else None)
     deadline = time.time() + 120
     while True:
         try:
@@ -109,25 +111,34 @@ def serve(home: Path) -> tuple[subprocess.Popen, str]:
             time.sleep(0.3)
 
 
-def student(url: str, index: int, requests: int, models: dict[str, str], results: Results, timeout: float) -> None:
-    """One browser session: picks a gallery image, then cycles through the four kinds of request."""
-    client = Client(url, verbose=False)
+def actions(client: Client, index: int, models: dict[str, str]) -> dict[str, Callable[[], object]]:
+    """Each kind of request as a call that submits it in client's session (a job: .result() waits for it)."""
     client.predict(index % 100, api_name="/pick_gallery")  # the query image, kept in this session's state
-    calls: dict[str, Callable[[], object]] = {
+    return {
         "translate": lambda: client.submit(models["translate"], SENTENCES[index % len(SENTENCES)], 1,
                                            api_name="/translate"),
         "neighbours": lambda: client.submit(models["alexnet"], 8, api_name="/search"),
         "filters": lambda: client.submit(models["alexnet"], api_name="/show_filters"),
         "predictions": lambda: client.submit(models["alexnet"], None, "Saliency", api_name="/explain"),
     }
+
+
+def timed(results: Results, kind: str, call: Callable[[], object], timeout: float) -> None:
+    """Send one request and record its latency, or its failure."""
+    start = time.perf_counter()
+    try:
+        call().result(timeout=timeout)
+        results.record(kind, time.perf_counter() - start, None)
+    except Exception as exc:  # a failed request is what we count, whatever its type
+        results.record(kind, time.perf_counter() - start, f"{type(exc).__name__}: {exc}")
+
+
+def student(url: str, index: int, requests: int, models: dict[str, str], results: Results, timeout: float) -> None:
+    """One browser session: picks a gallery image, then cycles through the four kinds of request."""
+    calls = actions(Client(url, verbose=False), index, models)
     for r in range(requests):
         kind = KINDS[(index + r) % len(KINDS)]
-        start = time.perf_counter()
-        try:
-            calls[kind]().result(timeout=timeout)
-            results.record(kind, time.perf_counter() - start, None)
-        except Exception as exc:  # a failed request is what we count, whatever its type
-            results.record(kind, time.perf_counter() - start, f"{type(exc).__name__}: {exc}")
+        timed(results, kind, calls[kind], timeout)
 
 
 def run_load(url: str, models: dict[str, str], clients: int, requests: int, timeout: float = 300) -> Results:

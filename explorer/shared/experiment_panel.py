@@ -8,12 +8,14 @@ step). What differs between labs is a Lab: which configs a click trains and how 
 """
 from __future__ import annotations
 
+import functools
 import json
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
 import gradio as gr
+from gradio.context import Context
 from gradio.i18n import I18nData
 
 from explorer.serving import deployment
@@ -23,20 +25,45 @@ from explorer.shared.i18n import language, t, text
 from explorer.shared.user_text import shown
 from train.data import cifar10_cached
 from train.recipes import EXPERIMENTS
-from train.store import RunRecord, new_run_id
+from train.store import ACTIVE, RunRecord, new_run_id
 
 REFRESH_S = 2.0  # how often a panel looks at the run store
 REFERENCE = "reference"  # the group value that shows an experiment's bundled reference runs
 Series = tuple[str, dict, reference_runs.Curves]  # (label, run config, metrics), as reference_runs.load gives them
 
 
+def training() -> bool:
+    """Some run is queued or training: only then do live views poll."""
+    return bool(store().list_runs(statuses=ACTIVE))
+
+
 def poll(fn: Callable, inputs: Sequence[gr.components.Component], outputs: Sequence[gr.components.Component], *,
-         every: float = REFRESH_S, seen: Any = None) -> gr.State:
-    """Call fn(*inputs, seen) every `every` seconds; fn returns its outputs and, last, what it has now shown (the
-    next tick's `seen`), and gr.skip() for what did not change. Returns the `seen` state, so that another event can
-    reset it (None: draw again) or share it."""
+         every: float = REFRESH_S, seen: Any = None, starts: Sequence[Any] = ()) -> gr.State:
+    """Call fn(*inputs, seen) every `every` seconds while a run is queued or training; fn returns its outputs and,
+    last, what it has now shown (the next tick's `seen`), and gr.skip() for what did not change. Returns the `seen`
+    state, so that another event can reset it (None: draw again) or share it.
+
+    An idle page costs nothing: the timer starts asleep. The page's load and a hidden wake button (clicked by
+    explorer/shared/shell.js when the page comes back to the foreground or a tab is opened) call fn once and wake
+    the timer where a run trains; each event of `starts` (a launch, a run chosen: `train.click`) wakes it; a tick
+    that finds nothing training puts it back to sleep. A hidden page sends no ticks (Gradio's Timer)."""
     state = gr.State(seen)
-    gr.Timer(every).tick(fn, [*inputs, state], [*outputs, state], show_progress="hidden")
+    timer = gr.Timer(every, active=False)
+    waker = gr.Button(visible="hidden", elem_classes="paperlab-wake")
+
+    @functools.wraps(fn)
+    def tick(*args, **kwargs):
+        return *fn(*args, **kwargs), gr.skip() if training() else gr.Timer(active=False)
+
+    @functools.wraps(fn)
+    def wake(*args, **kwargs):
+        return *fn(*args, **kwargs), gr.Timer(active=training())
+
+    hidden = dict(show_progress="hidden", api_visibility="undocumented")  # the page's, not an API
+    timer.tick(tick, [*inputs, state], [*outputs, state, timer], **hidden)
+    gr.on([Context.root_block.load, waker.click], wake, [*inputs, state], [*outputs, state, timer], **hidden)
+    if starts:
+        gr.on(starts, lambda: gr.Timer(active=True), None, timer, **hidden)
     return state
 
 
@@ -175,7 +202,7 @@ def panel(lab: Lab, experiment: str | gr.components.Component, setting: gr.compo
         group_id = launch(lab, experiment, preset_name, data_name, value, request)
         return gr.update(choices=group_choices(lab, experiment), value=group_id), None
 
-    seen = poll(refresh, [chosen, group], [group, status, plot, notes])
+    seen = poll(refresh, [chosen, group], [group, status, plot, notes], starts=[train.click, group.input])
     outputs = [group, status, plot, notes, seen]
     train.click(start, [chosen, preset, data, setting], [group, seen]).then(refresh, [chosen, group, seen], outputs)
     stop.click(halt, [group])

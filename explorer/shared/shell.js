@@ -193,11 +193,25 @@
     shown?.animate([{ boxShadow: "0 0 0 4px var(--color-accent)" }, { boxShadow: "none" }], { duration: 1600 });
   }
 
+  // Live views (explorer/shared/experiment_panel.py, poll) tick only while a run trains, and Gradio's timers send
+  // nothing while the page is hidden. When the page comes back to the foreground, or a tab is opened, each view
+  // on screen looks once (its hidden wake button), and ticks again if a run trains (started here or by anyone).
+  const WAKE_AFTER_MS = 100;  // the tab's views are drawn by then
+  function wake() {
+    for (const button of document.querySelectorAll("button.paperlab-wake")) {
+      if (button.parentElement?.offsetParent) button.click();  // on screen: its tab is the one shown
+    }
+  }
+  document.addEventListener("visibilitychange", () => {
+    if (document.visibilityState === "visible") wake();
+  });
+
   // A lab's sub-tab buttons are drawn when the lab is first opened: name them in the shown language then.
   document.addEventListener("click", (event) => {
-    if (event.target.closest?.('[role="tab"]')) setTimeout(() => translateTabButtons(shownLanguage()), 100);
+    if (!event.target.closest?.('[role="tab"]')) return;
+    setTimeout(() => { translateTabButtons(shownLanguage()); wake(); }, WAKE_AFTER_MS);
   });
 
   Object.defineProperty(window, "Plotly", { configurable: true, get: () => plotly, set: install });
-  window.paperlab = { setPresenter, setLanguage, restore, shownLanguage, reveal };
+  window.paperlab = { setPresenter, setLanguage, restore, shownLanguage, reveal, wake };
 })();

@@ -549,7 +549,7 @@ def build() -> None:
     model.change(example_for, [model, source], source)
     gr.on([model.change, Context.root_block.load], model_info, model, [info, curves_plot]).then(
         paper_views, model, [pe_plot, lr_plot, sizes])
-    experiment_panel.poll(poll, [model], [curves_plot], every=5.0, seen=-1)
+    experiment_panel.poll(poll, [model], [curves_plot], every=5.0, seen=-1, starts=[train_btn.click, model.input])
     train_btn.click(train_lecture, corpus, None)
 
 

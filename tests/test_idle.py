@@ -1,0 +1,64 @@
+"""An open page costs the server nothing while nothing trains: live views poll only while a run is queued or
+training, and never while the page is hidden (explorer/shared/experiment_panel.poll, explorer/shared/shell.js).
+The server's CPU per idle page is measured by `python -m tools.classroom --idle 120`, not here."""
+from __future__ import annotations
+
+import os
+import time
+from pathlib import Path
+
+import pytest
+
+from tools import classroom
+from train.store import RunStore
+
+try:
+    from playwright.sync_api import sync_playwright
+except ImportError:
+    sync_playwright = None
+if (sync_playwright is None or not Path(classroom.CHROMIUM).exists()) and not os.environ.get("CI"):
+    pytest.skip("playwright or Debian's chromium is not installed", allow_module_level=True)
+
+IDLE_S = 20
+
+
+def quiet(page, events: list[float], seconds: float, timeout: float = 90) -> None:
+    """Wait until the page has sent no event for `seconds` (its page-load events are done)."""
+    deadline = time.time() + timeout
+    while time.time() - max(events, default=0) < seconds:
+        assert time.time() < deadline, f"the page kept sending events: {len(events)} so far"
+        page.wait_for_timeout(500)
+
+
+def sent_during(page, events: list[float], seconds: float) -> int:
+    before = len(events)
+    page.wait_for_timeout(seconds * 1000)
+    return len(events) - before
+
+
+def test_an_idle_page_polls_only_while_a_run_trains_and_never_while_hidden(server, home):
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=classroom.CHROMIUM, args=classroom.BROWSER_ARGS, headless=True)
+        page = browser.new_page()
+        events: list[float] = []
+        page.on("request", lambda request: classroom.EVENTS in request.url and events.append(time.time()))
+        page.goto(server)
+        page.get_by_role("tab").first.wait_for(timeout=90_000)
+        quiet(page, events, 6)
+        assert sent_during(page, events, IDLE_S) == 0  # nothing trains: no polling
+
+        store = RunStore(home)  # a run training (its process: this test), as the app sees one
+        run = store.create_run("alexnet", {"steps": 1000}, status="running")
+        store.update(run, pid=os.getpid())
+        classroom.show(page, False)
+        classroom.show(page, True)  # back in the foreground: the views look once and find it training
+        assert sent_during(page, events, 8) >= 3  # the wake, then the live view's ticks
+
+        classroom.show(page, False)
+        assert sent_during(page, events, 8) == 0  # hidden: no ticks
+
+        store.update(run, status="done")
+        classroom.show(page, True)
+        page.wait_for_timeout(6000)  # a tick finds nothing training and puts the timers to sleep
+        assert sent_during(page, events, 8) == 0
+        browser.close()
