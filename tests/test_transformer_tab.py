@@ -155,7 +155,7 @@ def test_inside_the_paper_draws_the_bundled_models_own_schedule(home):
 
 
 # -- Attention vs recurrence (issue 33) --------------------------------------------------------------------------
-@pytest.fixture(scope="module")
+@pytest.fixture
 def rnnsearch_dir(models_dir):
     """A tiny untrained RNNsearch beside the test Transformer, laid out as assets/models/rnnsearch-en-de."""
     from models.recurrent import RNNSearch
