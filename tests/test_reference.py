@@ -17,6 +17,7 @@ from explorer.labs.alexnet import tab as alexnet_tab
 from explorer.labs.alexnet import views as alexnet_views
 from explorer.labs.resnet import tab as resnet_tab
 from explorer.shared import experiment_panel, plots, reference_runs
+from explorer.shared.user_text import shown
 from train.recipes import EXPERIMENTS, experiment_configs
 from train.reference import Reference, export_all, label, plan, scaled, write_snapshots
 from train.runner import execute
@@ -92,7 +93,7 @@ def test_fig1_reference_is_offered_first_and_drawn_in_epochs(home, monkeypatch, 
         plot, notes[experiment], _ = group_tick(experiment, alexnet_tab.REFERENCE, None, None)
         assert {trace.name for trace in plot.data} >= {f"{name} test" for name, _ in experiment_configs(experiment)}
         assert "yet" not in notes[experiment]
-        assert all(f"| {name} | " in notes[experiment] for name, _ in experiment_configs(experiment))  # where each ends
+        assert all(f"| {shown(name)} | " in notes[experiment] for name, _ in experiment_configs(experiment))  # where each ends
     assert "| conv1 | 0.0" in notes["alexnet-lrn"] and "| conv2 | 0.0" in notes["alexnet-lrn"]  # how little LRN does
     seeds = notes["alexnet-seed"]  # why a second seed, how far the two end apart, and every ablation against that
     assert "A yardstick" in seeds and "(14.94% at its end); the two seeds end **0.25 points** apart" in seeds
@@ -157,12 +158,15 @@ def test_the_table_under_a_labs_curves_gives_where_each_run_ends_as_the_papers_p
     assert plots.ends_markdown(runs[1:], "en") == ""
     fig6 = resnet_tab.ends_of("plain-vs-residual", [], reference_runs.load("resnet", "plain-vs-residual"), "en")
     assert "degradation" in fig6
-    ends = {row.split(" | ")[0][2:]: row.split(" | ")[2] for row in fig6.splitlines() if row.startswith("| plain-")}
+    plain = shown("plain-")  # labels come Markdown-escaped (issue #30: user text shown as text)
+    ends = {row.split(" | ")[0][2:].replace("\\", ""): row.split(" | ")[2] for row in fig6.splitlines()
+            if row.startswith(f"| {plain}")}
     assert float(ends["plain-56 (reference)"][:-1]) > float(ends["plain-20 (reference)"][:-1])  # Fig. 6 left
     beside = resnet_tab.ends_of("shortcuts", runs[:1], reference_runs.load("resnet", "shortcuts"), "en")
-    assert "| option A (reference) | 64,000 |" in beside and "| none | 200 |" in beside  # live runs after
+    assert f"| {shown('option A (reference)')} | 64,000 |" in beside and "| none | 200 |" in beside  # live runs after
     jpeg = resnet_tab.ends_of("jpeg", [], reference_runs.load("resnet", "jpeg"), "en")
-    tested = {row.split(" | ")[0][2:]: float(row.split(" | ")[3][:-1]) for row in jpeg.splitlines() if " (reference) |" in row}
+    tested = {row.split(" | ")[0][2:].replace("\\", ""): float(row.split(" | ")[3][:-1]) for row in jpeg.splitlines()
+              if f" {shown('(reference)')} |" in row}
     assert tested["coded once more (reference)"] > tested["as stored (reference)"] + 0.5  # one more coding costs
 
 

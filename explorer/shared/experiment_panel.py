@@ -202,11 +202,13 @@ def panel(lab: Lab, experiment: str | gr.components.Component, setting: gr.compo
         group_id = launch(lab, experiment, preset_name, data_name, value, request)
         return gr.update(choices=group_choices(lab, experiment), value=group_id), None
 
-    seen = poll(refresh, [chosen, group], [group, status, plot, notes], starts=[train.click, group.input])
+    # woken when the group changes: by the user, or by a launch once its runs are stored (train.click could wake
+    # the timer before they are, and its first tick would put it back to sleep)
+    seen = poll(refresh, [chosen, group], [group, status, plot, notes], starts=[group.change])
     outputs = [group, status, plot, notes, seen]
     train.click(start, [chosen, preset, data, setting], [group, seen]).then(refresh, [chosen, group, seen], outputs)
     stop.click(halt, [group])
     group.input(refresh, [chosen, group, seen], outputs)
-    if not fixed:  # another experiment: its reference runs (or its newest group), drawn at the next tick
-        chosen.change(lambda: (None, None), None, [group, seen])
+    if not fixed:  # another experiment: its reference runs (or its newest group), drawn at once (the timer may sleep)
+        chosen.change(lambda: (None, None), None, [group, seen]).then(refresh, [chosen, group, seen], outputs)
 

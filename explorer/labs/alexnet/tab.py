@@ -417,7 +417,7 @@ def build() -> None:
                 live_filters = gr.Plot(show_label=False)
                 live_curves = gr.Plot(show_label=False, elem_id="alexnet-live-curves")
             watch_seen = experiment_panel.poll(watch_tick, [watch_run, model], [status, live_filters, live_curves],
-                                               every=WATCH_EVERY_S, starts=[train_button.click, watch_run.input])
+                                               every=WATCH_EVERY_S, starts=[watch_run.change])
 
         with gr.Tab(t("alexnet.filters"), elem_id="alexnet-filters") as filters_tab:
             filter_sources = views.model_sources(store(), views.FILTER_MODELS)

@@ -272,7 +272,7 @@ def build() -> None:
     start.click(launch, [recipe, preset, data, steps, batch_size, lr, label, options], [status, selected, current],
                 concurrency_limit=1)
     get_cifar.click(download_cifar, None, status, concurrency_limit=1)
-    poll(refresh, [selected, names, current], [table, selected, names, plot, current, info], starts=[start.click, current.input])
+    poll(refresh, [selected, names, current], [table, selected, names, plot, current, info], starts=[current.change])
     gr.on([selected.input, names.input], redraw, [selected, names], [names, plot], show_progress="hidden")
     current.change(details, current, info, show_progress="hidden")
     cancel_btn.click(cancel, [current, admin], status, api_name="cancel")
