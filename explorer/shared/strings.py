@@ -15,8 +15,6 @@ STRINGS = {
     "tab.transformer": ("Transformer (2017)", "Transformer (2017)"),
     "tab.runs": ("Runs", "训练记录"),
     "tab.reading": ("Reading", "阅读指南"),
-    "common.coming": ("This lab is being built: its figures arrive with the next release.",
-                      "本实验室正在建设中，图表将在下一个版本中提供。"),
     "common.iteration": ("iteration", "迭代次数"),
     "common.error_pct": ("error", "错误率"),
     "common.train_error": ("train", "训练"),

@@ -24,7 +24,6 @@ STRINGS = {
     "runs.csv": ("Metrics as CSV", "导出指标 CSV"),
     "runs.checkpoint": ("Newest checkpoint", "最新检查点"),
     "runs.file": ("Download", "下载"),
-    "runs.details": ("Details", "详情"),
     "msg.launched": ("Run {run_id} is queued; it starts when the machine is free and keeps going if you close "
                      "this tab.", "训练 {run_id} 已排队；机器空闲时开始，关闭页面也会继续。"),
     "msg.bad_options": ("These options are not valid: {error}", "选项无效：{error}"),
