@@ -153,6 +153,7 @@
   // Open the element with this elem_id wherever it is: select every tab around it, outermost first (Gradio
   // renders a tab's children only once it is selected), then scroll it (a tab: its button) into view and flash it.
   const TABS_WAIT_MS = 5000;
+  const SETTLE_TRIES = 12, SETTLE_MS = 150;
   function tabsAround(target) {
     const config = window.gradio_config || { components: [], layout: {} };
     const byId = new Map(config.components.map((c) => [c.id, c]));
@@ -189,7 +190,14 @@
       return element?.offsetParent ? element : null;
     });
     const button = document.getElementById(`${target}-button`);  // a tab: show its name in the tab bar too
-    (button?.offsetParent ? button : shown)?.scrollIntoView({ behavior: "smooth", block: "start" });
+    const anchor = button?.offsetParent ? button : shown;
+    // Plots and images above it may still be drawing and push it down: scroll again until it stays put.
+    for (let tries = 0; anchor && tries < SETTLE_TRIES; tries += 1) {
+      const top = anchor.getBoundingClientRect().top;
+      if (tries > 0 && Math.abs(top) < 2) break;
+      anchor.scrollIntoView({ block: "start" });
+      await new Promise((resolve) => setTimeout(resolve, SETTLE_MS));
+    }
     shown?.animate([{ boxShadow: "0 0 0 4px var(--color-accent)" }, { boxShadow: "none" }], { duration: 1600 });
   }
 
