@@ -12,7 +12,7 @@ from train.checkpoint import checkpoint_path, load_checkpoint, newest_good_check
 from train.config import ConfigError, TrainConfig
 from train.recipes import get_recipe
 from train.recipes.resnet import ResNetRunConfig
-from train.runtime import Dist, seed_everything
+from train.runtime import Dist, seed_everything, seeded
 from train.schedules import inverse_sqrt, lr_factor, step_decay, warmup_cosine
 from train.trainer import Listener, Trainer
 
@@ -109,6 +109,30 @@ def test_same_seed_same_loss_and_learning(tmp_path):
         runs.append(seen.metrics)
     assert runs[0][40]["loss"] == runs[1][40]["loss"]
     assert runs[0][40]["loss"] < runs[0][5]["loss"]  # 40 steps on 64 images: the loss falls
+
+
+def test_a_seeded_block_draws_the_same_and_leaves_other_threads_random_state_alone():
+    import threading
+
+    def draw(seed, out):
+        for _ in range(20):
+            with seeded(seed):
+                out.append(torch.randn(4))
+
+    outs = [[], []]
+    threads = [threading.Thread(target=draw, args=(seed, out)) for seed, out in zip((0, 1), outs)]
+    torch.manual_seed(7)
+    expected = torch.randn(3)
+    torch.manual_seed(7)
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert torch.equal(torch.randn(3), expected)  # this thread's stream went on as if nothing drew
+    for seed, out in zip((0, 1), outs):
+        torch.manual_seed(seed)
+        first = torch.randn(4)
+        assert all(torch.equal(t, first) for t in out)
 
 
 def test_diverging_run_says_so(tmp_path):

@@ -4,6 +4,8 @@ from __future__ import annotations
 import contextlib
 import os
 import random
+import threading
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 import numpy as np
@@ -61,6 +63,18 @@ def seed_everything(seed: int) -> None:
     random.seed(seed)
     np.random.seed(seed % 2**32)
     torch.manual_seed(seed)
+
+
+_SEEDED = threading.Lock()
+
+
+@contextlib.contextmanager
+def seeded(seed: int) -> Iterator[None]:
+    """torch's CPU generator seeded for one block, one thread at a time, and given back as it was: a request that
+    draws a fresh network never changes, nor sees, another request's random state."""
+    with _SEEDED, torch.random.fork_rng(devices=[]):
+        torch.manual_seed(seed)
+        yield
 
 
 def native_bf16(device: torch.device) -> bool:

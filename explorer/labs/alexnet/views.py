@@ -27,6 +27,7 @@ from train.checkpoint import load_weights
 from train.data import CIFAR10_CLASSES, CIFAR10_MEAN, CIFAR10_STD, cifar10_cached, load_cifar10, load_sample
 from train.filter_measures import colourfulness, summary, tower_split  # noqa: F401 (the views' measures)
 from train.recipes.alexnet import RAW_PIXEL_SCALE, AlexNetRunConfig, build_model, conv1_weights
+from train.runtime import seeded
 from train.store import RunStore
 
 IMAGENET_MEAN, IMAGENET_STD = (0.485, 0.456, 0.406), (0.229, 0.224, 0.225)
@@ -242,9 +243,6 @@ def filter_measures(vm: ViewModel, config: dict) -> tuple[dict[str, float], dict
 # seed, no other view of this lab builds a network (in another request's thread it would take some of the control's
 # draws). Other labs build networks too, so the bundled filter models' controls are drawn before the app serves
 # (warm_filter_controls), and a run's, drawn on request, can differ from its model card's in a busy app.
-RNG_LOCK = threading.Lock()
-
-
 def warm_filter_controls() -> None:
     """Draw the bundled filter models' random-init controls now, while no request runs (the app's build)."""
     for source in FILTER_MODELS:
@@ -256,8 +254,7 @@ def warm_filter_controls() -> None:
 @functools.lru_cache(maxsize=8)
 def initial_measures(config_json: str) -> dict[str, float]:
     cfg = AlexNetRunConfig.from_dict(json.loads(config_json))
-    with RNG_LOCK, torch.random.fork_rng(devices=[]):  # the app's other users keep their random state
-        torch.manual_seed(cfg.seed)
+    with seeded(cfg.seed):
         control = conv1_weights(build_model(cfg))
     return summary(control, cfg.towers if cfg.arch == "alexnet" else 1)
 
@@ -273,7 +270,7 @@ def source_config(source: str, store: RunStore) -> dict | None:
 @functools.lru_cache(maxsize=4)
 def _checkpoint_view_model(config_json: str, path: str, mtime_ns: int) -> ViewModel:
     cfg = AlexNetRunConfig.from_dict(json.loads(config_json))
-    with RNG_LOCK:
+    with seeded(cfg.seed):  # its random init, drawn and overwritten, leaves others' random state alone
         model = build_model(cfg)
     model.load_state_dict(load_weights(Path(path)))
     towers = cfg.towers if cfg.arch == "alexnet" else 1

@@ -32,6 +32,7 @@ from models.resnet import (
 from train.checkpoint import load_weights
 from train.data import load_sample, normalize
 from train.recompress import recode_array
+from train.runtime import seeded
 
 Series = tuple[str, dict, Curves]  # (label, run config, metrics), as reference_runs.load gives them
 Profile = tuple[str, dict, np.ndarray]            # (legend name, run config, one value per 3x3 layer)
@@ -94,9 +95,10 @@ def checkpoint_response_std(path: Path, depth: int, plain: bool, shortcut: str) 
 @gpu(duration=30)
 def initial_gradient_norms(depth: int, plain: bool, seed: int = 0) -> np.ndarray:
     """Per-3x3-layer gradient norms of a freshly initialised network on a fixed batch of sample training images."""
-    torch.manual_seed(seed)  # the weights are drawn on the CPU, then moved: the same network on any device
+    with seeded(seed):  # the weights are drawn on the CPU, then moved: the same network on any device
+        model = cifar_resnet(depth, plain=plain)
     x, y = probe_batch("train", 64)
-    return gradient_norms(cifar_resnet(depth, plain=plain).to(device()), x.to(device()), y.to(device()))
+    return gradient_norms(model.to(device()), x.to(device()), y.to(device()))
 
 
 def snapshot_at(steps: list[int], step: int) -> int:
