@@ -153,6 +153,21 @@ def test_a_cancel_in_the_queue_or_after_the_end_says_so(home):
     assert (launch.cancel(run_id).what, launch.cancel(run_id).status) == ("ended", "cancelled")
 
 
+def test_a_public_run_trains_at_a_lower_cpu_priority_than_the_app(home):
+    """On a 2-core Space a training run yields the CPU to the students' clicks (RunLimits.nice); locally it does not."""
+    store = RunStore()
+
+    def niced(limits: RunLimits | None) -> int:
+        launch = Launcher(store, limits=limits)
+        run_id = launch.submit("resnet", BACKGROUND)
+        wait_for(lambda: (launch.tick(), store.get(run_id).step)[1] >= 1)  # past its start: os.nice has run
+        nice = os.getpriority(os.PRIO_PROCESS, launch.children[run_id].pid) - os.getpriority(os.PRIO_PROCESS, 0)
+        launch.cancel(run_id, wait_s=60)
+        return nice
+
+    assert (niced(RunLimits()), niced(None)) == (RunLimits.nice, 0)
+
+
 @pytest.mark.parametrize("limits, why", [
     (RunLimits(wall_s=1.0), "trained longer than this demo's limit of 0 minutes"),
     (RunLimits(rss_bytes=30 << 20), "of memory, over this demo's limit of 0.0 GB"),

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import argparse
 import dataclasses
+import os
 import sys
 import time
 import typing
@@ -85,6 +86,8 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--compile", dest="resume_compile", choices=COMPILE_MODES,
                         help="with --resume: torch.compile mode for this go only (the run's recipe is unchanged)")
     parser.add_argument("--list", action="store_true", help="list the runs in the store")
+    parser.add_argument("--nice", type=int, default=0,
+                        help="lower this process's CPU priority by N (os.nice): a shared machine's clicks come first")
     add_common_options(parser, argparse.SUPPRESS)
     sub = parser.add_subparsers(dest="name", metavar="RECIPE|EXPERIMENT")
     for name, item in [*RECIPES.items(), *EXPERIMENTS.items()]:
@@ -104,6 +107,8 @@ def main(argv: list[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
     args.home, args.quiet = getattr(args, "home", None), getattr(args, "quiet", False)
+    if args.nice:
+        os.nice(args.nice)
     store = RunStore(args.home)
     if args.list:
         for run in store.list_runs():

@@ -182,7 +182,7 @@ class Launcher:
 
     def _launch(self, run_id: str) -> None:
         """Start a queued run in its own process (explorer/serving/zerogpu.py starts GPU chunks instead)."""
-        proc = spawn(self.store, run_id)
+        proc = spawn(self.store, run_id, nice=self.limits.nice if self.limits else 0)
         self.children[run_id] = proc
         self.started[run_id] = time.monotonic()
         self.stopping.pop(run_id, None)  # a stop of its previous process, which may still be exiting
@@ -224,12 +224,12 @@ def session_rss(sid: int) -> int:
     return total
 
 
-def spawn(store: RunStore, run_id: str, *, compile_mode: str | None = None) -> subprocess.Popen:
+def spawn(store: RunStore, run_id: str, *, compile_mode: str | None = None, nice: int = 0) -> subprocess.Popen:
     """`python -m train --resume RUN_ID` in a new session, its output in the run folder's log.txt (compile_mode: a
-    torch.compile mode for this go, instead of the run's)."""
+    torch.compile mode for this go, instead of the run's; nice: its CPU priority lowered by this much)."""
     log = open(store.run_dir(run_id) / "log.txt", "ab")
     env = {**os.environ, "PAPERLAB_HOME": str(store.home), "PYTHONUNBUFFERED": "1"}
-    mode = ["--compile", compile_mode] if compile_mode else []
+    mode = (["--compile", compile_mode] if compile_mode else []) + (["--nice", str(nice)] if nice else [])
     try:
         return subprocess.Popen([sys.executable, "-m", "train", "--resume", run_id, *mode, "--quiet"], cwd=ROOT, env=env,
                                 stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL, start_new_session=True)

@@ -129,6 +129,7 @@ class RunLimits:
     wall_s: float = 30 * 60       # lecture presets take minutes on a 2-core CPU (train/recipes/*.py)
     rss_bytes: int = 4 << 30      # ResNet-110 lecture run: 2.0 GB at most (measured); ResNet-1202 passed 12 GB before step 1
     grace_s: float = 20.0         # after SIGTERM, time to save a checkpoint before SIGKILL
+    nice: int = 10                # CPU priority lowered by this: on a 2-core Space the students' clicks come first
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> RunLimits:
