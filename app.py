@@ -22,7 +22,7 @@ from explorer.labs.resnet import tab as resnet_tab
 from explorer.labs.runs import tab as runs_tab
 from explorer.labs.transformer import tab as transformer_tab
 from explorer.reading import tab as reading_tab
-from explorer.serving import deployment
+from explorer.serving import deployment, memory
 from explorer.shared.i18n import build_i18n, t
 
 TABS = (("alexnet", alexnet_tab), ("resnet", resnet_tab), ("transformer", transformer_tab),
@@ -78,6 +78,7 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--port", type=int, default=int(env("PAPERLAB_PORT") or env("GRADIO_SERVER_PORT") or 7860))
     args = parser.parse_args(argv)
     os.environ.update(space_defaults(dict(os.environ)))
+    memory.limit_malloc_arenas()  # before Gradio starts its request threads
     demo = build_app()
     deployment.configure(demo)  # queue limits; the launcher finds runs that died while the app was down
     demo.launch(**launch_options(args.host, args.port))
