@@ -92,7 +92,7 @@ def test_nearest_neighbour_by_features_is_the_image_itself(vm, gallery):
     assert calls[-1] == (300, 300) and index.vectors.shape == (300, 512)
     assert views.feature_index(vm, gallery) is index            # cached per weights and gallery
     for i in (0, 17, 299):
-        features, pixels = views.query_vectors(vm, gallery.images[i], gallery)
+        features, pixels, _ = views.query_vectors(vm, gallery.images[i], gallery)
         found, distances = index.nearest(features, 5)
         assert found[0] == i and distances[0] == pytest.approx(0, abs=1e-2)
         assert np.all(np.diff(distances) >= 0)
@@ -105,6 +105,7 @@ def test_top5_is_a_sorted_distribution(vm, gallery):
     assert len(top) == 5 and set(top) <= set(CIFAR10_CLASSES)
     probs = list(top.values())
     assert probs == sorted(probs, reverse=True) and 0 < sum(probs) <= 1 + 1e-6
+    assert views.ranked(vm, views.query_vectors(vm, gallery.images[0], gallery)[2]) == top  # the search's one pass
 
 
 @pytest.mark.parametrize("method", views.ATTRIBUTIONS)

@@ -74,7 +74,7 @@ def main() -> None:
     query = gallery.images[123]
 
     def neighbours() -> None:
-        features, pixels = views.query_vectors(vm, query, gallery)
+        features, pixels, _ = views.query_vectors(vm, query, gallery)
         index.nearest(features, 8, exclude=123)
         views.pixel_index(gallery).nearest(pixels, 8, exclude=123)
     report(f"neighbour query, features + pixels, k=8 over {len(gallery.images):,}", median_time(neighbours), 0.3)

@@ -313,14 +313,14 @@ def search(source: str, query: dict | None, k: float, request: gr.Request, progr
     gallery = views.load_gallery()
     index = views.feature_index(vm, gallery, lambda done, total: progress((done, total),
                                                                           desc=text("alexnet.indexing", lang)))
-    features, pixels = views.query_vectors(vm, image, gallery)
+    features, pixels, probs = views.query_vectors(vm, image, gallery)
     k = int(np.clip(np.nan_to_num(float(k or 1)), 1, 16))  # the slider's range, whatever the API sends
 
     def shown(found: tuple[np.ndarray, np.ndarray]) -> list[tuple[np.ndarray, str]]:
         return [(image_file(views.enlarge(gallery.images[i], GALLERY_DISPLAY)),
                  text("alexnet.caption", lang, cls=gallery.classes[gallery.labels[i]], d=d)) for i, d in zip(*found)]
 
-    top = views.top_k(vm, image)
+    top = views.ranked(vm, probs)
     by_features = shown(index.nearest(features, k, exclude=query["index"]))
     by_pixels = shown(views.pixel_index(gallery).nearest(pixels, k, exclude=query["index"]))
     return top, by_features, by_pixels, gr.Dropdown(choices=list(vm.classes), value=next(iter(top)))

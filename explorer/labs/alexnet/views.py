@@ -312,7 +312,11 @@ def hidden_and_probs(vm: ViewModel, images: np.ndarray, batch: int = 250) -> tup
 
 def top_k(vm: ViewModel, image: np.ndarray, k: int = 5) -> dict[str, float]:
     """{class: probability} of the k most probable classes for one uint8 (H, W, 3) image (Fig. 4 left)."""
-    probs = hidden_and_probs(vm, image[None])[1][0]
+    return ranked(vm, hidden_and_probs(vm, image[None])[1][0], k)
+
+
+def ranked(vm: ViewModel, probs: np.ndarray, k: int = 5) -> dict[str, float]:
+    """{class: probability} of the k largest of one image's class probabilities (C,), most probable first."""
     idx = np.argsort(-probs, kind="stable")[:k]
     return {vm.classes[i]: float(probs[i]) for i in idx}
 
@@ -405,12 +409,13 @@ def pixel_index(gallery: Gallery) -> NeighbourIndex:
     return NeighbourIndex.of(gallery.images.reshape(len(gallery.images), -1))
 
 
-def query_vectors(vm: ViewModel, image: np.ndarray, gallery: Gallery) -> tuple[np.ndarray, np.ndarray]:
-    """(feature vector, pixel vector) of a uint8 image, in the same spaces as the two indexes."""
-    features = hidden_and_probs(vm, image[None])[0][0]
+def query_vectors(vm: ViewModel, image: np.ndarray, gallery: Gallery) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(feature vector, pixel vector, class probabilities) of a uint8 image, the vectors in the same spaces as the
+    two indexes: one forward pass gives Fig. 4's both halves."""
+    features, probs = hidden_and_probs(vm, image[None])
     side = gallery.images.shape[1]
     pixels = image if image.shape[:2] == (side, side) else fit_square(image, side)
-    return features, pixels.astype(np.float32).ravel()
+    return features[0], pixels.astype(np.float32).ravel(), probs[0]
 
 
 # -- attributions ("why this prediction?") --------------------------------------------------------
