@@ -57,4 +57,8 @@ STRINGS = {
     "panel.reference_runs": ("reference runs (bundled: all 50,000 training images)",
                                "参考运行（内置：全部 50,000 张训练图像）"),
     "panel.choose": ("Choose one of the listed options.", "请从列表中选择一项。"),
+    # toast titles (explorer/shared/i18n.py error, warn, inform)
+    "toast.error": ("Error", "错误"),
+    "toast.warning": ("Warning", "警告"),
+    "toast.info": ("Info", "提示"),
 }

@@ -17,7 +17,7 @@ from explorer.serving import deployment
 from explorer.serving.services import launcher, prune, store
 from explorer.shared import experiment_panel
 from explorer.shared.experiment_panel import REFERENCE
-from explorer.shared.i18n import language, t, text
+from explorer.shared.i18n import error, inform, language, t, text
 from explorer.shared.plots import ends_markdown, png_bytes
 from explorer.shared.user_text import shown
 from explorer.shared.yardstick import seed_markdown
@@ -134,14 +134,14 @@ def default_data() -> str:
 def start_watch_run(data: str, towers: str, activation: str, request: gr.Request):
     lang = language(request)
     if not chosen(data, DATA_CHOICES) or not chosen(towers, ("1", "2")):
-        raise gr.Error(text("alexnet.msg_choose", lang))
+        raise error("alexnet.msg_choose", lang)
     try:
         cfg = get_recipe("alexnet").config("lecture", data=data, towers=int(towers), activation=activation)
     except ConfigError as exc:
-        raise gr.Error(text("alexnet.msg_cannot_start", lang, why=exc)) from exc
+        raise error("alexnet.msg_cannot_start", lang, why=exc) from exc
     label = f"AlexNet {towers} tower {activation} (watch)"
     [run_id] = deployment.submit(request, "alexnet", "lecture", [(label, cfg.to_dict())])
-    gr.Info(text("alexnet.msg_started", lang, run=run_id))
+    inform("alexnet.msg_started", lang, run=run_id)
     return gr.Dropdown(choices=alexnet_runs(), value=run_id), None
 
 
@@ -149,7 +149,7 @@ def stop_run(run_id: str | None, request: gr.Request) -> None:
     try:
         run = store().get(run_id)
     except KeyError:
-        raise gr.Error(text("alexnet.msg_no_run", language(request))) from None
+        raise error("alexnet.msg_no_run", language(request)) from None
     deployment.check_may_control(run, request)
     launcher().cancel(run.id)
 
@@ -227,13 +227,13 @@ def default_model(sources: list[tuple[str, str]], preferred: tuple[str, ...] = (
 
 def load_model(source: str | None, lang: str, progress: gr.Progress | None = None) -> views.ViewModel:
     if not source or not isinstance(source, str):
-        raise gr.Error(text("alexnet.msg_pick_model", lang))
+        raise error("alexnet.msg_pick_model", lang)
     if progress is not None:
         progress(0, desc=text("alexnet.loading", lang))
     try:
         return views.load_view_model(source, store())
     except (views.ModelUnavailable, WeightsUnavailable, CheckpointError, KeyError, RuntimeError) as exc:
-        raise gr.Error(text("alexnet.msg_model", lang, why=exc)) from exc
+        raise error("alexnet.msg_model", lang, why=exc) from exc
 
 
 def show_filters(source: str, request: gr.Request, progress=TRACK_PROGRESS):
@@ -294,14 +294,14 @@ def pick_upload(path: str | None, request: gr.Request):
     try:
         image = views.read_image(path)
     except views.ImageInputError as exc:
-        raise gr.Error(text("alexnet.msg_image", language(request), why=exc)) from exc
+        raise error("alexnet.msg_image", language(request), why=exc) from exc
     return {"image": image, "index": None}, image_file(image)
 
 
 def model_and_query(source: str, query: dict | None, lang: str, progress: gr.Progress | None = None):
     """The chosen model and the query image cropped and resized to its input size."""
     if not query:
-        raise gr.Error(text("alexnet.msg_no_query", lang))
+        raise error("alexnet.msg_no_query", lang)
     vm = load_model(source, lang, progress)
     return vm, views.fit_square(query["image"], vm.image_size)
 
@@ -338,7 +338,7 @@ def explain(source: str, query: dict | None, cls: str | None, method: str, reque
     """The query with a Captum attribution of the chosen class (default: the top prediction) over it."""
     lang = language(request)
     if not chosen(method, views.ATTRIBUTIONS):
-        raise gr.Error(text("alexnet.msg_choose", lang))
+        raise error("alexnet.msg_choose", lang)
     vm, image = model_and_query(source, query, lang)
     target = vm.classes.index(cls if cls in vm.classes else next(iter(views.top_k(vm, image, 1))))
     return image_file(views.enlarge(views.overlay(image, views.attribute(vm, image, target, method))))
@@ -367,11 +367,11 @@ def missing_markdown(experiment: str, shipped: list[str], lang: str) -> str:
 def experiment_runs(experiment: str, preset: str, data: str, setting, lang: str) -> list[tuple[str, dict]]:
     """One run per variant of an ablation, at the lecture preset (its own where the experiment sets one)."""
     if not chosen(data, DATA_CHOICES):
-        raise gr.Error(text("alexnet.msg_choose", lang))
+        raise error("alexnet.msg_choose", lang)
     try:
         return [(label, cfg.to_dict()) for label, cfg in experiment_configs(experiment, "lecture", data=data)]
     except ConfigError as exc:
-        raise gr.Error(text("alexnet.msg_cannot_start", lang, why=exc)) from exc
+        raise error("alexnet.msg_cannot_start", lang, why=exc) from exc
 
 
 def draw_group(experiment: str, group_id: str | None, runs: list, reference: list, lang: str):

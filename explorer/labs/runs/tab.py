@@ -14,7 +14,7 @@ from explorer.labs.runs.views import HEADERS, metric_names, run_choices, run_row
 from explorer.serving import deployment
 from explorer.serving.services import download_file, store
 from explorer.shared.experiment_panel import poll
-from explorer.shared.i18n import language, t, text
+from explorer.shared.i18n import error, language, t, text
 from explorer.shared.user_text import shown
 from train.config import ConfigError
 from train.data import DataUnavailable, cifar10_cached, load_cifar10
@@ -74,9 +74,9 @@ def launch(recipe_name, preset, data, steps, batch_size, lr, label, options, req
     try:
         config = build_config(recipe_name, preset, data, steps, batch_size, lr, options)
     except json.JSONDecodeError as exc:
-        raise gr.Error(text("msg.bad_json", lang, error=exc.msg)) from None
+        raise error("msg.bad_json", lang, error=exc.msg) from None
     except (ConfigError, ValueError, TypeError, OverflowError) as exc:
-        raise gr.Error(text("msg.bad_options", lang, error=str(exc)[:300])) from None
+        raise error("msg.bad_options", lang, error=str(exc)[:300]) from None
     [run_id] = deployment.submit(request, recipe_name, preset or None, [(str(label or "")[:100], config)])
     choices = run_choices(store().list_runs())
     return (text("msg.launched", lang, run_id=run_id), gr.Dropdown(choices=choices, value=[run_id]),
@@ -109,7 +109,7 @@ def download_cifar(request: gr.Request, progress=gr.Progress()):
     try:
         load_cifar10(progress=lambda done, total: progress(done / total, desc="CIFAR-10", unit="bytes"))
     except DataUnavailable as exc:
-        raise gr.Error(text("msg.cifar_failed", lang, why=exc)) from None
+        raise error("msg.cifar_failed", lang, why=exc) from None
     from train.data import data_home
     return text("msg.cifar_ready", lang, where=str(data_home()))
 
@@ -154,11 +154,11 @@ def details(run_id: str | None) -> str:
 
 def _selected_run(run_id: str | None, lang: str) -> str:
     if not run_id:
-        raise gr.Error(text("msg.no_run", lang))
+        raise error("msg.no_run", lang)
     try:
         return store().get(check_run_id(run_id)).id
     except KeyError:
-        raise gr.Error(text("msg.unknown_run", lang)) from None
+        raise error("msg.unknown_run", lang) from None
 
 
 def run_action(action: Callable[[str], None], done: str, allowed: Callable[..., None]) -> Callable:
@@ -173,7 +173,7 @@ def run_action(action: Callable[[str], None], done: str, allowed: Callable[..., 
         try:
             said = action(run_id)  # None, or (message key, fields) saying what happened
         except (ValueError, RuntimeError) as exc:  # e.g. resuming a finished run, deleting a running one
-            raise gr.Error(text("msg.refused", lang, why=exc)) from None
+            raise error("msg.refused", lang, why=exc) from None
         key, fields = said or (done, {})
         return text(key, lang, run_id=run_id, **fields)
     return handler
@@ -197,7 +197,7 @@ def checkpoint_file(run_id, request: gr.Request) -> str:
     run_id = _selected_run(run_id, lang)
     checkpoints = store().checkpoints(run_id)
     if not checkpoints:
-        raise gr.Error(text("msg.no_checkpoint", lang))
+        raise error("msg.no_checkpoint", lang)
     # a copy: Gradio serves files from its temp folders only
     return _download(run_id, f"{run_id}-{checkpoints[-1].name}", lambda path: shutil.copyfile(checkpoints[-1], path),
                      lang)
@@ -208,7 +208,7 @@ def _download(run_id: str, name: str, write: Callable[[Path], object], lang: str
     try:
         path = download_file(run_id, name, write)
     except OSError as exc:  # e.g. disk full
-        raise gr.Error(text("msg.file_failed", lang, why=exc.strerror or exc)) from exc
+        raise error("msg.file_failed", lang, why=exc.strerror or exc) from exc
     return str(path)
 
 

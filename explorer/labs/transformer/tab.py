@@ -18,7 +18,7 @@ from explorer.labs.transformer.strings import KNIFE_SENTENCES
 from explorer.serving import deployment
 from explorer.serving.services import store
 from explorer.shared import experiment_panel, reference_runs
-from explorer.shared.i18n import all_strings, language, t, text
+from explorer.shared.i18n import all_strings, error, inform, language, t, text, warn
 from explorer.shared.plots import curves_figure
 from train.recipes import experiment_configs
 from train.recipes.translation import LECTURE
@@ -60,12 +60,12 @@ def _load(key: str, version: str) -> Translator:
 def get_translator(key: str | None, lang: str) -> Translator:
     """The chosen model (cached; a run reloads when it has a newer checkpoint); gr.Error when none loads."""
     if not key:
-        raise gr.Error(text("transformer.no_model", lang))
+        raise error("transformer.no_model", lang)
     try:
         version = str(store().checkpoints(key[4:])[-1:]) if key.startswith("run:") else ""
         return _load(key, version)
     except Exception as exc:  # a missing or half-written run, a corrupt file: say so, keep the app running
-        raise gr.Error(text("transformer.load_failed", lang, error=str(exc)[:300])) from exc
+        raise error("transformer.load_failed", lang, error=str(exc)[:300]) from exc
 
 
 @functools.lru_cache(maxsize=2)
@@ -74,14 +74,14 @@ def test_pairs(corpus: str) -> list[tuple[str, str]]:
 
 
 def clean_source(raw: str | None, lang: str) -> tuple[str, list[str]]:
-    """Stripped, truncated text and the notices to show; gr.Error for empty input."""
+    """Stripped, truncated text and the notices to show, as (key, values); an error for empty input."""
     source = (raw or "").strip()
     if not source:
-        raise gr.Error(text("transformer.empty", lang))
+        raise error("transformer.empty", lang)
     notices = []
     if len(source) > MAX_CHARS:
         source = source[:MAX_CHARS]
-        notices.append(text("transformer.truncated", lang, n=MAX_CHARS))
+        notices.append(("transformer.truncated", {"n": MAX_CHARS}))
     return source, notices
 
 
@@ -95,9 +95,9 @@ def translate(key, raw, beam, request: gr.Request, progress=gr.Progress()):
     result, maps = views.translate_with_maps(translator, source, _clamp(beam, 1, 4))
     unknown = result.source_ids.count(UNK)
     if unknown:
-        notices.append(text("transformer.unknown", lang, n=unknown))
-    for notice in notices:
-        gr.Warning(notice)
+        notices.append(("transformer.unknown", {"n": unknown}))
+    for key, values in notices:
+        warn(key, lang, **values)
     state = {"key": key, "source_ids": result.source_ids, "output_ids": result.output_ids, "maps": maps,
              "src": views.display_tokens(translator.tokens(result.source_ids)),
              "dec_in": views.display_tokens(["<s>", *translator.tokens(result.output_ids)]),
@@ -116,13 +116,13 @@ def translate(key, raw, beam, request: gr.Request, progress=gr.Progress()):
 
 def _need(state: dict | None, lang: str) -> dict:
     if not state:
-        raise gr.Error(text("transformer.translate_first", lang))
+        raise error("transformer.translate_first", lang)
     return state
 
 
 def _kind(kind, lang: str) -> str:
     if not isinstance(kind, str) or kind not in KINDS:
-        raise gr.Error(text("transformer.choose", lang))
+        raise error("transformer.choose", lang)
     return kind
 
 
@@ -321,10 +321,10 @@ def example_for(key, current, request: gr.Request):
 def train_lecture(corpus, request: gr.Request):
     lang = language(request)
     if not isinstance(corpus, str) or corpus not in CORPORA:
-        raise gr.Error(text("transformer.choose", lang))
+        raise error("transformer.choose", lang)
     cfg = TranslationConfig(**LECTURE, corpus=corpus)
     [run_id] = deployment.submit(request, "translate", "lecture", [(f"{corpus} lecture", cfg.to_dict())])
-    gr.Info(text("transformer.submitted", lang, run=run_id))
+    inform("transformer.submitted", lang, run=run_id)
 
 
 # -- attention against recurrence (Tables 1-2) ----------------------------------------------------------------
@@ -335,7 +335,7 @@ DE_TRANSFORMER = "bundle:transformer-en-de"
 def recurrence_configs(experiment: str, preset: str, data: str, setting, lang: str) -> list[tuple[str, dict]]:
     """experiment_panel's configs: both models of the experiment with the preset, on the corpus chosen."""
     if data not in RECURRENCE_DATA:
-        raise gr.Error(text("transformer.choose", lang))
+        raise error("transformer.choose", lang)
     return [(label, cfg.to_dict()) for label, cfg in experiment_configs(experiment, preset, corpus=data)]
 
 
