@@ -18,7 +18,8 @@ from explorer.shared.i18n import text
 from explorer.shared.user_text import shown
 
 PALETTE = ("#1f77b4", "#d62728", "#2ca02c", "#9467bd", "#ff7f0e", "#17becf", "#8c564b", "#e377c2")
-FONT = dict(family="Inter, Noto Sans SC, sans-serif", size=14)
+FONT = dict(family="Noto Sans, Noto Sans CJK SC, Source Han Sans SC, PingFang SC, Microsoft YaHei, sans-serif",
+            size=14)  # explorer/shared/shell.css's faces
 
 
 def base_layout(fig: go.Figure, title: str, x_title: str, y_title: str, *, height: int = 420,
