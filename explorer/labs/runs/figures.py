@@ -10,7 +10,7 @@ from explorer.shared.plots import curves_figure
 
 def overlay_figure(run_ids: list[str], metric_names: list[str], lang: str = "en") -> go.Figure | None:
     """The chosen runs' curves on one plot; None (the empty plot) when none is chosen."""
-    series = views.run_series(run_ids)
+    series = views.run_series(run_ids, lang)
     if not series:
         return None
     percent = all(name.endswith("error") for name in metric_names)
