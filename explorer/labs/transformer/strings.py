@@ -186,4 +186,18 @@ STRINGS = {
         "页的对齐图。"),
     "transformer.beam_note": ("Beam search here is sec. 6.1's: beam 4 with length penalty α = 0.6.",
                               "这里的束搜索按第 6.1 节：束宽 4，长度惩罚 α = 0.6。"),
+    # plot axes and legends (explorer/labs/transformer/figures.py)
+    "transformer.axis_weight": ("weight", "权重"),
+    "transformer.axis_share": ("share", "占比"),
+    "transformer.axis_dimension": ("dimension i", "维度 i"),
+    "transformer.axis_position": ("position", "位置"),
+    "transformer.axis_step": ("step", "步数"),
+    "transformer.axis_lr": ("learning rate", "学习率"),
+    "transformer.axis_tokens": ("n (tokens)", "n（词元数）"),
+    "transformer.legend_bleu": ("{label} bleu", "{label} BLEU"),
+    "transformer.legend_val_loss": ("{label} val_loss", "{label} 验证损失"),
+    "transformer.legend_loss": ("{label} (train) loss", "{label} 训练损失"),
+    "transformer.size_this": ("this model", "本模型"),
+    "transformer.size_base": ("base (paper: 65M)", "基础模型（论文：65M）"),
+    "transformer.size_big": ("big (paper: 213M)", "大模型（论文：213M）"),
 }

@@ -155,7 +155,7 @@ def show_step(state, step, layer, head, request: gr.Request):
     row = None if head is None else cross[layer, head, step]
     step_fig = figures.make_step_figure(row, cross[layer].mean(0)[step], state["src"],
                                       text("transformer.step_title", lang, step=step + 1, token=token),
-                                      head_name, text("transformer.mean", lang))
+                                      head_name, text("transformer.mean", lang), lang)
     map_fig = figures.make_heatmap_figure(views.head_or_mean(cross, layer, head), state["out"], state["src"],
                                         text("transformer.map_title", lang, layer=layer + 1, head=head_name),
                                         highlight_row=step)
@@ -216,7 +216,8 @@ def attribute(state, step, request: gr.Request, progress=gr.Progress()):
     attention = state["maps"]["cross"][:, :, step].mean((0, 1))
     return figures.make_attribution_figure(attention, scores, state["src"],
                                          text("transformer.attr_title", lang, token=state["out"][step]),
-                                         (text("transformer.attention", lang), text("transformer.attribution", lang)))
+                                         (text("transformer.attention", lang), text("transformer.attribution", lang)),
+                                         lang)
 
 
 def paper_views(key, request: gr.Request):
@@ -228,10 +229,11 @@ def paper_views(key, request: gr.Request):
     train = run_settings(key, translator)
     steps, lrs = views.lr_curve(cfg.d_model, train["warmup_steps"], train["lr"], train["steps"])
     sizes = views.model_sizes(cfg)
-    rows = "\n".join(f"| {name} | {n / 1e6:.2f} M | {mb:.0f} MB |" for name, (n, mb) in sizes.items())
-    return (figures.make_positional_figure(100, cfg.d_model, text("transformer.pe_title", lang)),
+    rows = "\n".join(f"| {text('transformer.size_' + name.split()[0], lang)} | {n / 1e6:.2f} M | {mb:.0f} MB |"
+                     for name, (n, mb) in sizes.items())  # "this model", "base (paper: 65M)", "big (...)"
+    return (figures.make_positional_figure(100, cfg.d_model, text("transformer.pe_title", lang), lang),
             figures.make_lr_figure(steps, lrs, text("transformer.lr_title", lang, d=cfg.d_model,
-                                                  w=train["warmup_steps"]), train["warmup_steps"]),
+                                                  w=train["warmup_steps"]), train["warmup_steps"], lang),
             text("transformer.sizes", lang, rows=rows))
 
 
@@ -347,7 +349,7 @@ def draw_recurrence(experiment: str, group_id: str | None, live: list, reference
     if not series:
         return None, ""
     axes = {name: text(f"transformer.cost_{name}", lang) for name in ("minutes", "flops", "bleu", "loss")}
-    figure = figures.make_cost_figure(series, text("transformer.cost_title", lang), axes)
+    figure = figures.make_cost_figure(series, text("transformer.cost_title", lang), axes, lang)
     return figure, "\n\n".join(part for part in (cost_notes(bundled, lang), cost_notes(live, lang, mine=True)) if part)
 
 
@@ -385,7 +387,8 @@ def show_timing(live: list | None, request: gr.Request):
               (text("transformer.timing_here", lang), views.timing_rows(live))]
     tables = [(name, rows) for name, rows in tables if rows]
     figure = figures.make_timing_figure(tables, text("transformer.timing_title", lang),
-                                        (text("transformer.timing_step", lang), text("transformer.timing_encode", lang)))
+                                        (text("transformer.timing_step", lang), text("transformer.timing_encode", lang)),
+                                        lang)
     return (figure if tables else None), table1_markdown(tables, lang)
 
 
