@@ -109,4 +109,8 @@ STRINGS = {
     "variant.option C": ("option C", "选项 C"),
     "variant.as stored": ("as stored", "原样存储"),
     "variant.coded once more": ("coded once more", "再编码一次"),
+    # bundled models in model lists (explorer/shared/reference_runs.py bundled_label)
+    "common.bundled_label": ("{name} (bundled{score})", "{name}（附带{score}）"),
+    "common.bundled_test": (" · test {accuracy:.2f}%", " · 测试准确率 {accuracy:.2f}%"),
+    "common.bundled_bleu": (" · BLEU {bleu:.2f}", " · BLEU {bleu:.2f}"),
 }

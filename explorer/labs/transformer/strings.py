@@ -200,4 +200,5 @@ STRINGS = {
     "transformer.size_this": ("this model", "本模型"),
     "transformer.size_base": ("base (paper: 65M)", "基础模型（论文：65M）"),
     "transformer.size_big": ("big (paper: 213M)", "大模型（论文：213M）"),
+    "transformer.run_choice": ("{title} · step {step} · {status}", "{title} · 第 {step} 步 · {status}"),
 }

@@ -17,7 +17,7 @@ from explorer.labs.transformer import figures, views
 from explorer.labs.transformer.strings import KNIFE_SENTENCES
 from explorer.serving import deployment
 from explorer.serving.services import store
-from explorer.shared import experiment_panel, reference_runs
+from explorer.shared import experiment_panel, reference_runs, run_text
 from explorer.shared.i18n import all_strings, error, inform, language, t, text, warn
 from explorer.shared.plots import curves_figure
 from train.recipes import experiment_configs
@@ -36,16 +36,17 @@ EXAMPLES = {  # a sentence in the style each corpus teaches: captions, everyday 
 
 
 # -- models --------------------------------------------------------------------------------------------------
-def model_choices(arch: str = "transformer") -> list[tuple[str, str]]:
+def model_choices(arch: str = "transformer", lang: str = "en") -> list[tuple[str, str]]:
     """(label, key) for every bundled model folder and every translation run with a checkpoint, of one architecture
     (transformer-* or rnnsearch-* folders; `translate` runs, and `seq2seq` runs by their config's arch)."""
-    choices = [(reference_runs.bundled_label(folder), f"bundle:{folder.name}")
+    choices = [(reference_runs.bundled_label(folder, lang), f"bundle:{folder.name}")
                for folder in sorted(MODELS_DIR.glob(f"{arch}-*")) if (folder / "model.safetensors").exists()]
     for run in store().list_runs():
         run_arch = run.config.get("arch", "transformer") if run.recipe == "seq2seq" else "transformer"
         if run.recipe in ("translate", "seq2seq") and run_arch == arch and store().checkpoints(run.id) and \
                 (store().run_dir(run.id) / TOKENIZER_FILE).exists():
-            choices.append((f"{run.title} · step {run.step} · {run.status}", f"run:{run.id}"))
+            choices.append((text("transformer.run_choice", lang, title=run.title, step=run.step,
+                                 status=run_text.status(run.status, lang)), f"run:{run.id}"))
     return choices
 
 
@@ -297,20 +298,21 @@ def poll(key, last_step, request: gr.Request):
     return curves(key, language(request)), step
 
 
-def refresh(key):
-    choices = model_choices()
+def refresh(key, request: gr.Request | None = None):
+    choices = model_choices(lang=language(request))
     keys = [k for _, k in choices]
     return gr.Dropdown(choices=choices, value=key if key in keys else (keys[0] if keys else None))
 
 
 def model_for_language(request: gr.Request):
-    """On page load: a Chinese page opens on the first bundled translator into Chinese, where there is one."""
+    """On page load: a Chinese page opens on the first bundled translator into Chinese, where there is one, and lists
+    the models in Chinese."""
     if language(request) != "zh":
         return gr.skip()
     for folder in sorted(MODELS_DIR.glob("transformer-*/config.json")):
         if json.loads(folder.read_text()).get("tgt_lang") == "zh" and (folder.parent / "model.safetensors").exists():
-            return f"bundle:{folder.parent.name}"
-    return gr.skip()
+            return gr.update(choices=model_choices(lang="zh"), value=f"bundle:{folder.parent.name}")
+    return gr.update(choices=model_choices(lang="zh"))
 
 
 def example_for(key, current, request: gr.Request):
