@@ -1,11 +1,19 @@
 """The whole page in Chinese (issue 31 item 6): a zh-CN browser walks every tab and sub-tab, opens every accordion,
-plot and table (the Runs tab with a finished run in it), and finds no English word outside a short allowlist.
+plot and table (the Runs tab with a finished run in it), and finds no English word outside an allowlist by rule.
 
-What may stay Latin, by rule: names (the papers' models, data sets and measures, file formats: NAMES), identifiers
-of this code (recipes, experiments, bundled models: CODE_NAMES), symbols and units (one letter, UNITS), tokens that
-read as code (a digit, "_", "." or "/" inside), code (<code>, <pre>) and text marked as another language (an element
-with a lang attribute, e.g. a translator's English example sentences), and a heatmap's tick labels (a sentence's
-tokens). Screenshots: docs/screenshots/zh-resnet.png and zh-runs.png.
+What may stay Latin:
+- names: the papers' models, data sets, measures and hardware, the tools cited, the papers' authors and the people
+  they cite, file formats (NAMES, any case);
+- identifiers of this code: recipes, experiments, presets, data choices and bundled models (CODE_NAMES), and tokens
+  that read as code (a digit, "_", ".", "/" or "=" in them, an inner capital as in ImageFolder, or two hyphens as in
+  tatoeba-en-zh);
+- symbols and units: one letter, UNITS, and maths (a name next to "(", "^", "√" or a sub- or superscript, or
+  followed by "=", and a function's arguments);
+- quotations: titles in 《》, the paper's words in “”, JSON in "" and {};
+- what is not UI text: code (<code>, <pre>), text marked as another language (an element's lang attribute, e.g. a
+  citation as published), the language switch (each language named in itself), and the data a plot draws: a
+  heatmap's tick labels and text at data points (a sentence's tokens).
+Screenshots: docs/screenshots/zh-resnet.png and zh-runs.png.
 """
 from __future__ import annotations
 
@@ -15,6 +23,7 @@ import shutil
 import pytest
 from test_browser import ARGS, CHROMIUM, SHOTS, _missing, browser  # noqa: F401  (browser: the fixture)
 
+from explorer.labs.runs.tab import DATA_CHOICES
 from explorer.shared import reference_runs
 from explorer.shared.i18n import text
 from train.recipes import EXPERIMENTS, RECIPES
@@ -24,18 +33,33 @@ if _missing():
     pytest.skip(_missing(), allow_module_level=True)
 
 DOCS = SHOTS.parent.parent / "docs" / "screenshots"
-NAMES = {"AlexNet", "ResNet", "Transformer", "RNNsearch", "CIFAR", "ImageNet", "Multi30k", "WMT", "BLEU", "ReLU",
-         "tanh", "LRN", "PCA", "GPU", "CPU", "CUDA", "JPEG", "PNG", "SVG", "CSV", "JSON", "SGD", "Adam", "PyTorch",
-         "Gradio", "API", "FLOPs", "FLOP", "VGG", "ILSVRC", "Dropout", "softmax", "Softmax", "BPE", "SentencePiece",
-         "Krizhevsky", "He", "Vaswani", "et", "al", "arXiv", "NeurIPS", "NIPS", "CVPR", "Hugging", "Face", "ZeroGPU",
-         "Plotly", "RGB", "LayerNorm", "BatchNorm", "Q", "K", "V", "FFN", "MLP", "RNN", "LSTM", "GRU", "O"}
+NAMES = {name.lower() for name in (
+    # models, layers and methods
+    "AlexNet", "ResNet", "Transformer", "RNNsearch", "VGG", "GoogLeNet", "BERT", "GPT", "GNMT", "RL", "CNN", "RNN",
+    "LSTM", "R-CNN", "Faster", "ReLU", "tanh", "LRN", "PCA", "SIFT", "Fisher", "FFN", "MLP", "softmax", "Dropout",
+    "SGD", "Adam", "BPE",
+    # data sets and measures
+    "CIFAR", "ImageNet", "ILSVRC", "COCO", "PASCAL", "VOC", "WMT", "WSJ", "Multi30k", "Tatoeba", "BLEU", "FLOPs",
+    "FLOP", "top-1", "top-5", "top",
+    # hardware, tools and formats
+    "GPU", "CPU", "CUDA", "NVIDIA", "GTX", "H100", "H200", "PyTorch", "torch", "torchvision", "captum", "sacreBLEU",
+    "Gradio", "Plotly", "API", "JPEG", "PNG", "SVG", "CSV", "JSON", "RGB", "ZeroGPU", "Hugging", "Face",
+    # the papers' authors and the people they cite; the app's name
+    "Krizhevsky", "Sutskever", "Hinton", "He", "Zhang", "Ren", "Sun", "Vaswani", "Shazeer", "Parmar", "Uszkoreit",
+    "Jones", "Gomez", "Kaiser", "Polosukhin", "Bahdanau", "Keshav", "Paper", "Lab", "NeurIPS", "NIPS", "CVPR",
+    "arXiv", "et", "al")}
 UNITS = {"s", "ms", "min", "h", "GB", "MB", "KB", "px", "k", "M", "B"}
-CODE_NAMES = {part for name in (*RECIPES, *EXPERIMENTS, *(p.name for p in reference_runs.MODELS_DIR.iterdir()))
+CODE_NAMES = {part.lower() for name in (*RECIPES, *EXPERIMENTS, *DATA_CHOICES,
+                                        *(preset for recipe in RECIPES.values() for preset in recipe.presets),
+                                        *(path.name for path in reference_runs.MODELS_DIR.iterdir()))
               for part in re.split(r"[-\s]", name)}
-WORD = re.compile(r"[A-Za-z][A-Za-z0-9_.'/\-]*[A-Za-z0-9]|[A-Za-z]")
+QUOTED = re.compile(r'《[^》]*》|“[^”]*”|"[^"]*"|\{[^}]*\}|\w+\([^()]*\)')  # ... and a function's arguments
+WORD = re.compile(r"[A-Za-z][A-Za-z0-9_.'/=\-]*[A-Za-z0-9]|[A-Za-z]")
+MATHS = "(^=₀₁₂₃₄₅₆₇₈₉ᵀ⁻"
 
 VISIBLE_TEXT = r"""() => {
-    const skip = (el) => el.closest('code, pre, script, style, [lang]:not([lang^="zh"]):not(html), .js-plotly-plot');
+    const skip = (el) => el.closest('code, pre, script, style, #lang-switch, .js-plotly-plot, '
+                                    + '[lang]:not([lang^="zh"]):not(html)');
     const out = [];
     const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
     for (let node = walker.nextNode(); node; node = walker.nextNode()) {
@@ -47,10 +71,9 @@ VISIBLE_TEXT = r"""() => {
         if (input.checkVisibility() && !skip(input) && input.value) out.push(input.value);
     for (const plot of document.querySelectorAll('.js-plotly-plot')) {
         if (!plot.checkVisibility()) continue;
-        const heatmap = (plot.data || []).some(t => t.type === 'heatmap' && [t.x, t.y].some(
-            axis => axis && typeof axis[0] === 'string'));
+        const heatmap = (plot.data || []).some(t => t.type === 'heatmap');
         for (const t of plot.querySelectorAll('svg text')) {
-            if (heatmap && t.closest('.xtick, .ytick')) continue;
+            if ((heatmap && t.closest('.xtick, .ytick')) || t.closest('.textpoint')) continue;
             if (t.textContent.trim()) out.push(t.textContent.trim());
         }
     }
@@ -58,16 +81,23 @@ VISIBLE_TEXT = r"""() => {
 }"""
 
 
+def allowed(word: str, before: str, after: str) -> bool:
+    bare = word.strip("'.-/=")
+    return (len(bare) == 1 or bare in UNITS or bare.lower() in NAMES or bare.lower() in CODE_NAMES
+            or re.search(r"[0-9_./=]", bare) is not None or re.search(r"[a-z][A-Z]", bare) is not None
+            or bare.count("-") >= 2 or all(part.lower() in NAMES | CODE_NAMES for part in bare.split("-"))
+            or before in MATHS + "√" or after[:1] != "" and after[:1] in MATHS or after.lstrip(" ")[:1] == "=")
+
+
 def english_words(texts: list[str]) -> dict[str, str]:
-    """{word: the text it is in} for every Latin word outside the allowlist."""
+    """{word: the text it is in} for every Latin word the rules above do not allow."""
     found = {}
     for line in texts:
-        for word in WORD.findall(line):
-            bare = word.strip("'.-/")
-            if (bare in NAMES or bare in UNITS or bare in CODE_NAMES or len(bare) == 1
-                    or re.search(r"[0-9_./]", bare) or bare.split("-")[0] in NAMES | CODE_NAMES):
-                continue
-            found.setdefault(bare, line[:120])
+        unquoted = QUOTED.sub(" ", line)
+        for match in WORD.finditer(unquoted):
+            before = unquoted[match.start() - 1] if match.start() else " "
+            if not allowed(match.group(), before, unquoted[match.end():match.end() + 3]):
+                found.setdefault(match.group().strip("'.-/="), line[:120])
     return found
 
 

@@ -5,7 +5,7 @@ STRINGS = {
         ("**ImageNet Classification with Deep Convolutional Neural Networks** (Krizhevsky, Sutskever, Hinton, "
          "NeurIPS 2012). Watch the first-layer filters of Fig. 3 form, look for Fig. 4's neighbours, ask why a "
          "prediction was made, and re-run the ablations of sections 3 and 4 on CIFAR-10."),
-        ("**ImageNet Classification with Deep Convolutional Neural Networks**（Krizhevsky、Sutskever、Hinton，"
+        ("**《ImageNet Classification with Deep Convolutional Neural Networks》**（Krizhevsky、Sutskever、Hinton，"
          "NeurIPS 2012）。观察图 3 中第一层滤波器如何形成，找出图 4 中的近邻图像，追问模型为何做出某个预测，"
          "并在 CIFAR-10 上重跑论文第 3、4 节中的消融实验。")),
     "alexnet.watch": ("Train and watch (Fig. 3)", "边训练边观察（图 3）"),

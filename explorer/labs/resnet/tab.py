@@ -292,11 +292,12 @@ def block_view(planes: int, request: gr.Request):
     lang = language(request)
     check_choice(planes, PLANES, lang)
     costs = views.block_costs(planes)
-    rows = [[name, c["in"], f"{c['params']:,}", f"{c['mult_adds'] / 1e6:,.1f}M"] for name, c in costs.items()]
+    rows = [[text(f"resnet.block_{name}", lang), c["in"], f"{c['params']:,}", f"{c['mult_adds'] / 1e6:,.1f}M"]
+            for name, c in costs.items()]
     headers = [text(k, lang) for k in ("resnet.block", "resnet.input", "resnet.params", "resnet.mult_adds")]
     table = [text(k, lang) for k in ("resnet.network", "resnet.stages", "resnet.params_m", "resnet.measured",
                                      "resnet.paper", "resnet.difference")]
-    return (views.block_diagram_svg(planes), {"data": rows, "headers": headers},
+    return (views.block_diagram_svg(planes, lang), {"data": rows, "headers": headers},
             {"data": views.imagenet_table(), "headers": table})
 
 

@@ -201,4 +201,8 @@ STRINGS = {
     "transformer.size_base": ("base (paper: 65M)", "基础模型（论文：65M）"),
     "transformer.size_big": ("big (paper: 213M)", "大模型（论文：213M）"),
     "transformer.run_choice": ("{title} · step {step} · {status}", "{title} · 第 {step} 步 · {status}"),
+    "transformer.info_steps": ("steps {steps}", "{steps} 步"),
+    "transformer.knife_encoder": ("encoder", "编码器"),
+    "transformer.knife_decoder": ("decoder", "解码器"),
+    "transformer.knife_cross": ("cross", "交叉"),
 }

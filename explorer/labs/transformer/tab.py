@@ -108,7 +108,8 @@ def translate(key, raw, beam, request: gr.Request, progress=gr.Progress()):
     heads = [(text("transformer.mean", lang), -1)] + [(f"H{h + 1}", h) for h in range(state["heads"])]
     layers = [(f"L{i + 1}", i) for i in range(state["layers"])]
     focus = [(text("transformer.all_tokens", lang), -1)] + [(f"{i}: {tok}", i) for i, tok in enumerate(state["src"])]
-    knife = [gr.CheckboxGroup(choices=views.head_labels(kind, state["layers"], state["heads"]), value=[])
+    knife = [gr.CheckboxGroup(choices=[(text(f"transformer.knife_{kind}", lang) + label.removeprefix(kind), label)
+                                       for label in views.head_labels(kind, state["layers"], state["heads"])], value=[])
              for kind in KINDS]
     return (result.text, state, gr.Slider(1, steps, value=1, step=1),
             gr.Dropdown(choices=layers, value=state["layers"] - 1), gr.Dropdown(choices=heads, value=-1),
@@ -262,7 +263,7 @@ def model_info(key, request: gr.Request):
     bleu = next((f"{info[k]:.1f}" for k in ("test_bleu", "val_bleu") if k in info), "–")
     cfg = translator.model.cfg
     summary = (f"**{info.get('corpus', '?')}** · N={cfg.n_layers}, d_model={cfg.d_model}, h={cfg.n_heads}, "
-               f"d_ff={cfg.d_ff} · steps {info.get('steps', '?')} · BLEU {bleu}")
+               f"d_ff={cfg.d_ff} · {text('transformer.info_steps', lang, steps=info.get('steps', '?'))} · BLEU {bleu}")
     return f"{summary}\n\n{model_note(key, lang)}", curves(key, lang)
 
 
