@@ -11,8 +11,8 @@ What may stay Latin:
   followed by "=", and a function's arguments);
 - quotations: titles in 《》, the paper's words in “”, JSON in "" and {};
 - what is not UI text: code (<code>, <pre>), text marked as another language (an element's lang attribute, e.g. a
-  citation as published), the language switch (each language named in itself), and the data a plot draws: a
-  heatmap's tick labels and text at data points (a sentence's tokens).
+  citation as published), the language switch (each language named in itself), and the data a plot draws: tick
+  labels of a heatmap or named by the figure (ticktext), and text at data points (a sentence's tokens).
 Screenshots: docs/screenshots/zh-resnet.png and zh-runs.png.
 """
 from __future__ import annotations
@@ -71,9 +71,10 @@ VISIBLE_TEXT = r"""() => {
         if (input.checkVisibility() && !skip(input) && input.value) out.push(input.value);
     for (const plot of document.querySelectorAll('.js-plotly-plot')) {
         if (!plot.checkVisibility()) continue;
-        const heatmap = (plot.data || []).some(t => t.type === 'heatmap');
+        const tokens = (plot.data || []).some(t => t.type === 'heatmap')
+            || Object.values(plot._fullLayout || {}).some(axis => axis && axis.ticktext && axis.ticktext.length);
         for (const t of plot.querySelectorAll('svg text')) {
-            if ((heatmap && t.closest('.xtick, .ytick')) || t.closest('.textpoint')) continue;
+            if ((tokens && t.closest('.xtick, .ytick')) || t.closest('.textpoint')) continue;
             if (t.textContent.trim()) out.push(t.textContent.trim());
         }
     }

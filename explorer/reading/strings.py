@@ -154,7 +154,7 @@ SCORECARD = {
     "scorecard.list_sep": (", ", "，"),
     "scorecard.ours_relu": ("{ratio:.2f}x, each net's fastest lr (ReLU {relu:.1f} epochs at lr {relu_lr}, tanh {tanh:.1f} "
                             "at {tanh_lr})",
-                            "{ratio:.2f} 倍，各取最快的学习率（ReLU 在 lr {relu_lr} 时 {relu:.1f} 轮，tanh 在 {tanh_lr} 时 "
+                            "{ratio:.2f} 倍，各取最快的学习率（ReLU 在学习率 {relu_lr} 时 {relu:.1f} 轮，tanh 在 {tanh_lr} 时 "
                             "{tanh:.1f} 轮）"),
     "scorecard.ours_overfits": ("{without}: training {train_without:.1f}%, test {test_without:.1f}% (gap "
                                 "{gap_without:.1f} points); {full}: {train_full:.1f}%, {test_full:.1f}% (gap {gap_full:.1f})",

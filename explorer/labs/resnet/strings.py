@@ -224,4 +224,5 @@ STRINGS = {
     "resnet.svg_identity": ("identity", "恒等映射"),
     "resnet.block_BasicBlock": ("BasicBlock", "基本块"),
     "resnet.block_Bottleneck": ("Bottleneck", "瓶颈块"),
+    "resnet.checkpoint_choice": ("{title} · step {step:,} · {id}", "{title} · 第 {step:,} 步 · {id}"),
 }

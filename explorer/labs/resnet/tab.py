@@ -17,7 +17,7 @@ from explorer.labs.resnet.figures import make_fig6_figure, make_layer_figure, ma
 from explorer.labs.resnet.views import Profile, Series
 from explorer.serving import deployment
 from explorer.serving.services import store
-from explorer.shared import experiment_panel, reference_runs
+from explorer.shared import experiment_panel, reference_runs, run_text
 from explorer.shared.i18n import error, language, t, text, warn
 from explorer.shared.plots import ends_markdown
 from explorer.shared.yardstick import seed_markdown
@@ -40,7 +40,8 @@ def recode_view(request: gr.Request) -> go.Figure:
 
 def ends_of(experiment: str, live: Sequence[Series], reference: Sequence[Series], lang: str = "en") -> str:
     """Where the experiment's runs end, the reference runs first and named so, as in the plot's legend."""
-    runs = [(f"{label} ({text('resnet.reference', lang)})", cfg, curves) for label, cfg, curves in reference]
+    runs = [(f"{run_text.label(label, lang)} ({text('resnet.reference', lang)})", cfg, curves)
+            for label, cfg, curves in reference]
     return ends_markdown([*runs, *live], lang, text(f"resnet.ends_{experiment}", lang))
 
 
@@ -54,15 +55,16 @@ def resnet_runs() -> list[RunRecord]:
     return [r for r in store().list_runs() if r.recipe == "resnet"]
 
 
-def checkpoint_choices() -> list[tuple[str, str]]:
+def checkpoint_choices(lang: str = "en") -> list[tuple[str, str]]:
     """(shown text, "run_id:step") for every checkpoint of every ResNet run, newest run first, then the bundled
     models ("bundled:name")."""
     out = []
     for run in resnet_runs():
         for path in reversed(store().checkpoints(run.id)):
             step = int(path.stem.removeprefix("step-"))
-            out.append((f"{run.title} · step {step:,} · {run.id}", f"{run.id}:{step}"))
-    return out + [(reference_runs.bundled_label(weights.parent), f"bundled:{name}")
+            out.append((text("resnet.checkpoint_choice", lang, title=run.title, step=step, id=run.id),
+                        f"{run.id}:{step}"))
+    return out + [(reference_runs.bundled_label(weights.parent, lang), f"bundled:{name}")
                   for name, (_, weights) in reference_runs.bundled_models("resnet").items()]
 
 
@@ -184,9 +186,10 @@ def show_responses(keys: list[str], request: gr.Request, progress=gr.Progress())
                              sorted_panel=True)
 
 
-def refresh_checkpoints():
-    """Every choice; selected: the newest checkpoint of each of the first four runs or bundled models."""
-    choices = checkpoint_choices()
+def refresh_checkpoints(request: gr.Request | None = None):
+    """Every choice (in the page's language); selected: the newest checkpoint of each of the first four runs or bundled
+    models."""
+    choices = checkpoint_choices(language(request))
     firsts: dict[str, str] = {}
     for _, key in choices:
         firsts.setdefault(key if key.startswith("bundled:") else key.rpartition(":")[0], key)
@@ -297,8 +300,11 @@ def block_view(planes: int, request: gr.Request):
     headers = [text(k, lang) for k in ("resnet.block", "resnet.input", "resnet.params", "resnet.mult_adds")]
     table = [text(k, lang) for k in ("resnet.network", "resnet.stages", "resnet.params_m", "resnet.measured",
                                      "resnet.paper", "resnet.difference")]
-    return (views.block_diagram_svg(planes, lang), {"data": rows, "headers": headers},
-            {"data": views.imagenet_table(), "headers": table})
+    stages = []
+    for network, stage, *numbers in views.imagenet_table():
+        block, counts = stage.split(" ", 1)  # "Bottleneck [3, 4, 6, 3]": the block's name in lang
+        stages.append([network, f"{text(f'resnet.block_{block}', lang)} {counts}", *numbers])
+    return (views.block_diagram_svg(planes, lang), {"data": rows, "headers": headers}, {"data": stages, "headers": table})
 
 
 # -- layout and wiring --------------------------------------------------------------------------------------

@@ -286,7 +286,8 @@ def curves(key: str, lang: str):
         return None
     return curves_figure([("", metrics)], ["loss", "val_loss", "bleu"],
                          title=text("transformer.curves_title", lang), x_title=text("common.iteration", lang),
-                         dashes={"val_loss": "dash", "bleu": "dot"})
+                         dashes={"val_loss": "dash", "bleu": "dot"},
+                         tags={name: text(f"transformer.curve_{name}", lang) for name in ("loss", "val_loss", "bleu")})
 
 
 def poll(key, last_step, request: gr.Request):
