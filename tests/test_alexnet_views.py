@@ -190,7 +190,7 @@ def test_runs_with_checkpoints_become_view_models(home):
     assert values.index(f"run:{run_id}") > values.index("bundled:alexnet-cifar-two-towers")
     assert "bundled:alexnet-cifar-two-towers" in values  # the model shipped in assets/models
     bundled = views.load_view_model("bundled:alexnet-cifar-two-towers", store)
-    assert bundled.towers == 2 and bundled.title == "alexnet-cifar-two-towers (alexnet relu, 2 towers)"
+    assert bundled.towers == 2 and bundled.title == "alexnet-cifar-two-towers (alexnet, relu, towers=2)"
     vm = views.load_view_model(f"run:{run_id}", store)
     assert vm.towers == 2 and vm.image_size == 32 and not vm.model.training
     np.testing.assert_array_equal(conv1_weights(vm.model), conv1_weights(model))

@@ -13,7 +13,7 @@ import yaml
 
 import app
 from explorer.serving import gpu
-from explorer.shared.i18n import COOKIE, LANGUAGES, all_strings, language, text
+from explorer.shared.i18n import COOKIE, LANGUAGES, all_strings, error, language, text
 
 ROOT = Path(__file__).resolve().parent.parent
 HF_COLOURS = {"red", "yellow", "green", "blue", "indigo", "purple", "pink", "gray"}
@@ -56,6 +56,12 @@ def test_text_keeps_literal_braces_and_fills_values():
     assert "{" in text("runs.options", "en")  # a JSON example in a label, not a format field
     assert "oops" in text("msg.bad_json", "zh", error="oops")
     assert text("no.such.key", "zh") == "no.such.key"
+
+
+def test_an_error_toast_is_titled_and_worded_in_the_askers_language():
+    toast = error("msg.no_run", "zh")
+    assert (toast.title, toast.message) == ("错误", "请先选择一个训练。")
+    assert error("msg.no_run", "en").title == "Error"
 
 
 def test_header_switches_act_in_the_browser():

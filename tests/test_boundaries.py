@@ -114,3 +114,12 @@ def test_the_experiment_panel_makes_every_timer():
     for path in sorted((ROOT / "explorer").rglob("*.py")):
         if path.name != "experiment_panel.py":
             assert "gr.Timer(" not in path.read_text(), path
+
+
+def test_every_toast_is_in_the_askers_language():
+    """Toasts come from explorer/shared/i18n.py's error, warn and inform (title and message translated): a raw
+    gr.Error, gr.Warning or gr.Info would show an English title ("Error") on the Chinese page."""
+    for path in sorted((ROOT / "explorer").rglob("*.py")):
+        if path.name != "i18n.py":
+            raw = [name for name in ("gr.Error(", "gr.Warning(", "gr.Info(") if name in path.read_text()]
+            assert not raw, (path, raw)

@@ -150,6 +150,36 @@ SCORECARD = {
                                    "（WMT 2014 英德，表 2）"),
     "scorecard.bleu.paper": ("27.3 BLEU, WMT 2014 En-De, base model (Table 2)",
                              "WMT 2014 英德，基础模型 27.3 BLEU（表 2）"),
+    # the scorecard's "ours" column (explorer/reading/scorecard.py)
+    "scorecard.list_sep": (", ", "，"),
+    "scorecard.ours_relu": ("{ratio:.2f}x, each net's fastest lr (ReLU {relu:.1f} epochs at lr {relu_lr}, tanh {tanh:.1f} "
+                            "at {tanh_lr})",
+                            "{ratio:.2f} 倍，各取最快的学习率（ReLU 在学习率 {relu_lr} 时 {relu:.1f} 轮，tanh 在 {tanh_lr} 时 "
+                            "{tanh:.1f} 轮）"),
+    "scorecard.ours_overfits": ("{without}: training {train_without:.1f}%, test {test_without:.1f}% (gap "
+                                "{gap_without:.1f} points); {full}: {train_full:.1f}%, {test_full:.1f}% (gap {gap_full:.1f})",
+                                "{without}：训练 {train_without:.1f}%，测试 {test_without:.1f}%（差距 {gap_without:.1f} "
+                                "个百分点）；{full}：{train_full:.1f}%，{test_full:.1f}%（差距 {gap_full:.1f}）"),
+    "scorecard.ours_two_at": ("{first} {a}, {second} {b} ({end:,} iterations)", "{first} {a}，{second} {b}（{end:,} 次迭代）"),
+    "scorecard.ours_gradients": ("{name} at {end:,} iterations: {layers} layers, norms {low} to {high} (smallest / "
+                                 "largest {ratio:.2f})",
+                                 "{name} 在 {end:,} 次迭代时：{layers} 层，范数从 {low} 到 {high}（最小 / 最大 {ratio:.2f}）"),
+    "scorecard.ours_spread": ("{listed} (spread {spread:.2f} points, {end:,} iterations)",
+                              "{listed}（相差 {spread:.2f} 个百分点，{end:,} 次迭代）"),
+    "scorecard.ours_test_error": ("{error:.2f}% ({steps:,} iterations, CIFAR-10 JPEG mirror)",
+                                  "{error:.2f}%（{steps:,} 次迭代，CIFAR-10 JPEG 镜像）"),
+    "scorecard.ours_beam": ("{name}: beam 4 {beam:.2f}, greedy {greedy:.2f} BLEU",
+                            "{name}：束宽 4 {beam:.2f}，贪心解码 {greedy:.2f} BLEU"),
+    "scorecard.ours_recurrence": ("Transformer {bleu:.2f} BLEU after {minutes:.1f} min, RNNsearch {other:.2f} after "
+                                  "{other_minutes:.1f} min (Multi30k En-De validation, greedy, one H200)",
+                                  "Transformer {minutes:.1f} 分钟后 {bleu:.2f} BLEU，RNNsearch {other_minutes:.1f} 分钟后 "
+                                  "{other:.2f}（Multi30k 英德验证集，贪心解码，一块 H200）"),
+    "scorecard.ours_passed": ("; the Transformer passed {bleu:.2f} at {minutes:.1f} min",
+                              "；Transformer 在 {minutes:.1f} 分钟时超过 {bleu:.2f}"),
+    "scorecard.ours_flops": ("; counted FLOPs {flops} against {other}", "；统计的浮点运算量 {flops}，对方 {other}"),
+    "scorecard.on_alexnet_cifar": ("CIFAR-10 JPEG mirror, 5 conv + 3 FC scaled to 32x32",
+                                   "CIFAR-10 JPEG 镜像，5 个卷积层 + 3 个全连接层，缩放到 32x32"),
+    "scorecard.on_multi30k": ("Multi30k test 2016, N=3 d_model=256", "Multi30k 2016 测试集，N=3 d_model=256"),
 }
 
 

@@ -51,7 +51,7 @@ def jump_js(target: str) -> str:
 def _paper(guide: Guide) -> tuple[list[gr.Checkbox], gr.Dataframe]:
     """One paper's three passes; returns its checkboxes in tick_ids order and its reproduction table."""
     lab = guide.lab
-    gr.Markdown(guide.citation)
+    gr.Markdown(f'<span lang="en">{guide.citation}</span>')  # as published: English in both languages
     with gr.Accordion(t("reading.pass1")):
         gr.Markdown(t(f"reading.{lab}.skim"))
         boxes = [gr.Checkbox(label=t("reading.pass1.done"))]

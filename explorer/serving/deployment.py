@@ -22,7 +22,7 @@ from typing import Any
 import gradio as gr
 
 from explorer.serving.services import launcher, public_mode
-from explorer.shared.i18n import cookie, language, text
+from explorer.shared.i18n import cookie, error, language
 from train.launcher import QueueFull, QuotaExceeded, Stopped
 from train.limits import Quota, Refused, check_finite, check_lecture_sized
 from train.recipes import RECIPES
@@ -102,14 +102,14 @@ def is_admin(token: Any, env: Mapping[str, str] | None = None) -> bool:
 def refusal(exc: Refused | QueueFull | QuotaExceeded, lang: str) -> gr.Error:
     """The message for a refused launch or resume."""
     if isinstance(exc, QueueFull):
-        return gr.Error(text("deploy.busy", lang, n=exc.queued))
+        return error("deploy.busy", lang, n=exc.queued)
     if isinstance(exc, QuotaExceeded):
-        return gr.Error(text("deploy.quota" if exc.who == "owner" else "deploy.quota_address", lang, n=exc.active,
-                             limit=exc.limit))
+        return error("deploy.quota" if exc.who == "owner" else "deploy.quota_address", lang, n=exc.active,
+                             limit=exc.limit)
     if exc.why == "data":
-        return gr.Error(text("deploy.data", lang))
+        return error("deploy.data", lang)
     limit = " | ".join(map(str, exc.limit)) if isinstance(exc.limit, tuple) else exc.limit
-    return gr.Error(text(f"deploy.{exc.why}", lang, field=exc.field, limit=limit, value=exc.value))
+    return error(f"deploy.{exc.why}", lang, field=exc.field, limit=limit, value=exc.value)
 
 
 def check_public_launch(recipe: str, preset: str | None, config: Mapping[str, Any], lang: str) -> None:
@@ -118,7 +118,7 @@ def check_public_launch(recipe: str, preset: str | None, config: Mapping[str, An
         check_finite(config)
         if public_mode():
             if preset != "lecture" or recipe not in RECIPES:
-                raise gr.Error(text("deploy.need_lecture", lang))
+                raise error("deploy.need_lecture", lang)
             check_lecture_sized(recipe, config)
     except Refused as exc:
         raise refusal(exc, lang) from None
@@ -137,7 +137,7 @@ def submit(request: gr.Request | None, recipe: str, preset: str | None, runs: Se
     except (QueueFull, QuotaExceeded) as exc:
         raise refusal(exc, lang) from None
     except (OSError, sqlite3.Error) as exc:  # e.g. disk full while writing the run's record
-        raise gr.Error(text("deploy.write_failed", lang, why=str(exc)[:200])) from exc
+        raise error("deploy.write_failed", lang, why=str(exc)[:200]) from exc
 
 
 def check_may_resume(run: RunRecord, request: gr.Request | None, token: Any = "") -> None:
@@ -171,13 +171,13 @@ def cancel(run_id: str) -> tuple[str, dict[str, Any]]:
 def check_may_control(run: RunRecord, request: gr.Request | None, token: Any = "") -> None:
     """Stop or resume: in public mode only the run's owner (or the admin)."""
     if public_mode() and not is_admin(token) and (not run.owner or run.owner != owner_id(request)):
-        raise gr.Error(text("deploy.not_yours", language(request)))
+        raise error("deploy.not_yours", language(request))
 
 
 def check_may_delete(request: gr.Request | None, token: Any) -> None:
     """Delete: in public mode only with the admin token."""
     if public_mode() and not is_admin(token):
-        raise gr.Error(text("deploy.admin_only", language(request)))
+        raise error("deploy.admin_only", language(request))
 
 
 class UploadLimit:

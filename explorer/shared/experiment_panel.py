@@ -21,7 +21,7 @@ from gradio.i18n import I18nData
 from explorer.serving import deployment
 from explorer.serving.services import launcher, store
 from explorer.shared import reference_runs
-from explorer.shared.i18n import language, t, text
+from explorer.shared.i18n import error, inform, language, t, text
 from explorer.shared.user_text import shown
 from train.data import cifar10_cached
 from train.recipes import EXPERIMENTS
@@ -126,7 +126,7 @@ def launch(lab: Lab, experiment: str, preset: str, data: str, setting: Any, requ
     runs = lab.configs(experiment, preset, data, setting, lang)
     group_id = f"{experiment}-{new_run_id()}"
     deployment.submit(request, lab.name, preset, runs, group_id)
-    gr.Info(text("panel.queued", lang, count=len(runs), name=experiment))
+    inform("panel.queued", lang, count=len(runs), name=experiment)
     return group_id
 
 
@@ -138,7 +138,7 @@ def halt(group_id: str | None, request: gr.Request | None) -> None:
     for run in active:
         launcher().cancel(run.id)
     lang = language(request)
-    gr.Info(text("panel.stopping", lang, count=len(active)) if active else text("panel.nothing_to_stop", lang))
+    inform("panel.stopping" if active else "panel.nothing_to_stop", lang, count=len(active))
 
 
 def status_lines(runs: Sequence[RunRecord], experiment: str, lang: str) -> str:
@@ -198,7 +198,7 @@ def panel(lab: Lab, experiment: str | gr.components.Component, setting: gr.compo
 
     def start(experiment: str, preset_name: str, data_name: str, value, request: gr.Request):
         if experiment not in lab_experiments(lab) or preset_name not in presets:
-            raise gr.Error(text("panel.choose", language(request)))
+            raise error("panel.choose", language(request))
         group_id = launch(lab, experiment, preset_name, data_name, value, request)
         return gr.update(choices=group_choices(lab, experiment), value=group_id), None
 

@@ -7,7 +7,9 @@ translates server-side text (messages, plot titles) for the language a request a
 
 Which language: the browser's, until the user picks one with the header switch or Gradio's
 Settings panel; the page (explorer/shared/shell.js) then keeps the choice in the cookie COOKIE, which
-every request carries, so gr.Error messages and plot titles follow the labels.
+every request carries, so messages and plot titles follow the labels. Toasts come only from error(), warn() and
+inform() here (tests/test_boundaries.py forbids raw gr.Error, gr.Warning and gr.Info): title and message both in the
+asker's language.
 """
 from __future__ import annotations
 
@@ -72,9 +74,24 @@ def language(request: gr.Request | None) -> str:
 
 
 def text(key: str, lang: str = "en", **values: object) -> str:
-    """Server-side translation, for gr.Error / gr.Warning messages and plot titles."""
+    """Server-side translation, for messages and plot titles."""
     pair = all_strings().get(key)
     if pair is None:
         return key
     template = pair[LANGUAGES.index(lang) if lang in LANGUAGES else 0]
     return template.format(**values) if values else template  # labels may hold literal braces (JSON examples)
+
+
+def error(key: str, lang: str, **values: object) -> gr.Error:
+    """An error toast in lang, to raise: its title and the message `key` (filled with values)."""
+    return gr.Error(text(key, lang, **values), title=text("toast.error", lang))
+
+
+def warn(key: str, lang: str, **values: object) -> None:
+    """Show a warning toast in lang; the handler goes on."""
+    gr.Warning(text(key, lang, **values), title=text("toast.warning", lang))
+
+
+def inform(key: str, lang: str, **values: object) -> None:
+    """Show an information toast in lang."""
+    gr.Info(text(key, lang, **values), title=text("toast.info", lang))

@@ -13,12 +13,13 @@ import numpy as np
 import plotly.graph_objects as go
 from PIL import Image
 
-from explorer.shared import reference_runs
+from explorer.shared import reference_runs, run_text
 from explorer.shared.i18n import text
 from explorer.shared.user_text import shown
 
 PALETTE = ("#1f77b4", "#d62728", "#2ca02c", "#9467bd", "#ff7f0e", "#17becf", "#8c564b", "#e377c2")
-FONT = dict(family="Inter, Noto Sans SC, sans-serif", size=14)
+FONT = dict(family="Noto Sans, Noto Sans CJK SC, Source Han Sans SC, PingFang SC, Microsoft YaHei, sans-serif",
+            size=14)  # explorer/shared/shell.css's faces
 
 
 def base_layout(fig: go.Figure, title: str, x_title: str, y_title: str, *, height: int = 420,
@@ -39,11 +40,12 @@ def error_tags(lang: str) -> dict[str, str]:
 
 def curves_figure(series: Sequence[tuple[str, dict[str, tuple[list[int], list[float]]]]], names: Sequence[str],
                   *, title: str = "", x_title: str = "iteration", y_title: str = "", percent: bool = False,
-                  dashes: dict[str, str] | None = None, tags: dict[str, str] | None = None) -> go.Figure:
+                  dashes: dict[str, str] | None = None, tags: dict[str, str] | None = None,
+                  lang: str = "en") -> go.Figure:
     """One line per (run, metric): runs by colour, metrics by dash (e.g. train dashed, test solid as in Fig. 6).
 
     series: (run label, {metric name: (steps, values)}) for each run, as RunStore.metrics returns; tags: how a
-    metric is named in the legend (default: its own name).
+    metric is named in the legend (default: its own name); an experiment's variant label is named in lang.
     """
     dashes, tags = dashes or {}, tags or {}
     fig = go.Figure()
@@ -54,7 +56,7 @@ def curves_figure(series: Sequence[tuple[str, dict[str, tuple[list[int], list[fl
             steps, values = metrics[name]
             ys = [100 * v for v in values] if percent else values
             fig.add_trace(go.Scatter(x=steps, y=ys, mode="lines+markers" if len(steps) < 30 else "lines",
-                                     name=f"{shown(label, markdown=False)} {tags.get(name, name)}",
+                                     name=f"{shown(run_text.label(label, lang), markdown=False)} {tags.get(name, name)}",
                                      line=dict(color=PALETTE[i % len(PALETTE)], dash=dashes.get(name, "solid"))))
     return base_layout(fig, title, x_title, y_title + (" (%)" if percent else ""), legend_below=True)  # many runs
 
@@ -70,7 +72,7 @@ def ends_markdown(runs: Sequence[tuple[str, dict, reference_runs.Curves]], lang:
         train, test = (100 * reference_runs.recent(metrics, metric, count=count)
                        for metric, count in (("train_error", 10), ("test_error", 3)))
         end = metrics["train_error"][0][-1]
-        rows.append(f"| {shown(label)} | {end:,} | {train:.1f}% | {test:.2f}% | {test - train:.1f} |")
+        rows.append(f"| {shown(run_text.label(label, lang))} | {end:,} | {train:.1f}% | {test:.2f}% | {test - train:.1f} |")
     if not rows:
         return ""
     title = text("common.ends_title", lang, note=note).rstrip()

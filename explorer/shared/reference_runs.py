@@ -14,6 +14,7 @@ from pathlib import Path
 
 import numpy as np
 
+from explorer.shared.i18n import text
 from train.data import ASSETS
 
 REFERENCE_DIR = ASSETS / "reference"
@@ -82,7 +83,7 @@ def final_test_error(folder: Path) -> float | None:
 
 
 @functools.cache
-def bundled_label(folder: Path) -> str:
+def bundled_label(folder: Path, lang: str = "en") -> str:
     """A bundled model's name with its headline number, for model lists: "alexnet-cifar (bundled · test 85.05%)".
 
     The number is the held-out test BLEU in config.json for translators, else the last test accuracy in metrics.csv.
@@ -90,9 +91,9 @@ def bundled_label(folder: Path) -> str:
     meta = json.loads((folder / "config.json").read_text()) if (folder / "config.json").exists() else {}
     error = final_test_error(folder)
     if "test_bleu" in meta:
-        score = f" · BLEU {meta['test_bleu']:.2f}"
+        score = text("common.bundled_bleu", lang, bleu=meta["test_bleu"])
     elif error is not None:
-        score = f" · test {100 * (1 - error):.2f}%"
+        score = text("common.bundled_test", lang, accuracy=100 * (1 - error))
     else:
         score = ""
-    return f"{folder.name} (bundled{score})"
+    return text("common.bundled_label", lang, name=folder.name, score=score)

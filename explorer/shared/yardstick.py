@@ -7,7 +7,7 @@ where it stops), and whether the difference is larger than the two seeds'.
 """
 from __future__ import annotations
 
-from explorer.shared import reference_runs
+from explorer.shared import reference_runs, run_text
 from explorer.shared.i18n import text
 from train.recipes import EXPERIMENTS
 from train.reference import label, plan
@@ -40,7 +40,7 @@ def seed_markdown(lab: str, experiment: str, bundled: str, lang: str) -> str:
             at = curves["test_error"][0][-1]
             error, against = end_error(curves), end_error(base, at)
             verdict = text(f"scorecard.verdict_{'yes' if abs(error - against) > spread else 'no'}", lang)
-            rows.append(f"| {EXPERIMENTS[other_experiment].figure} | {name} | {at:,} | {error:.2f}% "
+            rows.append(f"| {EXPERIMENTS[other_experiment].figure} | {run_text.label(name, lang)} | {at:,} | {error:.2f}% "
                         f"| {error - against:+.2f} | {verdict} |")
     title = text("common.seed_title", lang, model=bundled, base=base_end, spread=spread)
     return "\n".join([title, "", text("common.seed_columns", lang), "|---|---|---|---|---|---|", *rows])

@@ -99,7 +99,7 @@ def make_group_figure(experiment: str, runs: list[tuple[str, dict, dict]], lang:
         return make_fig1_figure(runs, lang).update_layout(uirevision=uirevision)
     exp = EXPERIMENTS[experiment]
     fig = curves_figure([(label, metrics) for label, _, metrics in runs], ["train_error", "test_error"],
-                         percent=True, dashes={"train_error": "dash"}, tags=error_tags(lang),
+                         percent=True, dashes={"train_error": "dash"}, tags=error_tags(lang), lang=lang,
                          title=f"{exp.figure}: {exp.summary}",
                          x_title=text("common.iteration", lang), y_title=text("common.error_pct", lang))
     return fig.update_layout(uirevision=uirevision)

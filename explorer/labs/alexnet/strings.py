@@ -5,7 +5,7 @@ STRINGS = {
         ("**ImageNet Classification with Deep Convolutional Neural Networks** (Krizhevsky, Sutskever, Hinton, "
          "NeurIPS 2012). Watch the first-layer filters of Fig. 3 form, look for Fig. 4's neighbours, ask why a "
          "prediction was made, and re-run the ablations of sections 3 and 4 on CIFAR-10."),
-        ("**ImageNet Classification with Deep Convolutional Neural Networks**（Krizhevsky、Sutskever、Hinton，"
+        ("**《ImageNet Classification with Deep Convolutional Neural Networks》**（Krizhevsky、Sutskever、Hinton，"
          "NeurIPS 2012）。观察图 3 中第一层滤波器如何形成，找出图 4 中的近邻图像，追问模型为何做出某个预测，"
          "并在 CIFAR-10 上重跑论文第 3、4 节中的消融实验。")),
     "alexnet.watch": ("Train and watch (Fig. 3)", "边训练边观察（图 3）"),
@@ -226,4 +226,32 @@ STRINGS = {
     "alexnet.lrn_scale_only": ("The fourth, α = 0, keeps only the constant scale.",
                                "第四个变体 α = 0 只保留这个常数缩放。"),
     "alexnet.experiment": ("experiment", "实验"),
+    # choices and names shown in the page's language
+    "alexnet.gallery_sample": ("CIFAR-10 sample (bundled, JPEG mirror) test set",
+                               "CIFAR-10 样本测试集（附带，JPEG 镜像）"),
+    "alexnet.gallery_full": ("CIFAR-10 test set", "CIFAR-10 测试集"),
+    "alexnet.run_source": ("{title} · {id} · step {step} ({status})", "{title} · {id} · 第 {step} 步（{status}）"),
+    "alexnet.torchvision_source": ("torchvision ImageNet AlexNet (Krizhevsky 2014, 64 conv1 kernels)",
+                                   "torchvision 的 ImageNet AlexNet（Krizhevsky 2014，64 个 conv1 卷积核）"),
+    "alexnet.method_integrated": ("Integrated Gradients", "积分梯度"),
+    "alexnet.method_occlusion": ("Occlusion", "遮挡"),
+    "alexnet.method_saliency": ("Saliency", "显著图"),
+    "alexnet.experiment_relu-vs-tanh": ("relu-vs-tanh: Fig. 1", "relu-vs-tanh：图 1"),
+    "alexnet.experiment_alexnet-dropout": ("alexnet-dropout: sec. 4.2", "alexnet-dropout：第 4.2 节"),
+    "alexnet.experiment_alexnet-augment": ("alexnet-augment: sec. 4.1", "alexnet-augment：第 4.1 节"),
+    "alexnet.experiment_alexnet-lrn": ("alexnet-lrn: sec. 3.3", "alexnet-lrn：第 3.3 节"),
+    "alexnet.experiment_lrn-four-layer": ("lrn-four-layer: sec. 3.3, CIFAR-10", "lrn-four-layer：第 3.3 节，CIFAR-10"),
+    "alexnet.experiment_alexnet-pooling": ("alexnet-pooling: sec. 3.4", "alexnet-pooling：第 3.4 节"),
+    "alexnet.experiment_alexnet-towers": ("alexnet-towers: sec. 3.2, Fig. 2", "alexnet-towers：第 3.2 节，图 2"),
+    "alexnet.experiment_alexnet-seed": ("alexnet-seed: sec. 3-4", "alexnet-seed：第 3-4 节"),
+    "alexnet.class_airplane": ("airplane", "飞机"),
+    "alexnet.class_automobile": ("automobile", "汽车"),
+    "alexnet.class_bird": ("bird", "鸟"),
+    "alexnet.class_cat": ("cat", "猫"),
+    "alexnet.class_deer": ("deer", "鹿"),
+    "alexnet.class_dog": ("dog", "狗"),
+    "alexnet.class_frog": ("frog", "青蛙"),
+    "alexnet.class_horse": ("horse", "马"),
+    "alexnet.class_ship": ("ship", "船"),
+    "alexnet.class_truck": ("truck", "卡车"),
 }

@@ -9,6 +9,7 @@ from pathlib import Path
 
 import gradio as gr
 import numpy as np
+from gradio.context import Context
 
 from explorer.labs.alexnet import views
 from explorer.labs.alexnet.figures import make_filter_figure, make_group_figure, make_run_figure
@@ -17,7 +18,7 @@ from explorer.serving import deployment
 from explorer.serving.services import launcher, prune, store
 from explorer.shared import experiment_panel
 from explorer.shared.experiment_panel import REFERENCE
-from explorer.shared.i18n import language, t, text
+from explorer.shared.i18n import all_strings, error, inform, language, t, text
 from explorer.shared.plots import ends_markdown, png_bytes
 from explorer.shared.user_text import shown
 from explorer.shared.yardstick import seed_markdown
@@ -134,14 +135,14 @@ def default_data() -> str:
 def start_watch_run(data: str, towers: str, activation: str, request: gr.Request):
     lang = language(request)
     if not chosen(data, DATA_CHOICES) or not chosen(towers, ("1", "2")):
-        raise gr.Error(text("alexnet.msg_choose", lang))
+        raise error("alexnet.msg_choose", lang)
     try:
         cfg = get_recipe("alexnet").config("lecture", data=data, towers=int(towers), activation=activation)
     except ConfigError as exc:
-        raise gr.Error(text("alexnet.msg_cannot_start", lang, why=exc)) from exc
+        raise error("alexnet.msg_cannot_start", lang, why=exc) from exc
     label = f"AlexNet {towers} tower {activation} (watch)"
     [run_id] = deployment.submit(request, "alexnet", "lecture", [(label, cfg.to_dict())])
-    gr.Info(text("alexnet.msg_started", lang, run=run_id))
+    inform("alexnet.msg_started", lang, run=run_id)
     return gr.Dropdown(choices=alexnet_runs(), value=run_id), None
 
 
@@ -149,7 +150,7 @@ def stop_run(run_id: str | None, request: gr.Request) -> None:
     try:
         run = store().get(run_id)
     except KeyError:
-        raise gr.Error(text("alexnet.msg_no_run", language(request))) from None
+        raise error("alexnet.msg_no_run", language(request)) from None
     deployment.check_may_control(run, request)
     launcher().cancel(run.id)
 
@@ -207,11 +208,13 @@ def shown_line(source: str, vm: views.ViewModel, lang: str) -> str:
     return text("alexnet.shown", lang, title=vm.title, accuracy=accuracy, where=text(where, lang))
 
 
-def refresh_lists(source: str | None, filter_source: str | None):
-    """The run and model lists again; the chosen models stay chosen (a new run is never chosen for the user)."""
-    sources = views.model_sources(store())
+def refresh_lists(source: str | None, filter_source: str | None, request: gr.Request | None = None):
+    """The run and model lists again (also on load: in the page's language); the chosen models stay chosen (a new run
+    is never chosen for the user)."""
+    lang = language(request)
+    sources = views.model_sources(store(), lang=lang)
     values = [value for _, value in sources]
-    filters = views.model_sources(store(), views.FILTER_MODELS)
+    filters = views.model_sources(store(), views.FILTER_MODELS, lang)
     return (gr.update(choices=alexnet_runs()),  # the run watched stays as it is: no value here
             gr.Dropdown(choices=sources, value=source if source in values else default_model(sources)),
             gr.Dropdown(choices=filters, value=filter_source if filter_source in values
@@ -227,13 +230,13 @@ def default_model(sources: list[tuple[str, str]], preferred: tuple[str, ...] = (
 
 def load_model(source: str | None, lang: str, progress: gr.Progress | None = None) -> views.ViewModel:
     if not source or not isinstance(source, str):
-        raise gr.Error(text("alexnet.msg_pick_model", lang))
+        raise error("alexnet.msg_pick_model", lang)
     if progress is not None:
         progress(0, desc=text("alexnet.loading", lang))
     try:
         return views.load_view_model(source, store())
     except (views.ModelUnavailable, WeightsUnavailable, CheckpointError, KeyError, RuntimeError) as exc:
-        raise gr.Error(text("alexnet.msg_model", lang, why=exc)) from exc
+        raise error("alexnet.msg_model", lang, why=exc) from exc
 
 
 def show_filters(source: str, request: gr.Request, progress=TRACK_PROGRESS):
@@ -294,14 +297,14 @@ def pick_upload(path: str | None, request: gr.Request):
     try:
         image = views.read_image(path)
     except views.ImageInputError as exc:
-        raise gr.Error(text("alexnet.msg_image", language(request), why=exc)) from exc
+        raise error("alexnet.msg_image", language(request), why=exc) from exc
     return {"image": image, "index": None}, image_file(image)
 
 
 def model_and_query(source: str, query: dict | None, lang: str, progress: gr.Progress | None = None):
     """The chosen model and the query image cropped and resized to its input size."""
     if not query:
-        raise gr.Error(text("alexnet.msg_no_query", lang))
+        raise error("alexnet.msg_no_query", lang)
     vm = load_model(source, lang, progress)
     return vm, views.fit_square(query["image"], vm.image_size)
 
@@ -318,12 +321,20 @@ def search(source: str, query: dict | None, k: float, request: gr.Request, progr
 
     def shown(found: tuple[np.ndarray, np.ndarray]) -> list[tuple[np.ndarray, str]]:
         return [(image_file(views.enlarge(gallery.images[i], GALLERY_DISPLAY)),
-                 text("alexnet.caption", lang, cls=gallery.classes[gallery.labels[i]], d=d)) for i, d in zip(*found)]
+                 text("alexnet.caption", lang, cls=class_name(gallery.classes[gallery.labels[i]], lang), d=d))
+                for i, d in zip(*found)]
 
     top = views.ranked(vm, probs)
     by_features = shown(index.nearest(features, k, exclude=query["index"]))
     by_pixels = shown(views.pixel_index(gallery).nearest(pixels, k, exclude=query["index"]))
-    return top, by_features, by_pixels, gr.Dropdown(choices=list(vm.classes), value=next(iter(top)))
+    return ({class_name(name, lang): p for name, p in top.items()}, by_features, by_pixels,
+            gr.Dropdown(choices=[(class_name(name, lang), name) for name in vm.classes], value=next(iter(top))))
+
+
+def class_name(name: str, lang: str) -> str:
+    """A CIFAR-10 class in lang; ImageNet's thousand (torchvision's model) as they are."""
+    key = f"alexnet.class_{name}"
+    return text(key, lang) if key in all_strings() else name
 
 
 def first_search(source: str, query: dict | None, k: float, request: gr.Request, progress=TRACK_PROGRESS):
@@ -338,7 +349,7 @@ def explain(source: str, query: dict | None, cls: str | None, method: str, reque
     """The query with a Captum attribution of the chosen class (default: the top prediction) over it."""
     lang = language(request)
     if not chosen(method, views.ATTRIBUTIONS):
-        raise gr.Error(text("alexnet.msg_choose", lang))
+        raise error("alexnet.msg_choose", lang)
     vm, image = model_and_query(source, query, lang)
     target = vm.classes.index(cls if cls in vm.classes else next(iter(views.top_k(vm, image, 1))))
     return image_file(views.enlarge(views.overlay(image, views.attribute(vm, image, target, method))))
@@ -367,11 +378,11 @@ def missing_markdown(experiment: str, shipped: list[str], lang: str) -> str:
 def experiment_runs(experiment: str, preset: str, data: str, setting, lang: str) -> list[tuple[str, dict]]:
     """One run per variant of an ablation, at the lecture preset (its own where the experiment sets one)."""
     if not chosen(data, DATA_CHOICES):
-        raise gr.Error(text("alexnet.msg_choose", lang))
+        raise error("alexnet.msg_choose", lang)
     try:
         return [(label, cfg.to_dict()) for label, cfg in experiment_configs(experiment, "lecture", data=data)]
     except ConfigError as exc:
-        raise gr.Error(text("alexnet.msg_cannot_start", lang, why=exc)) from exc
+        raise error("alexnet.msg_cannot_start", lang, why=exc) from exc
 
 
 def draw_group(experiment: str, group_id: str | None, runs: list, reference: list, lang: str):
@@ -436,7 +447,7 @@ def build() -> None:
         with gr.Tab(t("alexnet.neighbours"), elem_id="alexnet-fig4") as neighbours_tab:
             gallery_size = len(views.load_gallery().images)
             neighbours_shown = gr.Markdown(elem_id="alexnet-neighbours-shown")
-            gr.Markdown(views.load_gallery().name)
+            gr.Markdown(t(views.load_gallery().name))
             query = gr.State(None)
             with gr.Row():
                 with gr.Column(scale=1):
@@ -452,14 +463,15 @@ def build() -> None:
             by_pixels = gr.Gallery(label=t("alexnet.by_pixels"), columns=8, height="auto", elem_classes="fit-gallery")
             with gr.Row():
                 cls = gr.Dropdown([], label=t("alexnet.class"), allow_custom_value=False)
-                method = gr.Radio(list(views.ATTRIBUTIONS), value=views.ATTRIBUTIONS[0], label=t("alexnet.method"))
+                method = gr.Radio([(t(f"alexnet.method_{name.split()[0].lower()}"), name) for name in views.ATTRIBUTIONS],
+                                  value=views.ATTRIBUTIONS[0], label=t("alexnet.method"))
                 explain_button = gr.Button(t("alexnet.explain"), variant="primary")
             attribution = gr.Image(label=t("alexnet.attribution"), interactive=False, height=260)
 
         with gr.Tab(t("alexnet.ablations"), elem_id="alexnet-fig1"):
             gr.Markdown(t("alexnet.ablation_intro"))
             names = [n for n, e in EXPERIMENTS.items() if e.recipe == "alexnet"]
-            experiment = gr.Dropdown([(f"{n}: {EXPERIMENTS[n].figure}", n) for n in names], value=names[0],
+            experiment = gr.Dropdown([(t(f"alexnet.experiment_{n}"), n) for n in names], value=names[0],
                                      label=t("alexnet.experiment"))
             experiment_panel.panel(LAB, experiment, notes_id="alexnet-ablation-notes")
 
@@ -467,7 +479,8 @@ def build() -> None:
     train_button.click(start_watch_run, [data, towers, activation], [watch_run, watch_seen])
     stop_button.click(stop_run, watch_run, None)
     watch_run.change(lambda: None, None, watch_seen)
-    refresh.click(refresh_lists, [model, filter_model], [watch_run, model, filter_model, no_model])
+    gr.on([refresh.click, Context.root_block.load], refresh_lists, [model, filter_model],
+          [watch_run, model, filter_model, no_model])
     gr.on([filters_button.click, filters_tab.select, filter_model.input], show_filters, filter_model,
           [filters_shown, filters_plot, filters_measures])
     gr.on([model.change, neighbours_tab.select], show_model, model, neighbours_shown)

@@ -20,7 +20,8 @@ from torch import nn
 
 from explorer.serving.devices import device, on_device
 from explorer.serving.gpu import gpu
-from explorer.shared import reference_runs
+from explorer.shared import reference_runs, run_text
+from explorer.shared.i18n import text
 from explorer.shared.reference_runs import Curves, bundled_label, bundled_models, read_curves
 from models.alexnet import TowerLRN, imagenet_alexnet
 from train.checkpoint import load_weights
@@ -183,15 +184,16 @@ DEFAULT_MODEL = "bundled:alexnet-cifar"  # the 85% CIFAR AlexNet: Fig. 4's neigh
 FILTER_MODELS = ("bundled:alexnet-cifar-fig3-two-towers", "bundled:alexnet-cifar-fig3")  # Fig. 3: towers, one tower
 
 
-def model_sources(store: RunStore, first: tuple[str, ...] = (DEFAULT_MODEL,)) -> list[tuple[str, str]]:
+def model_sources(store: RunStore, first: tuple[str, ...] = (DEFAULT_MODEL,), lang: str = "en") -> list[tuple[str, str]]:
     """(label, value) for every AlexNet model the views can show: the bundled ones (`first` leading, so the default
     is a bundled model and never a run that happens to be newest), runs with checkpoints, torchvision's."""
-    bundled = [(bundled_label(weights.parent), f"bundled:{name}") for name, (_, weights) in
+    bundled = [(bundled_label(weights.parent, lang), f"bundled:{name}") for name, (_, weights) in
                bundled_models("alexnet").items()]
     bundled.sort(key=lambda source: first.index(source[1]) if source[1] in first else len(first))
-    runs = [(f"{run.title} · {run.id} · step {run.step} ({run.status})", f"run:{run.id}") for run in store.list_runs()
+    runs = [(text("alexnet.run_source", lang, title=run.title, id=run.id, step=run.step,
+                  status=run_text.status(run.status, lang)), f"run:{run.id}") for run in store.list_runs()
             if run.recipe == "alexnet" and store.checkpoints(run.id)]
-    return [*bundled, *runs, ("torchvision ImageNet AlexNet (Krizhevsky 2014, 64 conv1 kernels)", "torchvision")]
+    return [*bundled, *runs, (text("alexnet.torchvision_source", lang), "torchvision")]
 
 
 def test_accuracy(source: str, store: RunStore) -> float | None:
@@ -274,7 +276,7 @@ def _checkpoint_view_model(config_json: str, path: str, mtime_ns: int) -> ViewMo
         model = build_model(cfg)
     model.load_state_dict(load_weights(Path(path)))
     towers = cfg.towers if cfg.arch == "alexnet" else 1
-    title = f"{cfg.arch} {cfg.activation}, {towers} tower{'s' if towers > 1 else ''}"
+    title = f"{cfg.arch}, {cfg.activation}, towers={towers}"  # as its config says: read alike in both languages
     return ViewModel(f"{path}:{mtime_ns}", title, model.eval(), CIFAR10_CLASSES, 32, CIFAR10_MEAN, CIFAR10_STD, towers)
 
 
@@ -326,14 +328,15 @@ class Gallery:
     images: np.ndarray   # (N, 32, 32, 3) uint8
     labels: np.ndarray   # (N,)
     classes: tuple[str, ...]
-    name: str
+    name: str            # a strings key: which test set it is
 
 
 @functools.lru_cache(maxsize=1)
 def load_gallery() -> Gallery:
     """The CIFAR-10 test set: all 10,000 images when cached, else the bundled 1,000-image sample."""
     data = load_cifar10(download=False) if cifar10_cached() else load_sample()
-    return Gallery(data.test_x, data.test_y, data.classes, f"{data.name} test set")
+    return Gallery(data.test_x, data.test_y, data.classes,
+                   "alexnet.gallery_full" if cifar10_cached() else "alexnet.gallery_sample")
 
 
 @dataclass(frozen=True)

@@ -9,6 +9,7 @@ from plotly.subplots import make_subplots
 
 from explorer.labs.resnet import views
 from explorer.labs.resnet.views import Profile, Series
+from explorer.shared import run_text
 from explorer.shared.i18n import text
 from explorer.shared.plots import FONT, PALETTE, base_layout, error_tags, png_uri
 from models.resnet import SHORTCUTS
@@ -61,6 +62,7 @@ def _draw_group(fig: go.Figure, group: Sequence[Series], is_reference: bool, fai
     """One run's curves, or several seeds' mean and band, into Fig. 6's panel `col`; the last errors (%) drawn. With
     `frame`, a reference run's schedule is drawn over the first `frame` iterations (the legend says so)."""
     label, cfg, curves = group[0]
+    label = run_text.label(label, lang)
     color, faint = arch_colour(cfg), is_reference and faint
     total = views.schedule(cfg)
     scale = frame / total if frame and total else 1.0

@@ -219,4 +219,10 @@ STRINGS = {
     "resnet.difference": ("difference", "差异"),
     "resnet.panel_plain": ("plain networks", "普通网络"),
     "resnet.panel_residual": ("residual networks (ResNets)", "残差网络（ResNet）"),
+    # Fig. 5's diagram and table (explorer/labs/resnet/views.py block_diagram_svg, tab.py block_view)
+    "resnet.svg_input": ("{width} in", "输入 {width}"),
+    "resnet.svg_identity": ("identity", "恒等映射"),
+    "resnet.block_BasicBlock": ("BasicBlock", "基本块"),
+    "resnet.block_Bottleneck": ("Bottleneck", "瓶颈块"),
+    "resnet.checkpoint_choice": ("{title} · step {step:,} · {id}", "{title} · 第 {step:,} 步 · {id}"),
 }

@@ -17,8 +17,8 @@ from explorer.labs.resnet.figures import make_fig6_figure, make_layer_figure, ma
 from explorer.labs.resnet.views import Profile, Series
 from explorer.serving import deployment
 from explorer.serving.services import store
-from explorer.shared import experiment_panel, reference_runs
-from explorer.shared.i18n import language, t, text
+from explorer.shared import experiment_panel, reference_runs, run_text
+from explorer.shared.i18n import error, language, t, text, warn
 from explorer.shared.plots import ends_markdown
 from explorer.shared.yardstick import seed_markdown
 from models.resnet import CIFAR_DEPTHS, SHORTCUTS
@@ -40,7 +40,8 @@ def recode_view(request: gr.Request) -> go.Figure:
 
 def ends_of(experiment: str, live: Sequence[Series], reference: Sequence[Series], lang: str = "en") -> str:
     """Where the experiment's runs end, the reference runs first and named so, as in the plot's legend."""
-    runs = [(f"{label} ({text('resnet.reference', lang)})", cfg, curves) for label, cfg, curves in reference]
+    runs = [(f"{run_text.label(label, lang)} ({text('resnet.reference', lang)})", cfg, curves)
+            for label, cfg, curves in reference]
     return ends_markdown([*runs, *live], lang, text(f"resnet.ends_{experiment}", lang))
 
 
@@ -54,15 +55,16 @@ def resnet_runs() -> list[RunRecord]:
     return [r for r in store().list_runs() if r.recipe == "resnet"]
 
 
-def checkpoint_choices() -> list[tuple[str, str]]:
+def checkpoint_choices(lang: str = "en") -> list[tuple[str, str]]:
     """(shown text, "run_id:step") for every checkpoint of every ResNet run, newest run first, then the bundled
     models ("bundled:name")."""
     out = []
     for run in resnet_runs():
         for path in reversed(store().checkpoints(run.id)):
             step = int(path.stem.removeprefix("step-"))
-            out.append((f"{run.title} · step {step:,} · {run.id}", f"{run.id}:{step}"))
-    return out + [(reference_runs.bundled_label(weights.parent), f"bundled:{name}")
+            out.append((text("resnet.checkpoint_choice", lang, title=run.title, step=step, id=run.id),
+                        f"{run.id}:{step}"))
+    return out + [(reference_runs.bundled_label(weights.parent, lang), f"bundled:{name}")
                   for name, (_, weights) in reference_runs.bundled_models("resnet").items()]
 
 
@@ -84,7 +86,7 @@ def find_weights(key: str) -> tuple[str, dict, Path]:
 def check_choice(value, choices: Sequence, lang: str) -> None:
     """Refuse a value the component does not offer (an API client can send anything)."""
     if not any(value == choice and type(value) is type(choice) for choice in choices):
-        raise gr.Error(text("resnet.choose", lang))
+        raise error("resnet.choose", lang)
 
 
 def is_folder(path: str) -> bool:
@@ -98,9 +100,9 @@ def check_data(data: str, lang: str) -> str:
     data = (data or "").strip() if isinstance(data, str) else ""
     # a folder of one's own images works locally; on a public demo user text never touches the filesystem
     if data not in ("cifar10", "sample") and (deployment.public_mode() or not is_folder(data)):
-        raise gr.Error(text("resnet.bad_data", lang, data=data[:80]))
+        raise error("resnet.bad_data", lang, data=data[:80])
     if data == "cifar10" and not cifar10_cached():
-        gr.Warning(text("resnet.downloading", lang))
+        warn("resnet.downloading", lang)
     return data
 
 
@@ -116,7 +118,7 @@ def run_configs(experiment: str, preset_name: str, data_name: str, value, lang: 
                                       **{"data": data_name, **overrides}).to_dict())
                 for label, overrides in VARIANTS[experiment](value, lang=lang)]
     except ConfigError as exc:
-        raise gr.Error(text("resnet.cannot_start", lang, why=exc)) from exc
+        raise error("resnet.cannot_start", lang, why=exc) from exc
 
 
 def draw_group(experiment: str, group_id: str | None, live: list[Series], reference: list[Series], lang: str):
@@ -135,9 +137,9 @@ def jpeg_markdown(lang: str) -> str:
 
 def fig6_variants(depths: list[int], *, lang: str):
     if not depths:
-        raise gr.Error(text("resnet.pick_depth", lang))
+        raise error("resnet.pick_depth", lang)
     if len(depths) > 3:
-        raise gr.Error(text("resnet.too_many", lang))
+        raise error("resnet.too_many", lang)
     for depth in depths:
         check_choice(depth, CIFAR_DEPTHS, lang)
     return plain_vs_residual_variants(sorted(depths))
@@ -168,25 +170,26 @@ def shortcut_table(depth: int, request: gr.Request) -> dict:
 def show_responses(keys: list[str], request: gr.Request, progress=gr.Progress()):
     lang = language(request)
     if not keys:
-        raise gr.Error(text("resnet.pick_checkpoint", lang))
+        raise error("resnet.pick_checkpoint", lang)
     profiles = []
     for key in progress.tqdm(keys, desc=text("resnet.measuring", lang)):
         try:
             name, cfg, path = find_weights(str(key))
         except KeyError:
-            raise gr.Error(text("resnet.missing_checkpoint", lang, name=str(key)[:80])) from None
+            raise error("resnet.missing_checkpoint", lang, name=str(key)[:80]) from None
         try:
             profiles.append((name, cfg, views.checkpoint_response_std(
                 path, cfg.get("depth", 20), cfg.get("plain", False), cfg.get("shortcut", "A"))))
         except (CheckpointError, RuntimeError) as exc:  # corrupt, truncated or another architecture's weights
-            raise gr.Error(text("resnet.cannot_read", lang, name=name, why=exc)) from exc
+            raise error("resnet.cannot_read", lang, name=name, why=exc) from exc
     return make_layer_figure(profiles, text("resnet.responses_title", lang), text("resnet.std", lang), lang,
                              sorted_panel=True)
 
 
-def refresh_checkpoints():
-    """Every choice; selected: the newest checkpoint of each of the first four runs or bundled models."""
-    choices = checkpoint_choices()
+def refresh_checkpoints(request: gr.Request | None = None):
+    """Every choice (in the page's language); selected: the newest checkpoint of each of the first four runs or bundled
+    models."""
+    choices = checkpoint_choices(language(request))
     firsts: dict[str, str] = {}
     for _, key in choices:
         firsts.setdefault(key if key.startswith("bundled:") else key.rpartition(":")[0], key)
@@ -260,7 +263,7 @@ def training_profiles(kind: str, run_ids: list[str], step: int, request: gr.Requ
     found = [layer_profile(kind, str(key), step) for key in (run_ids if isinstance(run_ids, list) else [])]
     profiles = [profile for profile in found if profile]
     if not profiles:
-        raise gr.Error(text("resnet.pick_run", lang))
+        raise error("resnet.pick_run", lang)
     title, y_title, options = PROFILES[kind]
     return make_layer_figure(profiles, text(title, lang, step=step), text(y_title, lang), lang, **options)
 
@@ -292,12 +295,16 @@ def block_view(planes: int, request: gr.Request):
     lang = language(request)
     check_choice(planes, PLANES, lang)
     costs = views.block_costs(planes)
-    rows = [[name, c["in"], f"{c['params']:,}", f"{c['mult_adds'] / 1e6:,.1f}M"] for name, c in costs.items()]
+    rows = [[text(f"resnet.block_{name}", lang), c["in"], f"{c['params']:,}", f"{c['mult_adds'] / 1e6:,.1f}M"]
+            for name, c in costs.items()]
     headers = [text(k, lang) for k in ("resnet.block", "resnet.input", "resnet.params", "resnet.mult_adds")]
     table = [text(k, lang) for k in ("resnet.network", "resnet.stages", "resnet.params_m", "resnet.measured",
                                      "resnet.paper", "resnet.difference")]
-    return (views.block_diagram_svg(planes), {"data": rows, "headers": headers},
-            {"data": views.imagenet_table(), "headers": table})
+    stages = []
+    for network, stage, *numbers in views.imagenet_table():
+        block, counts = stage.split(" ", 1)  # "Bottleneck [3, 4, 6, 3]": the block's name in lang
+        stages.append([network, f"{text(f'resnet.block_{block}', lang)} {counts}", *numbers])
+    return (views.block_diagram_svg(planes, lang), {"data": rows, "headers": headers}, {"data": stages, "headers": table})
 
 
 # -- layout and wiring --------------------------------------------------------------------------------------

@@ -16,6 +16,7 @@ from torch import nn
 from explorer.serving.devices import device
 from explorer.serving.gpu import gpu
 from explorer.shared import reference_runs
+from explorer.shared.i18n import text
 from explorer.shared.reference_runs import Curves
 from explorer.shared.yardstick import end_error
 from models.resnet import (
@@ -215,13 +216,13 @@ def block_costs(planes: int) -> dict[str, dict[str, float]]:
 
 # -- diagrams -----------------------------------------------------------------------------------------------
 
-def block_diagram_svg(planes: int = 64) -> str:
+def block_diagram_svg(planes: int = 64, lang: str = "en") -> str:
     """Fig. 5 as SVG: the basic block (left) and the bottleneck block (right) at a stage's width."""
     basic = [(f"3x3, {planes}", 9 * planes * planes), (f"3x3, {planes}", 9 * planes * planes)]
     wide = 4 * planes
     bottleneck = [(f"1x1, {planes}", wide * planes), (f"3x3, {planes}", 9 * planes * planes),
                   (f"1x1, {wide}", planes * wide)]
-    parts = [_block_svg(60, f"{planes}-d", basic), _block_svg(400, f"{wide}-d", bottleneck)]
+    parts = [_block_svg(60, f"{planes}-d", basic, lang), _block_svg(400, f"{wide}-d", bottleneck, lang)]
     return ('<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 680 390" role="img" '
             'style="max-width:680px;width:100%;font-family:sans-serif">'
             '<defs><marker id="rn-arrow" viewBox="0 0 10 10" refX="9" refY="5" markerWidth="7" markerHeight="7" '
@@ -229,12 +230,13 @@ def block_diagram_svg(planes: int = 64) -> str:
             + "".join(parts) + "</svg>")
 
 
-def _block_svg(left: float, width_label: str, layers: list[tuple[str, int]]) -> str:
+def _block_svg(left: float, width_label: str, layers: list[tuple[str, int]], lang: str) -> str:
     """One block: a column of conv boxes (weights beside each), ReLUs between, the identity shortcut on the right."""
     box_w, box_h, gap, top = 170, 40, 34, 50
     cx = left + box_w / 2
     arrow = 'stroke="#444" stroke-width="1.6" marker-end="url(#rn-arrow)"'
-    svg = [f'<text x="{cx}" y="22" text-anchor="middle" font-size="15" font-weight="600">{width_label} in</text>',
+    svg = [f'<text x="{cx}" y="22" text-anchor="middle" font-size="15" font-weight="600">'
+           f'{text("resnet.svg_input", lang, width=width_label)}</text>',
            f'<line x1="{cx}" y1="28" x2="{cx}" y2="{top}" {arrow}/>']
     y = top
     for i, (name, weights) in enumerate(layers):
@@ -253,7 +255,8 @@ def _block_svg(left: float, width_label: str, layers: list[tuple[str, int]]) -> 
                f'<path d="M{cx},{top - 12} C{left + box_w + 60},{top - 12} {left + box_w + 60},{y + 12} {cx + 12},'
                f'{y + 12}" fill="none" {arrow}/>'
                f'<text x="{left + box_w + 30}" y="{(top + y) / 2}" font-size="12" fill="#d62728" '
-               f'transform="rotate(90 {left + box_w + 30} {(top + y) / 2})" text-anchor="middle">identity</text>'
+               f'transform="rotate(90 {left + box_w + 30} {(top + y) / 2})" text-anchor="middle">'
+               f'{text("resnet.svg_identity", lang)}</text>'
                f'<line x1="{cx}" y1="{y + 24}" x2="{cx}" y2="{y + 54}" {arrow}/>'
                f'<text x="{cx + 8}" y="{y + 43}" font-size="12" fill="#666">relu</text>')
     return "".join(svg)

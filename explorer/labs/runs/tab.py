@@ -1,6 +1,7 @@
 """Runs tab: launch any recipe, watch runs live, compare them on one plot, cancel, resume, delete, download."""
 from __future__ import annotations
 
+import dataclasses
 import json
 import shutil
 from collections.abc import Callable
@@ -10,11 +11,12 @@ from typing import Any
 import gradio as gr
 
 from explorer.labs.runs.figures import overlay_figure
-from explorer.labs.runs.views import HEADERS, metric_names, run_choices, run_rows
+from explorer.labs.runs.views import headers, metric_names, run_choices, run_rows, title
 from explorer.serving import deployment
 from explorer.serving.services import download_file, store
+from explorer.shared import run_text
 from explorer.shared.experiment_panel import poll
-from explorer.shared.i18n import language, t, text
+from explorer.shared.i18n import error, language, t, text
 from explorer.shared.user_text import shown
 from train.config import ConfigError
 from train.data import DataUnavailable, cifar10_cached, load_cifar10
@@ -41,11 +43,23 @@ def build_config(recipe_name: str, preset: str | None, data: str, steps: Any, ba
     extra = parse_options(options)
     for name in ("data", "device", "compile"):  # chosen by the app, not by free text
         extra.pop(name, None)
+    known = sorted(field.name for field in dataclasses.fields(recipe.config_cls))
+    unknown = [name for name in extra if name not in known]
+    if unknown:  # else Python's "got an unexpected keyword argument"
+        raise UnknownOption(str(unknown[0])[:40], known)
     values: dict[str, Any] = {"data": data, **extra}
     for name, value, kind in (("steps", steps, int), ("batch_size", batch_size, int), ("lr", lr, float)):
         if value is not None and value != "":
             values[name] = _number(name, value, kind)
     return recipe.config(preset or None, **values).to_dict()
+
+
+class UnknownOption(ConfigError):
+    """An option the recipe's config does not have: its name, and the ones it has."""
+
+    def __init__(self, name: str, known: list[str]):
+        super().__init__(f"unknown option {name!r}")
+        self.name, self.known = name, known
 
 
 def parse_options(options: str | None) -> dict[str, Any]:
@@ -73,12 +87,14 @@ def launch(recipe_name, preset, data, steps, batch_size, lr, label, options, req
     lang = language(request)
     try:
         config = build_config(recipe_name, preset, data, steps, batch_size, lr, options)
+    except UnknownOption as exc:
+        raise error("msg.unknown_option", lang, name=exc.name, recipe=recipe_name, known=", ".join(exc.known)) from None
     except json.JSONDecodeError as exc:
-        raise gr.Error(text("msg.bad_json", lang, error=exc.msg)) from None
+        raise error("msg.bad_json", lang, error=exc.msg) from None
     except (ConfigError, ValueError, TypeError, OverflowError) as exc:
-        raise gr.Error(text("msg.bad_options", lang, error=str(exc)[:300])) from None
+        raise error("msg.bad_options", lang, error=str(exc)[:300]) from None
     [run_id] = deployment.submit(request, recipe_name, preset or None, [(str(label or "")[:100], config)])
-    choices = run_choices(store().list_runs())
+    choices = run_choices(store().list_runs(), lang)
     return (text("msg.launched", lang, run_id=run_id), gr.Dropdown(choices=choices, value=[run_id]),
             gr.Dropdown(choices=choices, value=run_id))
 
@@ -109,7 +125,7 @@ def download_cifar(request: gr.Request, progress=gr.Progress()):
     try:
         load_cifar10(progress=lambda done, total: progress(done / total, desc="CIFAR-10", unit="bytes"))
     except DataUnavailable as exc:
-        raise gr.Error(text("msg.cifar_failed", lang, why=exc)) from None
+        raise error("msg.cifar_failed", lang, why=exc) from None
     from train.data import data_home
     return text("msg.cifar_ready", lang, where=str(data_home()))
 
@@ -126,11 +142,12 @@ def refresh(selected: list[str] | None, names: list[str] | None, current: str | 
     selected = [s for s in (selected or []) if _valid(s) and s in ids] or [r.id for r in runs[:1]]
     available = metric_names(selected)
     names = [n for n in (names or []) if n in available] or [n for n in ("train_error", "test_error") if n in available]
-    choices = run_choices(runs)
+    lang = language(request)
+    choices = run_choices(runs, lang)
     current = current if _valid(current) and current in ids else (runs[0].id if runs else None)
-    return (run_rows(runs), gr.Dropdown(choices=choices, value=selected), gr.Dropdown(choices=available, value=names),
-            overlay_figure(selected, names, language(request)), gr.Dropdown(choices=choices, value=current),
-            details(current), signature)
+    return (gr.Dataframe(run_rows(runs, lang), headers=headers(lang)), gr.Dropdown(choices=choices, value=selected),
+            gr.Dropdown(choices=available, value=names), overlay_figure(selected, names, lang),
+            gr.Dropdown(choices=choices, value=current), details(current, request), signature)
 
 
 def redraw(selected: list[str] | None, names: list[str] | None, request: gr.Request):
@@ -140,7 +157,8 @@ def redraw(selected: list[str] | None, names: list[str] | None, request: gr.Requ
     return gr.Dropdown(choices=available, value=names), overlay_figure(selected, names, language(request))
 
 
-def details(run_id: str | None) -> str:
+def details(run_id: str | None, request: gr.Request | None = None) -> str:
+    """The selected run: its name, status and step, the trainer's last message (in the asker's language), its config."""
     if not _valid(run_id):
         return ""
     try:
@@ -148,17 +166,19 @@ def details(run_id: str | None) -> str:
     except KeyError:
         return ""
     config = json.dumps(run.config, indent=1, sort_keys=True)
-    return (f"**{shown(run.title)}** · `{run.status}` · step {run.step}/{run.total_steps}\n\n"
-            f"{shown(run.message)}\n\n```json\n{config}\n```")
+    lang = language(request)
+    line = text("runs.details", lang, title=shown(title(run, lang)), status=run_text.status(run.status, lang),
+                step=run.step, total=run.total_steps)
+    return f"{line}\n\n{shown(run_text.message(run.message, lang))}\n\n```json\n{config}\n```"
 
 
 def _selected_run(run_id: str | None, lang: str) -> str:
     if not run_id:
-        raise gr.Error(text("msg.no_run", lang))
+        raise error("msg.no_run", lang)
     try:
         return store().get(check_run_id(run_id)).id
     except KeyError:
-        raise gr.Error(text("msg.unknown_run", lang)) from None
+        raise error("msg.unknown_run", lang) from None
 
 
 def run_action(action: Callable[[str], None], done: str, allowed: Callable[..., None]) -> Callable:
@@ -173,7 +193,7 @@ def run_action(action: Callable[[str], None], done: str, allowed: Callable[..., 
         try:
             said = action(run_id)  # None, or (message key, fields) saying what happened
         except (ValueError, RuntimeError) as exc:  # e.g. resuming a finished run, deleting a running one
-            raise gr.Error(text("msg.refused", lang, why=exc)) from None
+            raise error("msg.refused", lang, why=exc) from None
         key, fields = said or (done, {})
         return text(key, lang, run_id=run_id, **fields)
     return handler
@@ -197,7 +217,7 @@ def checkpoint_file(run_id, request: gr.Request) -> str:
     run_id = _selected_run(run_id, lang)
     checkpoints = store().checkpoints(run_id)
     if not checkpoints:
-        raise gr.Error(text("msg.no_checkpoint", lang))
+        raise error("msg.no_checkpoint", lang)
     # a copy: Gradio serves files from its temp folders only
     return _download(run_id, f"{run_id}-{checkpoints[-1].name}", lambda path: shutil.copyfile(checkpoints[-1], path),
                      lang)
@@ -208,7 +228,7 @@ def _download(run_id: str, name: str, write: Callable[[Path], object], lang: str
     try:
         path = download_file(run_id, name, write)
     except OSError as exc:  # e.g. disk full
-        raise gr.Error(text("msg.file_failed", lang, why=exc.strerror or exc)) from exc
+        raise error("msg.file_failed", lang, why=exc.strerror or exc) from exc
     return str(path)
 
 
@@ -247,7 +267,7 @@ def build() -> None:
             start = gr.Button(t("runs.start"), variant="primary", elem_id="runs-start")
             get_cifar = gr.Button(t("runs.download_cifar"))
         status = gr.Markdown(elem_id="runs-status")
-    table = gr.Dataframe(headers=HEADERS, label=t("runs.all"), interactive=False, elem_id="runs-table")
+    table = gr.Dataframe(headers=headers(), label=t("runs.all"), interactive=False, elem_id="runs-table")
     with gr.Row():
         # allow_custom_value: the choices change per session; handlers validate run ids themselves.
         selected = gr.Dropdown([], multiselect=True, label=t("runs.compare"), elem_id="runs-compare", allow_custom_value=True)

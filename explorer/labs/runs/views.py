@@ -5,21 +5,34 @@ import time
 from typing import Any
 
 from explorer.serving.services import store
+from explorer.shared import run_text
+from explorer.shared.i18n import text
 from train.store import RunRecord
 
-HEADERS = ["id", "label", "recipe", "status", "step", "updated", "message"]
+COLUMNS = ("id", "label", "recipe", "status", "step", "updated", "message")  # keys runs.col_<name>
 
 
-def run_rows(runs: list[RunRecord]) -> list[list[Any]]:
-    return [[r.id, r.label, r.recipe, r.status, f"{r.step}/{r.total_steps}",
-             time.strftime("%Y-%m-%d %H:%M:%S", time.localtime(r.updated)), r.message[:120]] for r in runs]
+def headers(lang: str = "en") -> list[str]:
+    return [text(f"runs.col_{name}", lang) for name in COLUMNS]
 
 
-def run_choices(runs: list[RunRecord]) -> list[tuple[str, str]]:
-    return [(f"{r.title} · {r.status} · {r.id}", r.id) for r in runs]
+def title(run: RunRecord, lang: str = "en") -> str:
+    """A run's name in lists and legends: its label (an experiment's variant name translated), else recipe and id."""
+    return run_text.label(run.label, lang) if run.label else run.title
 
 
-def run_series(run_ids: list[str]) -> list[tuple[str, dict]]:
+def run_rows(runs: list[RunRecord], lang: str = "en") -> list[list[Any]]:
+    """The table's rows, statuses and the trainer's messages in lang."""
+    return [[r.id, run_text.label(r.label, lang), r.recipe, run_text.status(r.status, lang), f"{r.step}/{r.total_steps}",
+             time.strftime("%Y-%m-%d %H:%M:%S", time.localtime(r.updated)), run_text.message(r.message[:120], lang)]
+            for r in runs]
+
+
+def run_choices(runs: list[RunRecord], lang: str = "en") -> list[tuple[str, str]]:
+    return [(f"{title(r, lang)} · {run_text.status(r.status, lang)} · {r.id}", r.id) for r in runs]
+
+
+def run_series(run_ids: list[str], lang: str = "en") -> list[tuple[str, dict]]:
     """(title, metrics) of each run that is still in the store, in the order asked."""
     series = []
     for run_id in run_ids:
@@ -27,7 +40,7 @@ def run_series(run_ids: list[str]) -> list[tuple[str, dict]]:
             run = store().get(run_id)
         except KeyError:
             continue
-        series.append((run.title, store().metrics(run_id)))
+        series.append((title(run, lang), store().metrics(run_id)))
     return series
 
 

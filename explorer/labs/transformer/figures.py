@@ -9,6 +9,7 @@ import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
 from explorer.labs.transformer.views import against, causal_view
+from explorer.shared.i18n import text
 from explorer.shared.plots import FONT, PALETTE, base_layout
 from explorer.shared.reference_runs import Curves
 from models.transformer import sinusoid_table
@@ -33,13 +34,13 @@ def make_heatmap_figure(weights: np.ndarray, rows: Sequence[str], cols: Sequence
 
 
 def make_step_figure(row: np.ndarray | None, mean_row: np.ndarray, cols: Sequence[str], title: str,
-                     head_name: str, mean_name: str) -> go.Figure:
+                     head_name: str, mean_name: str, lang: str = "en") -> go.Figure:
     """One decoding step: a head's cross-attention over the source beside the mean over heads (alone when
     row is None, i.e. the mean itself was chosen)."""
     xs = list(range(len(cols)))
     bars = [] if row is None else [go.Bar(x=xs, y=row, name=head_name, marker_color=PALETTE[0])]
     fig = go.Figure(bars + [go.Bar(x=xs, y=mean_row, name=mean_name, marker_color=PALETTE[4])])
-    base_layout(fig, title, "", "weight", height=340)
+    base_layout(fig, title, "", text("transformer.axis_weight", lang), height=340)
     fig.update_layout(xaxis=_axis(cols), yaxis_range=[0, 1], barmode="group", showlegend=True)
     return fig
 
@@ -103,26 +104,27 @@ def make_head_view_figure(weights: np.ndarray, rows: Sequence[str], cols: Sequen
 
 
 def make_attribution_figure(attention: np.ndarray, attributions: np.ndarray, cols: Sequence[str], title: str,
-                            names: tuple[str, str]) -> go.Figure:
+                            names: tuple[str, str], lang: str = "en") -> go.Figure:
     """Attention weights beside captum attributions over the same source tokens."""
     xs = list(range(len(cols)))
     fig = go.Figure([go.Bar(x=xs, y=attention, name=names[0], marker_color=PALETTE[0]),
                      go.Bar(x=xs, y=attributions, name=names[1], marker_color=PALETTE[1])])
-    base_layout(fig, title, "", "share", height=360)
+    base_layout(fig, title, "", text("transformer.axis_share", lang), height=360)
     fig.update_layout(xaxis=_axis(cols), barmode="group")
     return fig
 
 
-def make_positional_figure(max_len: int, d_model: int, title: str) -> go.Figure:
+def make_positional_figure(max_len: int, d_model: int, title: str, lang: str = "en") -> go.Figure:
     """Sec. 3.5's sinusoids: position x dimension."""
     fig = go.Figure(go.Heatmap(z=sinusoid_table(max_len, d_model).numpy(), colorscale="RdBu", zmin=-1, zmax=1))
-    return base_layout(fig, title, "dimension i", "position", height=380)
+    return base_layout(fig, title, text("transformer.axis_dimension", lang), text("transformer.axis_position", lang),
+                       height=380)
 
 
-def make_lr_figure(steps: np.ndarray, lrs: np.ndarray, title: str, warmup: int) -> go.Figure:
+def make_lr_figure(steps: np.ndarray, lrs: np.ndarray, title: str, warmup: int, lang: str = "en") -> go.Figure:
     fig = go.Figure(go.Scatter(x=steps, y=lrs, mode="lines", line=dict(color=PALETTE[0])))
     fig.add_vline(x=warmup, line_dash="dot", annotation_text=f"warmup_steps = {warmup}")
-    return base_layout(fig, title, "step", "learning rate", height=340)
+    return base_layout(fig, title, text("transformer.axis_step", lang), text("transformer.axis_lr", lang), height=340)
 
 
 # -- attention against recurrence (Tables 1-2) --------------------------------------------------------------
@@ -133,19 +135,21 @@ def _colour(label: str) -> str:
     return next((c for name, c in MODEL_COLOURS.items() if name.lower() in label.lower()), PALETTE[2])
 
 
-def make_cost_figure(series: Sequence[tuple[str, Curves, str]], title: str, axes: dict[str, str]) -> go.Figure:
+def make_cost_figure(series: Sequence[tuple[str, Curves, str]], title: str, axes: dict[str, str],
+                     lang: str = "en") -> go.Figure:
     """Table 2's question for two models on one corpus: BLEU (top) and loss (bottom) against training minutes
     (left) and training FLOPs (right). series: (label, curves with cumulative "seconds" and "flops", dash), the
     model named in the label chooses the colour; axes: the titles of "minutes", "flops", "bleu" and "loss"."""
     fig = make_subplots(2, 2, shared_xaxes="columns", horizontal_spacing=0.08, vertical_spacing=0.08)
     for label, curves, dash in series:
-        for row, metric, name in ((1, "bleu", label), (2, "val_loss", label), (2, "loss", f"{label} (train)")):
+        for row, metric in ((1, "bleu"), (2, "val_loss"), (2, "loss")):
             for col, cost, scale in ((1, "seconds", 1 / 60), (2, "flops", 1.0)):
                 xs, ys = against(curves, metric, cost)
                 if not len(xs):
                     continue
                 fig.add_trace(go.Scatter(x=xs * scale, y=ys, mode="lines+markers" if len(xs) < 30 else "lines",
-                                         name=f"{name} {metric}", legendgroup=label, showlegend=col == 1,
+                                         name=text(f"transformer.legend_{metric}", lang, label=label),
+                                         legendgroup=label, showlegend=col == 1,
                                          opacity=0.45 if metric == "loss" else 1.0,
                                          line=dict(color=_colour(label), dash=dash, width=1 if metric == "loss" else 2)),
                               row, col)
@@ -158,7 +162,7 @@ def make_cost_figure(series: Sequence[tuple[str, Curves, str]], title: str, axes
 
 
 def make_timing_figure(tables: Sequence[tuple[str, Sequence[dict]]], title: str,
-                       columns: tuple[str, str]) -> go.Figure:
+                       columns: tuple[str, str], lang: str = "en") -> go.Figure:
     """Table 1's sequential operations, measured: one row of panels per machine (name, rows as
     train.recurrence_timing.measure gives them), a training step (left) and encoding one sentence (right) in ms
     against the sentence length, each model a line."""
@@ -172,7 +176,7 @@ def make_timing_figure(tables: Sequence[tuple[str, Sequence[dict]]], title: str,
                                          name=model, legendgroup=model, showlegend=r == 1 and c == 1,
                                          line=dict(color=MODEL_COLOURS[model])), r, c)
             fig.update_yaxes(title_text="ms", rangemode="tozero", row=r, col=c)
-    fig.update_xaxes(title_text="n (tokens)", type="log", tickvals=[8, 16, 32, 64, 128])
+    fig.update_xaxes(title_text=text("transformer.axis_tokens", lang), type="log", tickvals=[8, 16, 32, 64, 128])
     return base_layout(fig, title, "", "", height=360 * len(tables) + 140, legend_below=True)
 
 

@@ -17,8 +17,8 @@ from explorer.labs.transformer import figures, views
 from explorer.labs.transformer.strings import KNIFE_SENTENCES
 from explorer.serving import deployment
 from explorer.serving.services import store
-from explorer.shared import experiment_panel, reference_runs
-from explorer.shared.i18n import all_strings, language, t, text
+from explorer.shared import experiment_panel, reference_runs, run_text
+from explorer.shared.i18n import all_strings, error, inform, language, t, text, warn
 from explorer.shared.plots import curves_figure
 from train.recipes import experiment_configs
 from train.recipes.translation import LECTURE
@@ -36,16 +36,17 @@ EXAMPLES = {  # a sentence in the style each corpus teaches: captions, everyday 
 
 
 # -- models --------------------------------------------------------------------------------------------------
-def model_choices(arch: str = "transformer") -> list[tuple[str, str]]:
+def model_choices(arch: str = "transformer", lang: str = "en") -> list[tuple[str, str]]:
     """(label, key) for every bundled model folder and every translation run with a checkpoint, of one architecture
     (transformer-* or rnnsearch-* folders; `translate` runs, and `seq2seq` runs by their config's arch)."""
-    choices = [(reference_runs.bundled_label(folder), f"bundle:{folder.name}")
+    choices = [(reference_runs.bundled_label(folder, lang), f"bundle:{folder.name}")
                for folder in sorted(MODELS_DIR.glob(f"{arch}-*")) if (folder / "model.safetensors").exists()]
     for run in store().list_runs():
         run_arch = run.config.get("arch", "transformer") if run.recipe == "seq2seq" else "transformer"
         if run.recipe in ("translate", "seq2seq") and run_arch == arch and store().checkpoints(run.id) and \
                 (store().run_dir(run.id) / TOKENIZER_FILE).exists():
-            choices.append((f"{run.title} · step {run.step} · {run.status}", f"run:{run.id}"))
+            choices.append((text("transformer.run_choice", lang, title=run.title, step=run.step,
+                                 status=run_text.status(run.status, lang)), f"run:{run.id}"))
     return choices
 
 
@@ -60,12 +61,12 @@ def _load(key: str, version: str) -> Translator:
 def get_translator(key: str | None, lang: str) -> Translator:
     """The chosen model (cached; a run reloads when it has a newer checkpoint); gr.Error when none loads."""
     if not key:
-        raise gr.Error(text("transformer.no_model", lang))
+        raise error("transformer.no_model", lang)
     try:
         version = str(store().checkpoints(key[4:])[-1:]) if key.startswith("run:") else ""
         return _load(key, version)
     except Exception as exc:  # a missing or half-written run, a corrupt file: say so, keep the app running
-        raise gr.Error(text("transformer.load_failed", lang, error=str(exc)[:300])) from exc
+        raise error("transformer.load_failed", lang, error=str(exc)[:300]) from exc
 
 
 @functools.lru_cache(maxsize=2)
@@ -74,14 +75,14 @@ def test_pairs(corpus: str) -> list[tuple[str, str]]:
 
 
 def clean_source(raw: str | None, lang: str) -> tuple[str, list[str]]:
-    """Stripped, truncated text and the notices to show; gr.Error for empty input."""
+    """Stripped, truncated text and the notices to show, as (key, values); an error for empty input."""
     source = (raw or "").strip()
     if not source:
-        raise gr.Error(text("transformer.empty", lang))
+        raise error("transformer.empty", lang)
     notices = []
     if len(source) > MAX_CHARS:
         source = source[:MAX_CHARS]
-        notices.append(text("transformer.truncated", lang, n=MAX_CHARS))
+        notices.append(("transformer.truncated", {"n": MAX_CHARS}))
     return source, notices
 
 
@@ -95,9 +96,9 @@ def translate(key, raw, beam, request: gr.Request, progress=gr.Progress()):
     result, maps = views.translate_with_maps(translator, source, _clamp(beam, 1, 4))
     unknown = result.source_ids.count(UNK)
     if unknown:
-        notices.append(text("transformer.unknown", lang, n=unknown))
-    for notice in notices:
-        gr.Warning(notice)
+        notices.append(("transformer.unknown", {"n": unknown}))
+    for key, values in notices:
+        warn(key, lang, **values)
     state = {"key": key, "source_ids": result.source_ids, "output_ids": result.output_ids, "maps": maps,
              "src": views.display_tokens(translator.tokens(result.source_ids)),
              "dec_in": views.display_tokens(["<s>", *translator.tokens(result.output_ids)]),
@@ -107,7 +108,8 @@ def translate(key, raw, beam, request: gr.Request, progress=gr.Progress()):
     heads = [(text("transformer.mean", lang), -1)] + [(f"H{h + 1}", h) for h in range(state["heads"])]
     layers = [(f"L{i + 1}", i) for i in range(state["layers"])]
     focus = [(text("transformer.all_tokens", lang), -1)] + [(f"{i}: {tok}", i) for i, tok in enumerate(state["src"])]
-    knife = [gr.CheckboxGroup(choices=views.head_labels(kind, state["layers"], state["heads"]), value=[])
+    knife = [gr.CheckboxGroup(choices=[(text(f"transformer.knife_{kind}", lang) + label.removeprefix(kind), label)
+                                       for label in views.head_labels(kind, state["layers"], state["heads"])], value=[])
              for kind in KINDS]
     return (result.text, state, gr.Slider(1, steps, value=1, step=1),
             gr.Dropdown(choices=layers, value=state["layers"] - 1), gr.Dropdown(choices=heads, value=-1),
@@ -116,13 +118,13 @@ def translate(key, raw, beam, request: gr.Request, progress=gr.Progress()):
 
 def _need(state: dict | None, lang: str) -> dict:
     if not state:
-        raise gr.Error(text("transformer.translate_first", lang))
+        raise error("transformer.translate_first", lang)
     return state
 
 
 def _kind(kind, lang: str) -> str:
     if not isinstance(kind, str) or kind not in KINDS:
-        raise gr.Error(text("transformer.choose", lang))
+        raise error("transformer.choose", lang)
     return kind
 
 
@@ -155,7 +157,7 @@ def show_step(state, step, layer, head, request: gr.Request):
     row = None if head is None else cross[layer, head, step]
     step_fig = figures.make_step_figure(row, cross[layer].mean(0)[step], state["src"],
                                       text("transformer.step_title", lang, step=step + 1, token=token),
-                                      head_name, text("transformer.mean", lang))
+                                      head_name, text("transformer.mean", lang), lang)
     map_fig = figures.make_heatmap_figure(views.head_or_mean(cross, layer, head), state["out"], state["src"],
                                         text("transformer.map_title", lang, layer=layer + 1, head=head_name),
                                         highlight_row=step)
@@ -216,7 +218,8 @@ def attribute(state, step, request: gr.Request, progress=gr.Progress()):
     attention = state["maps"]["cross"][:, :, step].mean((0, 1))
     return figures.make_attribution_figure(attention, scores, state["src"],
                                          text("transformer.attr_title", lang, token=state["out"][step]),
-                                         (text("transformer.attention", lang), text("transformer.attribution", lang)))
+                                         (text("transformer.attention", lang), text("transformer.attribution", lang)),
+                                         lang)
 
 
 def paper_views(key, request: gr.Request):
@@ -228,10 +231,11 @@ def paper_views(key, request: gr.Request):
     train = run_settings(key, translator)
     steps, lrs = views.lr_curve(cfg.d_model, train["warmup_steps"], train["lr"], train["steps"])
     sizes = views.model_sizes(cfg)
-    rows = "\n".join(f"| {name} | {n / 1e6:.2f} M | {mb:.0f} MB |" for name, (n, mb) in sizes.items())
-    return (figures.make_positional_figure(100, cfg.d_model, text("transformer.pe_title", lang)),
+    rows = "\n".join(f"| {text('transformer.size_' + name.split()[0], lang)} | {n / 1e6:.2f} M | {mb:.0f} MB |"
+                     for name, (n, mb) in sizes.items())  # "this model", "base (paper: 65M)", "big (...)"
+    return (figures.make_positional_figure(100, cfg.d_model, text("transformer.pe_title", lang), lang),
             figures.make_lr_figure(steps, lrs, text("transformer.lr_title", lang, d=cfg.d_model,
-                                                  w=train["warmup_steps"]), train["warmup_steps"]),
+                                                  w=train["warmup_steps"]), train["warmup_steps"], lang),
             text("transformer.sizes", lang, rows=rows))
 
 
@@ -259,7 +263,7 @@ def model_info(key, request: gr.Request):
     bleu = next((f"{info[k]:.1f}" for k in ("test_bleu", "val_bleu") if k in info), "–")
     cfg = translator.model.cfg
     summary = (f"**{info.get('corpus', '?')}** · N={cfg.n_layers}, d_model={cfg.d_model}, h={cfg.n_heads}, "
-               f"d_ff={cfg.d_ff} · steps {info.get('steps', '?')} · BLEU {bleu}")
+               f"d_ff={cfg.d_ff} · {text('transformer.info_steps', lang, steps=info.get('steps', '?'))} · BLEU {bleu}")
     return f"{summary}\n\n{model_note(key, lang)}", curves(key, lang)
 
 
@@ -282,7 +286,8 @@ def curves(key: str, lang: str):
         return None
     return curves_figure([("", metrics)], ["loss", "val_loss", "bleu"],
                          title=text("transformer.curves_title", lang), x_title=text("common.iteration", lang),
-                         dashes={"val_loss": "dash", "bleu": "dot"})
+                         dashes={"val_loss": "dash", "bleu": "dot"},
+                         tags={name: text(f"transformer.curve_{name}", lang) for name in ("loss", "val_loss", "bleu")})
 
 
 def poll(key, last_step, request: gr.Request):
@@ -295,20 +300,21 @@ def poll(key, last_step, request: gr.Request):
     return curves(key, language(request)), step
 
 
-def refresh(key):
-    choices = model_choices()
+def refresh(key, request: gr.Request | None = None):
+    choices = model_choices(lang=language(request))
     keys = [k for _, k in choices]
     return gr.Dropdown(choices=choices, value=key if key in keys else (keys[0] if keys else None))
 
 
 def model_for_language(request: gr.Request):
-    """On page load: a Chinese page opens on the first bundled translator into Chinese, where there is one."""
+    """On page load: a Chinese page opens on the first bundled translator into Chinese, where there is one, and lists
+    the models in Chinese."""
     if language(request) != "zh":
         return gr.skip()
     for folder in sorted(MODELS_DIR.glob("transformer-*/config.json")):
         if json.loads(folder.read_text()).get("tgt_lang") == "zh" and (folder.parent / "model.safetensors").exists():
-            return f"bundle:{folder.parent.name}"
-    return gr.skip()
+            return gr.update(choices=model_choices(lang="zh"), value=f"bundle:{folder.parent.name}")
+    return gr.update(choices=model_choices(lang="zh"))
 
 
 def example_for(key, current, request: gr.Request):
@@ -321,10 +327,10 @@ def example_for(key, current, request: gr.Request):
 def train_lecture(corpus, request: gr.Request):
     lang = language(request)
     if not isinstance(corpus, str) or corpus not in CORPORA:
-        raise gr.Error(text("transformer.choose", lang))
+        raise error("transformer.choose", lang)
     cfg = TranslationConfig(**LECTURE, corpus=corpus)
     [run_id] = deployment.submit(request, "translate", "lecture", [(f"{corpus} lecture", cfg.to_dict())])
-    gr.Info(text("transformer.submitted", lang, run=run_id))
+    inform("transformer.submitted", lang, run=run_id)
 
 
 # -- attention against recurrence (Tables 1-2) ----------------------------------------------------------------
@@ -335,7 +341,7 @@ DE_TRANSFORMER = "bundle:transformer-en-de"
 def recurrence_configs(experiment: str, preset: str, data: str, setting, lang: str) -> list[tuple[str, dict]]:
     """experiment_panel's configs: both models of the experiment with the preset, on the corpus chosen."""
     if data not in RECURRENCE_DATA:
-        raise gr.Error(text("transformer.choose", lang))
+        raise error("transformer.choose", lang)
     return [(label, cfg.to_dict()) for label, cfg in experiment_configs(experiment, preset, corpus=data)]
 
 
@@ -347,7 +353,7 @@ def draw_recurrence(experiment: str, group_id: str | None, live: list, reference
     if not series:
         return None, ""
     axes = {name: text(f"transformer.cost_{name}", lang) for name in ("minutes", "flops", "bleu", "loss")}
-    figure = figures.make_cost_figure(series, text("transformer.cost_title", lang), axes)
+    figure = figures.make_cost_figure(series, text("transformer.cost_title", lang), axes, lang)
     return figure, "\n\n".join(part for part in (cost_notes(bundled, lang), cost_notes(live, lang, mine=True)) if part)
 
 
@@ -385,7 +391,8 @@ def show_timing(live: list | None, request: gr.Request):
               (text("transformer.timing_here", lang), views.timing_rows(live))]
     tables = [(name, rows) for name, rows in tables if rows]
     figure = figures.make_timing_figure(tables, text("transformer.timing_title", lang),
-                                        (text("transformer.timing_step", lang), text("transformer.timing_encode", lang)))
+                                        (text("transformer.timing_step", lang), text("transformer.timing_encode", lang)),
+                                        lang)
     return (figure if tables else None), table1_markdown(tables, lang)
 
 
