@@ -27,6 +27,7 @@ from train.translation_task import TOKENIZER_FILE, TranslationConfig, Translator
 
 MODELS_DIR = reference_runs.MODELS_DIR
 MAX_CHARS = 400          # the bundled models were trained on captions of at most ~100 tokens
+N_EXAMPLES = 3           # in-domain sentences offered under the input
 KINDS = ("encoder", "decoder", "cross")
 EXAMPLES = {  # a sentence in the style each corpus teaches: captions, everyday sentences
     "multi30k-en-de": "A man in a blue shirt is playing the guitar on the street.",
@@ -73,6 +74,23 @@ def test_pairs(corpus: str) -> list[tuple[str, str]]:
     return load_corpus(corpus, offline=True).splits["test"][:KNIFE_SENTENCES]
 
 
+@functools.lru_cache(maxsize=2)
+def corpus_card(corpus: str) -> tuple[int, tuple[str, ...]]:
+    """A corpus's number of training pairs and N_EXAMPLES sentences of its held-out test split (bundled in
+    assets/text)."""
+    splits = load_corpus(corpus, offline=True).splits
+    return len(splits["train"]), tuple(views.in_domain_examples(splits["test"], N_EXAMPLES))
+
+
+def check_language(source: str, translator: Translator, lang: str) -> None:
+    """gr.Error, and no translation, for text already in the model's target language (issue 31: the Chinese model
+    answered Chinese input with nonsense). On the bundled test sets it refuses 0 of 1,000 English sentences and
+    catches 957 of 1,000 German and all 1,000 Chinese references."""
+    target = translator.info.get("tgt_lang")
+    if views.in_target_language(source, target):
+        raise gr.Error(text("transformer.in_target", lang, target=text(f"transformer.lang_{target}", lang)))
+
+
 def clean_source(raw: str | None, lang: str) -> tuple[str, list[str]]:
     """Stripped, truncated text and the notices to show; gr.Error for empty input."""
     source = (raw or "").strip()
@@ -91,6 +109,7 @@ def translate(key, raw, beam, request: gr.Request, progress=gr.Progress()):
     source, notices = clean_source(raw, lang)
     progress(0.2, desc="loading model")
     translator = get_translator(key, lang)
+    check_language(source, translator, lang)
     progress(0.5, desc="translating")
     result, maps = views.translate_with_maps(translator, source, _clamp(beam, 1, 4))
     unknown = result.source_ids.count(UNK)
@@ -189,6 +208,7 @@ def knife(state, raw, off_enc, off_dec, off_cross, request: gr.Request, progress
     state = _need(state, lang)
     translator = get_translator(state["key"], lang)
     source, _ = clean_source(raw, lang)
+    check_language(source, translator, lang)
     labels = {label for kind in KINDS for label in views.head_labels(kind, state["layers"], state["heads"])}
     off = [label for label in [*(off_enc or []), *(off_dec or []), *(off_cross or [])]
            if isinstance(label, str) and label in labels]
@@ -261,6 +281,19 @@ def model_info(key, request: gr.Request):
     summary = (f"**{info.get('corpus', '?')}** · N={cfg.n_layers}, d_model={cfg.d_model}, h={cfg.n_heads}, "
                f"d_ff={cfg.d_ff} · steps {info.get('steps', '?')} · BLEU {bleu}")
     return f"{summary}\n\n{model_note(key, lang)}", curves(key, lang)
+
+
+def trained_on(key, request: gr.Request):
+    """Under the input: what the chosen model was trained on (data set, domain, training pairs) and N_EXAMPLES
+    sentences of its held-out test set, as buttons; nothing for a corpus the app does not know."""
+    lang = language(request)
+    corpus = get_translator(key, lang).info.get("corpus") if key else None
+    if corpus not in CORPORA:
+        return "", *[gr.Button(visible=False)] * N_EXAMPLES
+    pairs, examples = corpus_card(corpus)
+    buttons = [gr.Button(value=sentence, visible=True) for sentence in examples]
+    return (text(f"transformer.trained_on_{corpus}", lang, n=pairs),
+            *buttons, *[gr.Button(visible=False)] * (N_EXAMPLES - len(buttons)))
 
 
 def model_note(key: str, lang: str) -> str:
@@ -487,6 +520,9 @@ def build() -> None:
         with gr.Column(scale=1):
             beam = gr.Slider(1, 4, value=1, step=1, label=t("transformer.beam"))
             go_btn = gr.Button(t("transformer.translate"), variant="primary")
+    trained = gr.Markdown(elem_id="transformer-trained-on")
+    with gr.Row(elem_id="transformer-examples"):
+        examples = [gr.Button(visible=False, size="sm") for _ in range(N_EXAMPLES)]
     output = gr.Textbox(label=t("transformer.output"), interactive=False, elem_id="transformer-output")
     with gr.Tabs():
         with gr.Tab(t("transformer.step_tab"), elem_id="transformer-eq1"):
@@ -533,6 +569,9 @@ def build() -> None:
     translated_outputs = [output, state, step, layer, head, hv_layer, hv_focus, *off]
     head_view_inputs = [state, hv_kind, hv_layer, hv_focus]
     translations = [gr.on([go_btn.click, source.submit], translate, [model, source, beam], translated_outputs)]
+    for example in examples:  # an example fills the input and is translated
+        translations.append(example.click(lambda sentence: sentence, example, source, show_progress="hidden").then(
+            translate, [model, source, beam], translated_outputs))
     if isinstance(lab := Context.block, gr.Tab):  # in the app, this lab's tab: opening it translates the example
         translations.append(lab.select(translate_once, [model, source, beam, state], translated_outputs))
     for translated in translations:
@@ -547,6 +586,7 @@ def build() -> None:
     refresh_btn.click(refresh, model, model)
     Context.root_block.load(model_for_language, None, model)
     model.change(example_for, [model, source], source)
+    gr.on([model.change, Context.root_block.load], trained_on, model, [trained, *examples], show_progress="hidden")
     gr.on([model.change, Context.root_block.load], model_info, model, [info, curves_plot]).then(
         paper_views, model, [pe_plot, lr_plot, sizes])
     experiment_panel.poll(poll, [model], [curves_plot], every=5.0, seen=-1, starts=[train_btn.click, model.input])
