@@ -76,8 +76,8 @@ def test_translate_keeps_every_map_and_handles_bad_input(lab):
     # opening the lab translates the sentence in the box once; later visits keep what is there
     assert lab.translate_once("bundle:transformer-test", "A dog runs on the beach.", 1, None, None,
                               no_progress)[0] == out[0]
-    assert lab.translate_once("bundle:transformer-test", "Cats.", 1, state, None, no_progress) == (gr.skip(),) * 10
-    assert lab.translate_once("bundle:transformer-test", "  ", 1, None, None, no_progress) == (gr.skip(),) * 10
+    assert lab.translate_once("bundle:transformer-test", "Cats.", 1, state, None, no_progress) == (gr.skip(),) * 11
+    assert lab.translate_once("bundle:transformer-test", "  ", 1, None, None, no_progress) == (gr.skip(),) * 11
     # every view draws from the state without a model pass
     mean_only = lab.show_step(state, 1, 1, -1, None)[0]      # the mean chosen: drawn once, not twice
     assert [bar.name for bar in mean_only.data] == ["mean of heads"]
@@ -361,18 +361,22 @@ def test_under_the_input_each_model_says_what_it_was_trained_on_with_three_test_
 
 
 def test_input_in_the_target_language_is_refused_not_translated(lab, models_dir, monkeypatch, tmp_path):
+    def refused(key: str, sentence: str, request=EN) -> str:
+        """The note, after checking that nothing else changes (no translation, every view as it was)."""
+        *views_out, note = lab.translate(key, sentence, 1, request, no_progress)
+        assert views_out == [gr.skip()] * len(views_out)
+        return note
+
     for german in ("Ein Mann mit einem Hut.", "Zwei Männer spielen Fußball."):
-        with pytest.raises(gr.Error, match="into German, and this text is German already"):
-            lab.translate("bundle:transformer-test", german, 1, EN, no_progress)
-    with pytest.raises(gr.Error, match="已经是德语"):
-        lab.translate("bundle:transformer-test", "Ich weiß nicht, was du meinst.", 1, ZH, no_progress)
-    state = lab.translate("bundle:transformer-test", "I don't know what you mean.", 1, EN, no_progress)[1]
-    with pytest.raises(gr.Error, match="German already"):                   # heads under the knife too
-        lab.knife(state, "Der Hund läuft.", [], [], [], EN, no_progress)
+        assert "into German, and this text is German already" in refused("bundle:transformer-test", german)
+    assert "已经是德语" in refused("bundle:transformer-test", "Ich weiß nicht, was du meinst.", ZH)
+    translated = lab.translate("bundle:transformer-test", "I don't know what you mean.", 1, EN, no_progress)
+    assert translated[-1] == "" and translated[1]["src"]                    # English: translated, no note
+    new_text, note = lab.knife(translated[1], "Der Hund läuft.", [], [], [], EN, no_progress)  # the knife too
+    assert new_text == gr.skip() and "German already" in note
     monkeypatch.setattr(tab, "MODELS_DIR", zh_model(models_dir, tmp_path))
-    with pytest.raises(gr.Error, match="into Chinese, and this text is Chinese already"):
-        lab.translate("bundle:transformer-test-zh", "我不知道你的意思。", 1, EN, no_progress)
-    assert lab.translate("bundle:transformer-test-zh", "How do you say 谢谢?", 1, EN, no_progress)[1]  # English
+    assert "into Chinese, and this text is Chinese already" in refused("bundle:transformer-test-zh", "我不知道你的意思。")
+    assert lab.translate("bundle:transformer-test-zh", "How do you say 谢谢?", 1, EN, no_progress)[-1] == ""
 
 
 def test_the_language_check_spares_english_and_catches_the_test_references():

@@ -342,7 +342,7 @@ def build() -> None:
     with gr.Row():
         csv_btn = gr.Button(t("runs.csv"))
         ckpt_btn = gr.Button(t("runs.checkpoint"))
-        download = gr.File(label=t("runs.file"), interactive=False)
+        download = gr.File(label=t("runs.file"), interactive=False, elem_id="runs-download")
     info = gr.Markdown(elem_id="runs-details")
 
     recipe.change(presets_for, recipe, preset)

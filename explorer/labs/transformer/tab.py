@@ -82,13 +82,15 @@ def corpus_card(corpus: str) -> tuple[int, tuple[str, ...]]:
     return len(splits["train"]), tuple(views.in_domain_examples(splits["test"], N_EXAMPLES))
 
 
-def check_language(source: str, translator: Translator, lang: str) -> None:
-    """gr.Error, and no translation, for text already in the model's target language (issue 31: the Chinese model
-    answered Chinese input with nonsense). On the bundled test sets it refuses 0 of 1,000 English sentences and
-    catches 957 of 1,000 German and all 1,000 Chinese references."""
+def refusal(source: str, translator: Translator, lang: str) -> str:
+    """The note shown instead of a translation where the text is already in the model's target language ("" where it
+    reads as English): issue 31, the Chinese model answered Chinese input with nonsense. On the bundled test sets
+    views.in_target_language refuses 0 of 1,000 English sentences and catches 957 of 1,000 German and all 1,000
+    Chinese references."""
     target = translator.info.get("tgt_lang")
-    if views.in_target_language(source, target):
-        raise gr.Error(text("transformer.in_target", lang, target=text(f"transformer.lang_{target}", lang)))
+    if not views.in_target_language(source, target):
+        return ""
+    return text("transformer.in_target", lang, target=text(f"transformer.lang_{target}", lang))
 
 
 def clean_source(raw: str | None, lang: str) -> tuple[str, list[str]]:
@@ -109,7 +111,8 @@ def translate(key, raw, beam, request: gr.Request, progress=gr.Progress()):
     source, notices = clean_source(raw, lang)
     progress(0.2, desc="loading model")
     translator = get_translator(key, lang)
-    check_language(source, translator, lang)
+    if note := refusal(source, translator, lang):  # not translated: every view keeps what it shows
+        return (gr.skip(),) * (7 + len(KINDS)) + (note,)
     progress(0.5, desc="translating")
     result, maps = views.translate_with_maps(translator, source, _clamp(beam, 1, 4))
     unknown = result.source_ids.count(UNK)
@@ -130,7 +133,7 @@ def translate(key, raw, beam, request: gr.Request, progress=gr.Progress()):
              for kind in KINDS]
     return (result.text, state, gr.Slider(1, steps, value=1, step=1),
             gr.Dropdown(choices=layers, value=state["layers"] - 1), gr.Dropdown(choices=heads, value=-1),
-            gr.Dropdown(choices=layers, value=0), gr.Dropdown(choices=focus, value=-1), *knife)
+            gr.Dropdown(choices=layers, value=0), gr.Dropdown(choices=focus, value=-1), *knife, "")
 
 
 def _need(state: dict | None, lang: str) -> dict:
@@ -208,7 +211,8 @@ def knife(state, raw, off_enc, off_dec, off_cross, request: gr.Request, progress
     state = _need(state, lang)
     translator = get_translator(state["key"], lang)
     source, _ = clean_source(raw, lang)
-    check_language(source, translator, lang)
+    if note := refusal(source, translator, lang):
+        return gr.skip(), note
     labels = {label for kind in KINDS for label in views.head_labels(kind, state["layers"], state["heads"])}
     off = [label for label in [*(off_enc or []), *(off_dec or []), *(off_cross or [])]
            if isinstance(label, str) and label in labels]
@@ -266,7 +270,7 @@ def translate_once(key, raw, beam, state, request: gr.Request, progress=gr.Progr
     """The first visit translates the sentence in the box, so the attention views open filled; later visits keep
     whatever the user translated."""
     if state or not key or not (isinstance(raw, str) and raw.strip()):
-        return (gr.skip(),) * (7 + len(KINDS))
+        return (gr.skip(),) * (8 + len(KINDS))
     return translate(key, raw, beam, request, progress)
 
 
@@ -520,6 +524,7 @@ def build() -> None:
         with gr.Column(scale=1):
             beam = gr.Slider(1, 4, value=1, step=1, label=t("transformer.beam"))
             go_btn = gr.Button(t("transformer.translate"), variant="primary")
+    refused = gr.Markdown(elem_id="transformer-refused")
     trained = gr.Markdown(elem_id="transformer-trained-on")
     with gr.Row(elem_id="transformer-examples"):
         examples = [gr.Button(visible=False, size="sm") for _ in range(N_EXAMPLES)]
@@ -566,7 +571,7 @@ def build() -> None:
                 train_btn = gr.Button(t("transformer.train"))
 
     # -- wiring --
-    translated_outputs = [output, state, step, layer, head, hv_layer, hv_focus, *off]
+    translated_outputs = [output, state, step, layer, head, hv_layer, hv_focus, *off, refused]
     head_view_inputs = [state, hv_kind, hv_layer, hv_focus]
     translations = [gr.on([go_btn.click, source.submit], translate, [model, source, beam], translated_outputs)]
     for example in examples:  # an example fills the input and is translated
