@@ -412,3 +412,94 @@ def test_fig6_frames_a_lecture_run_and_keeps_the_users_zoom(page):
     after = page.evaluate("() => document.querySelector('#resnet-fig6 .js-plotly-plot')._fullLayout.xaxis.range")
     assert after == pytest.approx(zoomed)
     page.screenshot(path=SHOTS / "resnet-fig6-framed.png", full_page=True)
+
+
+def test_runs_selection_survives_refreshes_and_cancel_acts_on_the_run_shown(page, module_server):
+    """Issue 31 item 3: each launch selects its run and the 2 s refresh leaves it selected while another run trains;
+    Cancel stops the run shown and, pressed again, says it had already ended; a delete empties the download box."""
+    import re
+
+    page.get_by_role("tab", name=text("tab.runs", "en")).click()
+    options = page.locator("#runs-options textarea")
+    page.wait_for_function("() => document.querySelector('#runs-options textarea').placeholder.includes('towers')",
+                           timeout=20_000)                                 # the default recipe's own example
+    status, current = page.locator("#runs-status"), page.locator("#runs-current input")
+    launched = [""]
+
+    def launch() -> str:
+        page.locator("#runs-start").click()
+        page.wait_for_function("""previous => {
+            const said = /Run (\\S+) is queued/.exec(document.querySelector('#runs-status').innerText);
+            return said && said[1] !== previous;
+        }""", arg=launched[-1], timeout=30_000)
+        launched.append(re.search(r"Run (\S+) is queued", status.inner_text()).group(1))
+        return launched[-1]
+
+    options.fill(options.get_attribute("placeholder").removeprefix("e.g. "))  # two towers, no LRN: accepted
+    training = launch()
+    waiting = launch()                                                       # queued behind the first
+    for _ in range(4):                                                       # ticks while the first one trains
+        page.wait_for_timeout(2_500)
+        assert waiting in current.input_value()
+        assert page.locator("#runs-compare").get_by_text(waiting).count() >= 1
+    page.locator(RUNS_PLOT).get_by_text("No points yet").wait_for(timeout=10_000)
+    page.screenshot(path=SHOTS / "runs-selection.png", full_page=True)
+
+    page.get_by_role("button", name=text("runs.cancel", "en"), exact=True).click()
+    status.get_by_text(f"Run {waiting} was removed from the queue").wait_for(timeout=20_000)
+    page.get_by_role("button", name=text("runs.cancel", "en"), exact=True).click()
+    status.get_by_text(f"Run {waiting} had already ended (cancelled").wait_for(timeout=20_000)
+    assert RunStore(module_server[1]).get(training).status in ("queued", "running")  # the other run trains on
+
+    page.get_by_role("button", name=text("runs.csv", "en")).click()
+    page.locator("#runs-download").get_by_text(f"{waiting}-metrics").wait_for(timeout=20_000)
+    page.get_by_role("button", name=text("runs.delete", "en")).click()
+    page.get_by_role("button", name=text("runs.confirm_delete", "en")).click()
+    status.get_by_text(f"Run {waiting} was deleted").wait_for(timeout=20_000)
+    page.wait_for_function("() => !document.querySelector('#runs-current input').value", timeout=10_000)
+    assert page.locator("#runs-download").get_by_text(waiting).count() == 0
+
+
+def test_the_translator_says_what_it_knows_offers_test_sentences_and_refuses_german(page):
+    """Issue 31 item 7: under the input, the En-De model's training data and three of its test sentences; a click on
+    one translates it; German input is refused with a note and not translated; the all-heads grid has token labels."""
+    if not (ROOT / "assets" / "models" / "transformer-en-de" / "model.safetensors").exists():
+        pytest.skip("no bundled En-De Transformer")
+    output = "#transformer-output textarea"
+    page.get_by_role("tab", name=text("tab.transformer", "en")).click()
+    trained = page.locator("#transformer-trained-on")
+    trained.get_by_text("29,000 pairs").wait_for(timeout=60_000)
+    assert "image captions" in trained.inner_text()
+    examples = page.locator("#transformer-examples button")
+    examples.nth(2).wait_for(timeout=20_000)
+    sentences = examples.all_inner_texts()
+    assert len(sentences) == 3 and sentences[1] == "People are fixing the roof of a house."  # Multi30k's test 2016
+    page.wait_for_function(f"() => (document.querySelector('{output}')?.value || '').trim().length > 0",
+                           timeout=60_000)                                  # the lab's first translation
+    first = page.locator(output).input_value()
+    examples.nth(1).click()
+    page.wait_for_function(f"() => document.querySelector('{output}').value !== {json.dumps(first)}", timeout=60_000)
+    assert page.get_by_label(text("transformer.source", "en")).input_value() == sentences[1]
+    translated = page.locator(output).input_value()
+    page.screenshot(path=SHOTS / "transformer-trained-on.png", full_page=True)
+
+    page.get_by_label(text("transformer.source", "en")).fill("Zwei Männer spielen Fußball.")
+    page.get_by_role("button", name=text("transformer.translate", "en"), exact=True).click()
+    page.locator("#transformer-refused").get_by_text("this text is German already").wait_for(timeout=30_000)
+    page.screenshot(path=SHOTS / "transformer-refused.png")
+    assert page.locator(output).input_value() == translated                 # nothing translated
+    assert not page.get_by_text("Error", exact=True).is_visible()
+    examples.nth(0).click()                                                  # an English sentence: the note goes
+    page.wait_for_function(f"() => document.querySelector('{output}').value !== {json.dumps(translated)}",
+                           timeout=60_000)
+    assert page.locator("#transformer-refused").inner_text().strip() == ""
+
+    page.get_by_role("tab", name=text("transformer.grid_tab", "en")).click()
+    page.wait_for_function("""() => {
+        const plot = document.querySelector('#transformer-all-heads .js-plotly-plot');
+        const axes = plot && plot._fullLayout ? Object.keys(plot._fullLayout).filter(k => /^[xy]axis[0-9]*$/.test(k))
+            .map(k => plot._fullLayout[k]).filter(a => a.showticklabels && (a.ticktext || []).length) : [];
+        return axes.some(a => a._id.startsWith('x')) && axes.some(a => a._id.startsWith('y'));
+    }""", timeout=30_000)
+    page.locator("#transformer-all-heads").scroll_into_view_if_needed()
+    page.screenshot(path=SHOTS / "transformer-all-heads.png")

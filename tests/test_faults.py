@@ -48,7 +48,7 @@ def test_app_restart_finds_the_run_and_kill_9_resumes_it_exactly(home):
     services.store.cache_clear()  # ... and the app starts again
     services.launcher.cache_clear()
     deployment.configure(gr.Blocks())
-    table = runs_tab.refresh(None, None, None, None, REQUEST)[0]
+    table = runs_tab.refresh(None, None, None, None, REQUEST)[0].constructor_args["value"]
     assert [row[3] for row in table if row[0] == run_id] == ["running"]
 
     pid = services.store().get(run_id).pid

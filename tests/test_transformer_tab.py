@@ -76,8 +76,8 @@ def test_translate_keeps_every_map_and_handles_bad_input(lab):
     # opening the lab translates the sentence in the box once; later visits keep what is there
     assert lab.translate_once("bundle:transformer-test", "A dog runs on the beach.", 1, None, None,
                               no_progress)[0] == out[0]
-    assert lab.translate_once("bundle:transformer-test", "Cats.", 1, state, None, no_progress) == (gr.skip(),) * 10
-    assert lab.translate_once("bundle:transformer-test", "  ", 1, None, None, no_progress) == (gr.skip(),) * 10
+    assert lab.translate_once("bundle:transformer-test", "Cats.", 1, state, None, no_progress) == (gr.skip(),) * 11
+    assert lab.translate_once("bundle:transformer-test", "  ", 1, None, None, no_progress) == (gr.skip(),) * 11
     # every view draws from the state without a model pass
     mean_only = lab.show_step(state, 1, 1, -1, None)[0]      # the mean chosen: drawn once, not twice
     assert [bar.name for bar in mean_only.data] == ["mean of heads"]
@@ -98,7 +98,7 @@ def test_heads_under_the_knife_and_attribution(lab):
 
 
 def test_views_are_pure_and_escape_tokens():
-    assert views.display_tokens(["▁<b>hi</b>", "▁"]) == ["&lt;b&gt;hi&lt;/b&gt;", "▁"]
+    assert views.display_tokens(["▁<b>hi</b>", "▁", "我"]) == ["&lt;b&gt;hi&lt;/b&gt;", "␣", "我"]  # no bare ▁
     weights = np.random.default_rng(0).dirichlet(np.ones(5), size=(2, 3, 5))   # (N, H, T, T)
     masked = views.causal_view(weights[0, 0])
     assert np.isnan(masked[0, 1]) and not np.isnan(masked[1, 0])
@@ -324,3 +324,80 @@ def test_seq2seq_runs_are_listed_by_their_architecture(lab, models_dir):
     _, alignment, note = lab.show_paths("Two dogs play.", f"run:{ids['transformer']}", f"run:{ids['rnnsearch']}",
                                         None, no_progress)
     assert note == "" and [trace.type for trace in alignment.data] == ["heatmap", "heatmap"]
+
+
+# -- what each model was trained on, and input it refuses (issue 31 item 7) ---------------------------------------
+EN = gr.Request(headers={"cookie": "paperlab-lang=en"})
+ZH = gr.Request(headers={"cookie": "paperlab-lang=zh"})
+
+
+def zh_model(models_dir, tmp_path):
+    """The test model relabelled as a translator into Chinese (its config says so; the weights do not matter)."""
+    import json
+    import shutil
+
+    folder = tmp_path / "models" / "transformer-test-zh"
+    shutil.copytree(models_dir / "transformer-test", folder)
+    config = json.loads((folder / "config.json").read_text())
+    (folder / "config.json").write_text(json.dumps({**config, "corpus": "tatoeba-en-zh", "tgt_lang": "zh"}))
+    return folder.parent
+
+
+def test_under_the_input_each_model_says_what_it_was_trained_on_with_three_test_sentences(lab, models_dir, monkeypatch,
+                                                                                           tmp_path):
+    note, *buttons = lab.trained_on("bundle:transformer-test", EN)
+    assert "Multi30k" in note and "29,000 pairs of **image captions**" in note
+    test = [source for source, _ in load_corpus("multi30k-en-de", offline=True).splits["test"]]
+    shown = [button.constructor_args["value"] for button in buttons]
+    assert len(shown) == 3 and all(sentence in test for sentence in shown)      # held-out sentences, not made up
+    assert all(button.constructor_args["visible"] for button in buttons)
+    assert "图片描述" in lab.trained_on("bundle:transformer-test", ZH)[0]
+    monkeypatch.setattr(tab, "MODELS_DIR", zh_model(models_dir, tmp_path))
+    note, *buttons = lab.trained_on("bundle:transformer-test-zh", EN)
+    assert "Tatoeba" in note and "27,155 pairs of **short everyday sentences**" in note
+    tatoeba = [source for source, _ in load_corpus("tatoeba-en-zh", offline=True).splits["test"]]
+    assert all(button.constructor_args["value"] in tatoeba for button in buttons)
+    note, *buttons = lab.trained_on(None, EN)                               # no model: nothing to say
+    assert note == "" and not any(button.constructor_args["visible"] for button in buttons)
+
+
+def test_input_in_the_target_language_is_refused_not_translated(lab, models_dir, monkeypatch, tmp_path):
+    def refused(key: str, sentence: str, request=EN) -> str:
+        """The note, after checking that nothing else changes (no translation, every view as it was)."""
+        *views_out, note = lab.translate(key, sentence, 1, request, no_progress)
+        assert views_out == [gr.skip()] * len(views_out)
+        return note
+
+    for german in ("Ein Mann mit einem Hut.", "Zwei Männer spielen Fußball."):
+        assert "into German, and this text is German already" in refused("bundle:transformer-test", german)
+    assert "已经是德语" in refused("bundle:transformer-test", "Ich weiß nicht, was du meinst.", ZH)
+    translated = lab.translate("bundle:transformer-test", "I don't know what you mean.", 1, EN, no_progress)
+    assert translated[-1] == "" and translated[1]["src"]                    # English: translated, no note
+    new_text, note = lab.knife(translated[1], "Der Hund läuft.", [], [], [], EN, no_progress)  # the knife too
+    assert new_text == gr.skip() and "German already" in note
+    monkeypatch.setattr(tab, "MODELS_DIR", zh_model(models_dir, tmp_path))
+    assert "into Chinese, and this text is Chinese already" in refused("bundle:transformer-test-zh", "我不知道你的意思。")
+    assert lab.translate("bundle:transformer-test-zh", "How do you say 谢谢?", 1, EN, no_progress)[-1] == ""
+
+
+def test_the_language_check_spares_english_and_catches_the_test_references():
+    """On the bundled test sets: no English source refused; nearly every German and every Chinese reference caught."""
+    for corpus, target, caught in (("multi30k-en-de", "de", 0.95), ("tatoeba-en-zh", "zh", 1.0)):
+        test = load_corpus(corpus, offline=True).splits["test"]
+        assert not any(views.in_target_language(source, target) for source, _ in test)
+        assert sum(views.in_target_language(ref, target) for _, ref in test) >= caught * len(test)
+    assert not views.in_target_language("The café in Zürich is nice.", "de")   # one umlaut, no German word
+    assert not views.in_target_language("我不知道", "fr")                        # a language it has no check for
+
+
+def test_the_all_heads_grid_and_the_step_view_label_their_axes_with_tokens(lab):
+    state = lab.translate("bundle:transformer-test", "Two dogs are running on the beach.", 1, None, no_progress)[1]
+    grid = lab.show_grid(state, "cross", None)
+    labelled = {name: axis["ticktext"] for name, axis in grid.layout.to_plotly_json().items()
+                if name.startswith(("xaxis", "yaxis")) and axis.get("showticklabels")}
+    rows, cols = lab.kind_axes(state, "cross")
+    assert sum(tuple(t) == tuple(cols) for t in labelled.values()) == state["heads"]   # the bottom row: key tokens
+    assert sum(tuple(t) == tuple(rows) for t in labelled.values()) == state["layers"]  # the first column: queries
+    step = lab.show_step(state, 1, 0, -1, None)[0]
+    assert tuple(step.layout.xaxis.ticktext) == tuple(state["src"])
+    assert "▁" not in "".join([*state["src"], *state["out"], *state["dec_in"]])

@@ -9,9 +9,10 @@ from pathlib import Path
 from typing import Any
 
 import gradio as gr
+from gradio.context import Context
 
 from explorer.labs.runs.figures import overlay_figure
-from explorer.labs.runs.views import headers, metric_names, run_choices, run_rows, title
+from explorer.labs.runs.views import headers, metric_names, newest_with_points, run_choices, run_rows, title
 from explorer.serving import deployment
 from explorer.serving.services import download_file, store
 from explorer.shared import run_text
@@ -25,6 +26,22 @@ from train.store import check_run_id
 
 DATA_CHOICES = ("sample", "cifar10")
 MAX_OPTIONS_CHARS = 2000
+APP_CHOSEN = ("data", "device", "compile")  # set by the form and the server, not by "More options"
+# The options box's example per recipe (its placeholder): a variant the paper trains, e.g. Fig. 6's plain-56
+EXAMPLE_OPTIONS: dict[str, dict[str, Any]] = {
+    "alexnet": {"towers": 2, "lrn": False},                  # sec. 3.2's two GPUs, sec. 3.3 without LRN
+    "resnet": {"depth": 56, "plain": True},                  # Fig. 6 left
+    "translate": {"corpus": "tatoeba-en-zh", "dropout": 0.2},
+    "seq2seq": {"arch": "transformer", "dropout": 0.2},
+}
+
+
+class UnknownOptions(ConfigError):
+    """Options the recipe's config has no field for (the form says which it has)."""
+
+    def __init__(self, recipe: str, names: list[str], known: list[str]):
+        super().__init__(f"{recipe} has no option {', '.join(names)}")
+        self.recipe, self.names, self.known = recipe, names, known
 
 
 # -- pure functions ------------------------------------------------------------------------
@@ -38,28 +55,48 @@ def build_config(recipe_name: str, preset: str | None, data: str, steps: Any, ba
     recipe = get_recipe(recipe_name)
     if preset and not _known(preset, recipe.presets):
         raise ConfigError(f"unknown preset {str(preset)[:40]!r}")
-    if data not in DATA_CHOICES:
-        raise ConfigError(f"data must be one of {', '.join(DATA_CHOICES)}")
     extra = parse_options(options)
-    for name in ("data", "device", "compile"):  # chosen by the app, not by free text
+    for name in APP_CHOSEN:
         extra.pop(name, None)
-    known = sorted(field.name for field in dataclasses.fields(recipe.config_cls))
-    unknown = [name for name in extra if name not in known]
-    if unknown:  # else Python's "got an unexpected keyword argument"
-        raise UnknownOption(str(unknown[0])[:40], known)
-    values: dict[str, Any] = {"data": data, **extra}
+    unknown = sorted(str(name)[:40] for name in set(extra) - set(option_names(recipe_name)))
+    if unknown:
+        raise UnknownOptions(recipe_name, unknown, option_names(recipe_name))
+    values: dict[str, Any] = dict(extra)
+    if takes_data(recipe_name):
+        if data not in DATA_CHOICES:
+            raise ConfigError(f"data must be one of {', '.join(DATA_CHOICES)}")
+        values["data"] = data
     for name, value, kind in (("steps", steps, int), ("batch_size", batch_size, int), ("lr", lr, float)):
         if value is not None and value != "":
             values[name] = _number(name, value, kind)
     return recipe.config(preset or None, **values).to_dict()
 
 
-class UnknownOption(ConfigError):
-    """An option the recipe's config does not have: its name, and the ones it has."""
+def option_names(recipe_name: str) -> list[str]:
+    """The fields of a recipe's config that "More options" may set."""
+    return [f.name for f in dataclasses.fields(RECIPES[recipe_name].config_cls) if f.name not in APP_CHOSEN]
 
-    def __init__(self, name: str, known: list[str]):
-        super().__init__(f"unknown option {name!r}")
-        self.name, self.known = name, known
+
+def takes_data(recipe_name: Any) -> bool:
+    """The recipe reads the form's Data choice (the image recipes; a translation recipe's data is its corpus)."""
+    return _known(recipe_name, RECIPES) and any(f.name == "data" for f in dataclasses.fields(RECIPES[recipe_name].config_cls))
+
+
+def example_options(recipe_name: Any, preset: Any) -> str:
+    """JSON for the options box's placeholder: EXAMPLE_OPTIONS's entry, each option kept only where the recipe and
+    preset accept it ("" for an unknown recipe)."""
+    if not _known(recipe_name, RECIPES):
+        return ""
+    recipe = RECIPES[recipe_name]
+    preset = preset if _known(preset, recipe.presets) else None
+    example = {}
+    for name, value in EXAMPLE_OPTIONS.get(recipe_name, {"seed": 1}).items():
+        try:
+            recipe.config(preset, **{**example, name: value})
+        except (ConfigError, ValueError, TypeError):
+            continue
+        example[name] = value
+    return json.dumps(example)
 
 
 def parse_options(options: str | None) -> dict[str, Any]:
@@ -84,13 +121,15 @@ def _number(name: str, value: Any, kind: type) -> int | float:
 
 # -- handlers ---------------------------------------------------------------------------------
 def launch(recipe_name, preset, data, steps, batch_size, lr, label, options, request: gr.Request):
+    """Queue a run and select it (the plot and the Cancel button then act on it)."""
     lang = language(request)
     try:
         config = build_config(recipe_name, preset, data, steps, batch_size, lr, options)
-    except UnknownOption as exc:
-        raise error("msg.unknown_option", lang, name=exc.name, recipe=recipe_name, known=", ".join(exc.known)) from None
     except json.JSONDecodeError as exc:
         raise error("msg.bad_json", lang, error=exc.msg) from None
+    except UnknownOptions as exc:
+        raise error("msg.unknown_options", lang, recipe=exc.recipe, names=", ".join(exc.names),
+                    known=", ".join(exc.known)) from None
     except (ConfigError, ValueError, TypeError, OverflowError) as exc:
         raise error("msg.bad_options", lang, error=str(exc)[:300]) from None
     [run_id] = deployment.submit(request, recipe_name, preset or None, [(str(label or "")[:100], config)])
@@ -119,6 +158,13 @@ def defaults_for(recipe_name: str, preset: str | None) -> tuple[int, int, float]
     return cfg.steps, cfg.batch_size, cfg.lr
 
 
+def form_for(recipe_name, preset, request: gr.Request):
+    """The options box's example for this recipe and preset, and the Data choice only where the recipe reads it."""
+    example = example_options(recipe_name, preset)
+    hint = text("runs.options_example", language(request), example=example) if example else ""
+    return gr.Textbox(placeholder=hint), gr.Radio(visible=takes_data(recipe_name))
+
+
 def download_cifar(request: gr.Request, progress=gr.Progress()):
     lang = language(request)
     progress(0, desc="CIFAR-10")
@@ -133,21 +179,28 @@ def download_cifar(request: gr.Request, progress=gr.Progress()):
 def refresh(selected: list[str] | None, names: list[str] | None, current: str | None, seen: tuple | None,
             request: gr.Request):
     """Timer tick: redraw only when a run's step or status changed since the last tick (the selected run's details
-    too: its step and status would otherwise stay as they were when it was chosen)."""
+    too: its step and status would otherwise stay as they were when it was chosen).
+
+    A tick never sets which runs are chosen: it may have left the page before a launch selected the new run and
+    land after it. Only the page's first call (seen is None) chooses, where nothing is: the newest run with points."""
     runs = store().list_runs()
     signature = tuple((r.id, r.step, r.status) for r in runs)
     if signature == seen:
         return gr.skip(), gr.skip(), gr.skip(), gr.skip(), gr.skip(), gr.skip(), seen
-    ids = {r.id for r in runs}
-    selected = [s for s in (selected or []) if _valid(s) and s in ids] or [r.id for r in runs[:1]]
-    available = metric_names(selected)
-    names = [n for n in (names or []) if n in available] or [n for n in ("train_error", "test_error") if n in available]
     lang = language(request)
     choices = run_choices(runs, lang)
-    current = current if _valid(current) and current in ids else (runs[0].id if runs else None)
-    return (gr.Dataframe(run_rows(runs, lang), headers=headers(lang)), gr.Dropdown(choices=choices, value=selected),
-            gr.Dropdown(choices=available, value=names), overlay_figure(selected, names, lang),
-            gr.Dropdown(choices=choices, value=current), details(current, request), signature)
+    chosen, now = gr.Dropdown(choices=choices), gr.Dropdown(choices=choices)
+    selected = [s for s in (selected or []) if _valid(s)]
+    if seen is None and not selected:
+        selected = [run_id] if (run_id := newest_with_points(runs)) else []
+        chosen = gr.Dropdown(choices=choices, value=selected)
+        if not _valid(current) and runs:
+            current = selected[0] if selected else runs[0].id
+            now = gr.Dropdown(choices=choices, value=current)
+    available = metric_names(selected)
+    names = [n for n in (names or []) if n in available] or [n for n in ("train_error", "test_error") if n in available]
+    return (gr.Dataframe(run_rows(runs, lang), headers=headers(lang)), chosen, gr.Dropdown(choices=available, value=names),
+            overlay_figure(selected, names, lang), now, details(current, request), signature)
 
 
 def redraw(selected: list[str] | None, names: list[str] | None, request: gr.Request):
@@ -181,17 +234,18 @@ def _selected_run(run_id: str | None, lang: str) -> str:
         raise error("msg.unknown_run", lang) from None
 
 
-def run_action(action: Callable[[str], None], done: str, allowed: Callable[..., None]) -> Callable:
-    """A handler that applies action to the selected run and reports `done`; refusals become messages.
+def run_action(action: Callable[[str], Any], allowed: Callable[..., None], done: str | None = None) -> Callable:
+    """A handler that applies action to the selected run and says what happened; refusals become messages.
 
-    allowed(run, request, admin_token) raises gr.Error when the asker may not (explorer/serving/deployment.py).
+    action returns (message key, fields) saying what it did, or None for `done`; allowed(run, request, admin_token)
+    raises gr.Error when the asker may not (explorer/serving/deployment.py).
     """
     def handler(run_id, admin_token, request: gr.Request):
         lang = language(request)
         run_id = _selected_run(run_id, lang)
         allowed(store().get(run_id), request, admin_token)
         try:
-            said = action(run_id)  # None, or (message key, fields) saying what happened
+            said = action(run_id)
         except (ValueError, RuntimeError) as exc:  # e.g. resuming a finished run, deleting a running one
             raise error("msg.refused", lang, why=exc) from None
         key, fields = said or (done, {})
@@ -199,10 +253,19 @@ def run_action(action: Callable[[str], None], done: str, allowed: Callable[..., 
     return handler
 
 
-cancel = run_action(deployment.cancel, "msg.cancelled", deployment.check_may_control)
-resume = run_action(deployment.resume, "msg.resumed", deployment.check_may_resume)
-delete = run_action(lambda run_id: store().delete(run_id), "msg.deleted",
-                    lambda _run, request, token: deployment.check_may_delete(request, token))
+cancel = run_action(deployment.cancel, deployment.check_may_control)  # says whether it stopped or had ended
+resume = run_action(deployment.resume, deployment.check_may_resume, "msg.resumed")
+delete = run_action(lambda run_id: store().delete(run_id),
+                    lambda _run, request, token: deployment.check_may_delete(request, token), "msg.deleted")
+
+
+def cleared(request: gr.Request):
+    """After a delete: no run chosen, no plot, no details, and an empty download box (it may hold the deleted run's
+    CSV); the lists without the run."""
+    lang, runs = language(request), store().list_runs()
+    choices = run_choices(runs, lang)
+    return gr.Dropdown(choices=choices, value=[]), gr.Dropdown(choices=choices, value=None), None, None, "", \
+        gr.Dataframe(run_rows(runs, lang), headers=headers(lang))
 
 
 def metrics_file(run_id, request: gr.Request) -> str:
@@ -262,7 +325,7 @@ def build() -> None:
             batch_size = gr.Number(first_batch, label=t("runs.batch"), precision=0, minimum=1)
             lr = gr.Number(first_lr, label=t("runs.lr"), minimum=0)
             label = gr.Textbox(label=t("runs.label"), max_length=100)
-        options = gr.Textbox(label=t("runs.options"), max_length=MAX_OPTIONS_CHARS)
+        options = gr.Textbox(label=t("runs.options"), max_length=MAX_OPTIONS_CHARS, elem_id="runs-options")
         with gr.Row():
             start = gr.Button(t("runs.start"), variant="primary", elem_id="runs-start")
             get_cifar = gr.Button(t("runs.download_cifar"))
@@ -284,13 +347,15 @@ def build() -> None:
     with gr.Row():
         csv_btn = gr.Button(t("runs.csv"))
         ckpt_btn = gr.Button(t("runs.checkpoint"))
-        download = gr.File(label=t("runs.file"), interactive=False)
+        download = gr.File(label=t("runs.file"), interactive=False, elem_id="runs-download")
     info = gr.Markdown(elem_id="runs-details")
 
     recipe.change(presets_for, recipe, preset)
     preset.change(defaults_for, [recipe, preset], [steps, batch_size, lr])
+    gr.on([Context.root_block.load, recipe.change, preset.change], form_for, [recipe, preset], [options, data],
+          show_progress="hidden")
     start.click(launch, [recipe, preset, data, steps, batch_size, lr, label, options], [status, selected, current],
-                concurrency_limit=1)
+                concurrency_limit=1).success(redraw, [selected, names], [names, plot], show_progress="hidden")
     get_cifar.click(download_cifar, None, status, concurrency_limit=1)
     poll(refresh, [selected, names, current], [table, selected, names, plot, current, info], starts=[current.change])
     gr.on([selected.input, names.input], redraw, [selected, names], [names, plot], show_progress="hidden")
@@ -298,6 +363,8 @@ def build() -> None:
     cancel_btn.click(cancel, [current, admin], status, api_name="cancel")
     resume_btn.click(resume, [current, admin], status, api_name="resume")
     delete_btn.click(lambda: gr.Button(visible=True), None, confirm)
-    confirm.click(delete, [current, admin], status, api_name="delete").then(lambda: gr.Button(visible=False), None, confirm)
+    confirm.click(delete, [current, admin], status, api_name="delete").success(
+        cleared, None, [selected, current, plot, download, info, table]).then(lambda: gr.Button(visible=False), None,
+                                                                              confirm)
     csv_btn.click(metrics_file, current, download)
     ckpt_btn.click(checkpoint_file, current, download)

@@ -44,6 +44,11 @@ def run_series(run_ids: list[str], lang: str = "en") -> list[tuple[str, dict]]:
     return series
 
 
+def newest_with_points(runs: list[RunRecord]) -> str | None:
+    """The id of the newest run (runs come newest first) that has logged a metric, or None."""
+    return next((r.id for r in runs if store().metrics(r.id)), None)
+
+
 def metric_names(run_ids: list[str]) -> list[str]:
     names: set[str] = set()
     for run_id in run_ids:

@@ -47,9 +47,10 @@ def make_step_figure(row: np.ndarray | None, mean_row: np.ndarray, cols: Sequenc
 
 def make_grid_figure(maps: np.ndarray, rows: Sequence[str], cols: Sequence[str], title: str,
                      causal: bool = False) -> go.Figure:
-    """All heads at once: a layers x heads grid of heatmaps sharing one colour scale."""
+    """All heads at once: a layers x heads grid of heatmaps sharing one colour scale; the query tokens label the
+    first column's rows, the key tokens the last row's columns."""
     n_layers, n_heads = maps.shape[:2]
-    fig = make_subplots(n_layers, n_heads, horizontal_spacing=0.02, vertical_spacing=0.04,
+    fig = make_subplots(n_layers, n_heads, horizontal_spacing=0.015, vertical_spacing=0.03,
                         row_titles=[f"L{i + 1}" for i in range(n_layers)],
                         column_titles=[f"H{j + 1}" for j in range(n_heads)])
     pairs = [[(r, c) for c in cols] for r in rows]
@@ -59,11 +60,17 @@ def make_grid_figure(maps: np.ndarray, rows: Sequence[str], cols: Sequence[str],
             z = causal_view(maps[i, j]) if causal else maps[i, j]
             fig.add_trace(go.Heatmap(z=z, coloraxis="coloraxis", hoverongaps=False, customdata=pairs,
                                      hovertemplate=f"L{i + 1} H{j + 1} " + hover), i + 1, j + 1)
+    small = dict(size=10)  # eight heads side by side: a cell is a few pixels wide
     fig.update_xaxes(showticklabels=False)
     fig.update_yaxes(showticklabels=False, autorange="reversed")
+    for j in range(n_heads):
+        fig.update_xaxes({**_axis(cols), "tickangle": -90, "tickfont": small, "showticklabels": True}, row=n_layers, col=j + 1)
+    for i in range(n_layers):
+        fig.update_yaxes({**_axis(rows), "tickangle": 0, "tickfont": small, "showticklabels": True}, row=i + 1, col=1)
+    longest = max(map(len, [*rows, *cols, ""]))
     fig.update_layout(title=title, coloraxis=dict(colorscale="Blues", cmin=0, cmax=1), font=FONT,
-                      template="plotly_white", height=max(300, 170 * n_layers + 80),
-                      margin=dict(l=40, r=20, t=80, b=20))
+                      template="plotly_white", height=max(300, 170 * n_layers + 80 + 7 * longest),
+                      margin=dict(l=20 + 7 * longest, r=20, t=80, b=20 + 7 * longest))
     return fig
 
 

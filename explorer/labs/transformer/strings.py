@@ -208,4 +208,22 @@ STRINGS = {
     "transformer.knife_encoder": ("encoder", "编码器"),
     "transformer.knife_decoder": ("decoder", "解码器"),
     "transformer.knife_cross": ("cross", "交叉"),
+    # what the chosen model was trained on, and input it refuses (issue 31)
+    "transformer.trained_on_multi30k-en-de": (
+        "Trained on **Multi30k** English→German: {n:,} pairs of **image captions** (people, animals, streets, sports). "
+        "Sentences of another kind (everyday speech, news, questions) come out poorly. Try one of its held-out test "
+        "sentences:",
+        "训练数据：**Multi30k** 英→德，{n:,} 对**图片描述**（人物、动物、街道、运动）。其他类型的句子（日常对话、新闻、"
+        "问句）译得很差。试试它的留出测试集中的句子："),
+    "transformer.trained_on_tatoeba-en-zh": (
+        "Trained on **Tatoeba** English→Chinese: {n:,} pairs of **short everyday sentences**. Image captions and long or "
+        "technical sentences come out poorly. Try one of its held-out test sentences:",
+        "训练数据：**Tatoeba** 英→中，{n:,} 对**简短的日常句子**。图片描述和长句、专业句子译得很差。试试它的留出测试集中的"
+        "句子："),
+    "transformer.in_target": (
+        "This model translates English into {target}, and this text is {target} already: it is not translated. Type an "
+        "English sentence, or click one of the examples under the input.",
+        "该模型把英文译成{target}，而这段文字已经是{target}，因此不翻译。请输入英文句子，或点击输入框下方的示例。"),
+    "transformer.lang_de": ("German", "德语"),
+    "transformer.lang_zh": ("Chinese", "中文"),
 }

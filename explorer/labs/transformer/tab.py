@@ -27,6 +27,7 @@ from train.translation_task import TOKENIZER_FILE, TranslationConfig, Translator
 
 MODELS_DIR = reference_runs.MODELS_DIR
 MAX_CHARS = 400          # the bundled models were trained on captions of at most ~100 tokens
+N_EXAMPLES = 3           # in-domain sentences offered under the input
 KINDS = ("encoder", "decoder", "cross")
 EXAMPLES = {  # a sentence in the style each corpus teaches: captions, everyday sentences
     "multi30k-en-de": "A man in a blue shirt is playing the guitar on the street.",
@@ -74,6 +75,25 @@ def test_pairs(corpus: str) -> list[tuple[str, str]]:
     return load_corpus(corpus, offline=True).splits["test"][:KNIFE_SENTENCES]
 
 
+@functools.lru_cache(maxsize=2)
+def corpus_card(corpus: str) -> tuple[int, tuple[str, ...]]:
+    """A corpus's number of training pairs and N_EXAMPLES sentences of its held-out test split (bundled in
+    assets/text)."""
+    splits = load_corpus(corpus, offline=True).splits
+    return len(splits["train"]), tuple(views.in_domain_examples(splits["test"], N_EXAMPLES))
+
+
+def refusal(source: str, translator: Translator, lang: str) -> str:
+    """The note shown instead of a translation where the text is already in the model's target language ("" where it
+    reads as English): issue 31, the Chinese model answered Chinese input with nonsense. On the bundled test sets
+    views.in_target_language refuses 0 of 1,000 English sentences and catches 957 of 1,000 German and all 1,000
+    Chinese references."""
+    target = translator.info.get("tgt_lang")
+    if not views.in_target_language(source, target):
+        return ""
+    return text("transformer.in_target", lang, target=text(f"transformer.lang_{target}", lang))
+
+
 def clean_source(raw: str | None, lang: str) -> tuple[str, list[str]]:
     """Stripped, truncated text and the notices to show, as (key, values); an error for empty input."""
     source = (raw or "").strip()
@@ -92,6 +112,8 @@ def translate(key, raw, beam, request: gr.Request, progress=gr.Progress()):
     source, notices = clean_source(raw, lang)
     progress(0.2, desc="loading model")
     translator = get_translator(key, lang)
+    if note := refusal(source, translator, lang):  # not translated: every view keeps what it shows
+        return (gr.skip(),) * (7 + len(KINDS)) + (note,)
     progress(0.5, desc="translating")
     result, maps = views.translate_with_maps(translator, source, _clamp(beam, 1, 4))
     unknown = result.source_ids.count(UNK)
@@ -113,7 +135,7 @@ def translate(key, raw, beam, request: gr.Request, progress=gr.Progress()):
              for kind in KINDS]
     return (result.text, state, gr.Slider(1, steps, value=1, step=1),
             gr.Dropdown(choices=layers, value=state["layers"] - 1), gr.Dropdown(choices=heads, value=-1),
-            gr.Dropdown(choices=layers, value=0), gr.Dropdown(choices=focus, value=-1), *knife)
+            gr.Dropdown(choices=layers, value=0), gr.Dropdown(choices=focus, value=-1), *knife, "")
 
 
 def _need(state: dict | None, lang: str) -> dict:
@@ -191,6 +213,8 @@ def knife(state, raw, off_enc, off_dec, off_cross, request: gr.Request, progress
     state = _need(state, lang)
     translator = get_translator(state["key"], lang)
     source, _ = clean_source(raw, lang)
+    if note := refusal(source, translator, lang):
+        return gr.skip(), note
     labels = {label for kind in KINDS for label in views.head_labels(kind, state["layers"], state["heads"])}
     off = [label for label in [*(off_enc or []), *(off_dec or []), *(off_cross or [])]
            if isinstance(label, str) and label in labels]
@@ -250,7 +274,7 @@ def translate_once(key, raw, beam, state, request: gr.Request, progress=gr.Progr
     """The first visit translates the sentence in the box, so the attention views open filled; later visits keep
     whatever the user translated."""
     if state or not key or not (isinstance(raw, str) and raw.strip()):
-        return (gr.skip(),) * (7 + len(KINDS))
+        return (gr.skip(),) * (8 + len(KINDS))
     return translate(key, raw, beam, request, progress)
 
 
@@ -265,6 +289,19 @@ def model_info(key, request: gr.Request):
     summary = (f"**{info.get('corpus', '?')}** · N={cfg.n_layers}, d_model={cfg.d_model}, h={cfg.n_heads}, "
                f"d_ff={cfg.d_ff} · {text('transformer.info_steps', lang, steps=info.get('steps', '?'))} · BLEU {bleu}")
     return f"{summary}\n\n{model_note(key, lang)}", curves(key, lang)
+
+
+def trained_on(key, request: gr.Request):
+    """Under the input: what the chosen model was trained on (data set, domain, training pairs) and N_EXAMPLES
+    sentences of its held-out test set, as buttons; nothing for a corpus the app does not know."""
+    lang = language(request)
+    corpus = get_translator(key, lang).info.get("corpus") if key else None
+    if corpus not in CORPORA:
+        return "", *[gr.Button(visible=False)] * N_EXAMPLES
+    pairs, examples = corpus_card(corpus)
+    buttons = [gr.Button(value=sentence, visible=True) for sentence in examples]
+    return (text(f"transformer.trained_on_{corpus}", lang, n=pairs),
+            *buttons, *[gr.Button(visible=False)] * (N_EXAMPLES - len(buttons)))
 
 
 def model_note(key: str, lang: str) -> str:
@@ -494,6 +531,10 @@ def build() -> None:
         with gr.Column(scale=1):
             beam = gr.Slider(1, 4, value=1, step=1, label=t("transformer.beam"))
             go_btn = gr.Button(t("transformer.translate"), variant="primary")
+    refused = gr.Markdown(elem_id="transformer-refused")
+    trained = gr.Markdown(elem_id="transformer-trained-on")
+    with gr.Row(elem_id="transformer-examples"):
+        examples = [gr.Button(visible=False, size="sm") for _ in range(N_EXAMPLES)]
     output = gr.Textbox(label=t("transformer.output"), interactive=False, elem_id="transformer-output")
     with gr.Tabs():
         with gr.Tab(t("transformer.step_tab"), elem_id="transformer-eq1"):
@@ -537,9 +578,12 @@ def build() -> None:
                 train_btn = gr.Button(t("transformer.train"))
 
     # -- wiring --
-    translated_outputs = [output, state, step, layer, head, hv_layer, hv_focus, *off]
+    translated_outputs = [output, state, step, layer, head, hv_layer, hv_focus, *off, refused]
     head_view_inputs = [state, hv_kind, hv_layer, hv_focus]
     translations = [gr.on([go_btn.click, source.submit], translate, [model, source, beam], translated_outputs)]
+    for example in examples:  # an example fills the input and is translated
+        translations.append(example.click(lambda sentence: sentence, example, source, show_progress="hidden").then(
+            translate, [model, source, beam], translated_outputs))
     if isinstance(lab := Context.block, gr.Tab):  # in the app, this lab's tab: opening it translates the example
         translations.append(lab.select(translate_once, [model, source, beam, state], translated_outputs))
     for translated in translations:
@@ -554,6 +598,7 @@ def build() -> None:
     refresh_btn.click(refresh, model, model)
     Context.root_block.load(model_for_language, None, model)
     model.change(example_for, [model, source], source)
+    gr.on([model.change, Context.root_block.load], trained_on, model, [trained, *examples], show_progress="hidden")
     gr.on([model.change, Context.root_block.load], model_info, model, [info, curves_plot]).then(
         paper_views, model, [pe_plot, lr_plot, sizes])
     experiment_panel.poll(poll, [model], [curves_plot], every=5.0, seen=-1, starts=[train_btn.click, model.input])

@@ -11,6 +11,7 @@ import functools
 import html
 import json
 import math
+import re
 from collections.abc import Sequence
 from dataclasses import asdict, replace
 from pathlib import Path
@@ -54,9 +55,50 @@ def translations(translator: Translator, texts: Sequence[str], gates: dict[str, 
 
 
 # -- pure functions -------------------------------------------------------------------------------------
+SPACE_MARK = "␣"  # a piece that is only the '▁' word mark (before a Chinese character, say): a visible space
+
+
 def display_tokens(tokens: Sequence[str]) -> list[str]:
-    """BPE pieces as readers see them: without the '▁' word mark, with tags escaped."""
-    return [html.escape(tok.replace("▁", "") or "▁") for tok in tokens]
+    """BPE pieces as readers see them: without the '▁' word mark (alone, it shows as SPACE_MARK), tags escaped."""
+    return [html.escape(tok.replace("▁", "") or SPACE_MARK) for tok in tokens]
+
+
+# -- what a model was trained on (issue 31): sentences of its own domain, input already in its target language -----
+# German function words that are not also English words, and Multi30k's caption openers ("Zwei Männer ...")
+GERMAN_WORDS = frozenset("""der das und ist ein eine einem einen einer eines nicht mit auf zu von sich es ich du sie
+    wir ihr auch aber oder für über nach bei wie wer wo weil dass sehr noch schon nur sind wird werden kein keine
+    mein meine dein deine unser euer diese dieser dieses jetzt hier heute zwei drei vier fünf mehrere""".split())
+SHARED_WORDS = frozenset({"die", "den", "im"})  # German too, but English words: counted beside an umlaut or ß only
+GERMAN_LETTERS = frozenset("äöüß")
+HAN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
+WORD = re.compile(r"[^\W\d_]+")
+
+
+def in_target_language(text: str, tgt_lang: str | None) -> bool:
+    """The text reads as the model's target language, not English: for Chinese, Han characters are a third or more of
+    its letters; for German, two or more German function words making a fifth of its words, or one beside an umlaut
+    or ß (where SHARED_WORDS count too)."""
+    if tgt_lang == "zh":
+        letters = sum(c.isalpha() for c in text)
+        return letters > 0 and len(HAN.findall(text)) * 3 >= letters
+    if tgt_lang == "de":
+        words, umlaut = WORD.findall(text.lower()), bool(GERMAN_LETTERS & set(text.lower()))
+        hits = sum(w in GERMAN_WORDS or (umlaut and w in SHARED_WORDS) for w in words)
+        return (hits >= 2 and hits * 5 >= len(words)) or (umlaut and hits >= 1)
+    return False
+
+
+def in_domain_examples(pairs: Sequence[tuple[str, str]], n: int = 3, words: tuple[int, int] = (5, 10)) -> list[str]:
+    """n source sentences of a held-out split, in its order, of `words` words (short enough to read on the attention
+    maps); one that opens with the same two words as a sentence already chosen is skipped (Tatoeba holds variants)."""
+    chosen: list[str] = []
+    for source, _ in pairs:
+        if len(chosen) == n:
+            break
+        if words[0] <= len(source.split()) <= words[1] and \
+                all(source.split()[:2] != other.split()[:2] for other in chosen):
+            chosen.append(source)
+    return chosen
 
 
 def head_or_mean(maps: np.ndarray, layer: int, head: int | None) -> np.ndarray:
