@@ -74,7 +74,7 @@ VISIBLE_TEXT = r"""() => {
         const tokens = (plot.data || []).some(t => t.type === 'heatmap')
             || Object.values(plot._fullLayout || {}).some(axis => axis && axis.ticktext && axis.ticktext.length);
         for (const t of plot.querySelectorAll('svg text')) {
-            if ((tokens && t.closest('.xtick, .ytick')) || t.closest('.textpoint')) continue;
+            if ((tokens && t.closest('.xaxislayer-above, .yaxislayer-above')) || t.closest('.textpoint')) continue;
             if (t.textContent.trim()) out.push(t.textContent.trim());
         }
     }
@@ -183,3 +183,15 @@ def test_screenshots_of_the_chinese_page(zh_page):
     page.screenshot(path=SHOTS / "zh-runs.png", full_page=True)
     for name in ("zh-resnet.png", "zh-runs.png"):
         shutil.copyfile(SHOTS / name, DOCS / name)
+
+
+def test_an_unknown_option_gets_a_chinese_toast(zh_page):
+    """The Runs form with an option the recipe lacks: a toast titled and worded in Chinese, not Python's TypeError."""
+    page = zh_page
+    page.get_by_role("tab", name=text("tab.runs", "zh")).click()
+    page.get_by_label(text("runs.options", "zh")).fill('{"depth": 56}')
+    page.locator("#runs-start").click()
+    toast = page.locator(".toast-body").first
+    toast.wait_for(timeout=20_000)
+    assert text("toast.error", "zh") in toast.inner_text()
+    assert "“depth”" in toast.inner_text() and "unexpected keyword" not in toast.inner_text()

@@ -37,3 +37,15 @@ def test_an_unknown_option_names_itself_and_the_known_ones():
     with pytest.raises(runs_tab.UnknownOptions) as caught:
         runs_tab.build_config("alexnet", "lecture", "sample", None, None, None, '{"depth": 56}')
     assert caught.value.names == ["depth"] and "arch" in caught.value.known
+
+
+def test_the_ablation_titles_say_what_the_experiments_say():
+    """The AlexNet ablations' plot titles (explorer/labs/alexnet/strings.py) copy train/recipes' figure and summary in
+    English: they must not drift apart."""
+    from explorer.shared.i18n import text
+    from train.recipes import EXPERIMENTS
+
+    for name, experiment in EXPERIMENTS.items():
+        if experiment.recipe == "alexnet":
+            assert text(f"alexnet.title_{name}", "en") == f"{experiment.figure}: {experiment.summary}", name
+            assert text(f"alexnet.title_{name}", "zh") != text(f"alexnet.title_{name}", "en"), name

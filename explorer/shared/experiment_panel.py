@@ -20,7 +20,7 @@ from gradio.i18n import I18nData
 
 from explorer.serving import deployment
 from explorer.serving.services import launcher, store
-from explorer.shared import reference_runs
+from explorer.shared import reference_runs, run_text
 from explorer.shared.i18n import error, inform, language, t, text
 from explorer.shared.user_text import shown
 from train.data import cifar10_cached
@@ -142,8 +142,9 @@ def halt(group_id: str | None, request: gr.Request | None) -> None:
 
 
 def status_lines(runs: Sequence[RunRecord], experiment: str, lang: str) -> str:
-    lines = [text("panel.run_line", lang, label=shown(r.title), step=store().last_step(r.id), total=r.total_steps,
-                  status=r.status) + (f" · {shown(r.message)}" if r.status == "failed" else "") for r in runs]
+    lines = [text("panel.run_line", lang, label=shown(run_text.label(r.title, lang)), step=store().last_step(r.id),
+                  total=r.total_steps, status=run_text.status(r.status, lang))
+             + (f" · {shown(run_text.message(r.message, lang))}" if r.status == "failed" else "") for r in runs]
     return "\n\n".join(lines) or text("panel.no_runs", lang, experiment=experiment)
 
 

@@ -9,7 +9,7 @@ Which language: the browser's, until the user picks one with the header switch o
 Settings panel; the page (explorer/shared/shell.js) then keeps the choice in the cookie COOKIE, which
 every request carries, so messages and plot titles follow the labels. Toasts come only from error(), warn() and
 inform() here (tests/test_boundaries.py forbids raw gr.Error, gr.Warning and gr.Info): title and message both in the
-asker's language.
+asker's language (Gradio's page shows its own English titles: explorer/shared/shell.js renames them, toast.* keys).
 """
 from __future__ import annotations
 

@@ -220,6 +220,21 @@
     setTimeout(() => { translateTabButtons(shownLanguage()); wake(); }, WAKE_AFTER_MS);
   });
 
+  // Toast titles: Gradio's page titles an error toast "Error" whatever title the server sent (it reads a field the
+  // server does not fill), a warning "Warning" and a note "Info": name them in the shown language (toast.* keys).
+  const TOASTS = { Error: "toast.error", Warning: "toast.warning", Info: "toast.info" };
+  function translateToasts() {
+    const names = strings(shownLanguage());
+    for (const title of document.querySelectorAll(".toast-title")) {
+      const walker = document.createTreeWalker(title, NodeFilter.SHOW_TEXT);
+      for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+        const label = names[TOASTS[node.nodeValue.trim()]];
+        if (label) node.nodeValue = label;
+      }
+    }
+  }
+  new MutationObserver(translateToasts).observe(document.documentElement, { subtree: true, childList: true });
+
   Object.defineProperty(window, "Plotly", { configurable: true, get: () => plotly, set: install });
   window.paperlab = { setPresenter, setLanguage, restore, shownLanguage, reveal, wake };
 })();

@@ -9,7 +9,6 @@ from explorer.labs.alexnet import views
 from explorer.labs.alexnet.views import epochs, first_below
 from explorer.shared.i18n import text
 from explorer.shared.plots import PALETTE, base_layout, curves_figure, error_tags, png_uri
-from train.recipes import EXPERIMENTS
 
 
 def make_filter_figure(weights: np.ndarray, towers: int, title: str, lang: str = "en", *,
@@ -97,9 +96,8 @@ def make_group_figure(experiment: str, runs: list[tuple[str, dict, dict]], lang:
     """An ablation's curves (Fig. 1's in epochs); uirevision (the group shown) keeps the user's zoom across redraws."""
     if experiment == "relu-vs-tanh":
         return make_fig1_figure(runs, lang).update_layout(uirevision=uirevision)
-    exp = EXPERIMENTS[experiment]
     fig = curves_figure([(label, metrics) for label, _, metrics in runs], ["train_error", "test_error"],
                          percent=True, dashes={"train_error": "dash"}, tags=error_tags(lang), lang=lang,
-                         title=f"{exp.figure}: {exp.summary}",
+                         title=text(f"alexnet.title_{experiment}", lang),
                          x_title=text("common.iteration", lang), y_title=text("common.error_pct", lang))
     return fig.update_layout(uirevision=uirevision)

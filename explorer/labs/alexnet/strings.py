@@ -254,4 +254,29 @@ STRINGS = {
     "alexnet.class_horse": ("horse", "马"),
     "alexnet.class_ship": ("ship", "船"),
     "alexnet.class_truck": ("truck", "卡车"),
+    # the ablations' plot titles (figures.make_group_figure): the experiment's figure and summary (train/recipes)
+    "alexnet.title_relu-vs-tanh": (
+        "Fig. 1: the four-layer net with ReLU or tanh units: epochs to reach 0.25 training error",
+        "图 1：四层网络使用 ReLU 或 tanh 单元，训练误差降到 0.25 所需的轮数"),
+    "alexnet.title_alexnet-dropout": (
+        "sec. 4.2: dropout 0.5 in FC6 and FC7, or none: the gap between train and test error",
+        "第 4.2 节：FC6 和 FC7 中使用 0.5 的 Dropout 或不用：训练误差与测试误差之间的差距"),
+    "alexnet.title_alexnet-augment": (
+        "sec. 4.1: no augmentation, crops and flips, crops, flips and PCA colour shifts",
+        "第 4.1 节：不做增强、裁剪和翻转、裁剪翻转加 PCA 颜色扰动"),
+    "alexnet.title_alexnet-lrn": (
+        "sec. 3.3: LRN after conv1 and conv2: none, the paper's constants, raw-pixel strength, its scale only",
+        "第 3.3 节：conv1 和 conv2 之后的 LRN：不用、论文的常数、原始像素强度、仅缩放"),
+    "alexnet.title_lrn-four-layer": (
+        "sec. 3.3, CIFAR-10: Fig. 1's four-layer net, LRN after conv1 and conv2: none, paper's, raw-pixel strength",
+        "第 3.3 节，CIFAR-10：图 1 的四层网络，conv1 和 conv2 之后的 LRN：不用、论文的、原始像素强度"),
+    "alexnet.title_alexnet-pooling": (
+        "sec. 3.4: overlapping 3x3 stride-2 pooling against non-overlapping 2x2",
+        "第 3.4 节：重叠的 3x3 步长 2 池化与不重叠的 2x2 池化对比"),
+    "alexnet.title_alexnet-towers": (
+        "sec. 3.2, Fig. 2: one tower against the paper's two-GPU layout (groups of 2 in conv2, conv4, conv5)",
+        "第 3.2 节，图 2：单塔与论文的双 GPU 布局（conv2、conv4、conv5 中分 2 组）对比"),
+    "alexnet.title_alexnet-seed": (
+        "sec. 3-4: the same recipe with another seed: how far apart two runs of it end",
+        "第 3-4 节：同一配方换一个随机种子：两次训练最终相差多远"),
 }

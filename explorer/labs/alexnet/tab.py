@@ -16,7 +16,7 @@ from explorer.labs.alexnet.figures import make_filter_figure, make_group_figure,
 from explorer.labs.alexnet.views import fastest, fig1_sweep, lrn_table
 from explorer.serving import deployment
 from explorer.serving.services import launcher, prune, store
-from explorer.shared import experiment_panel
+from explorer.shared import experiment_panel, run_text
 from explorer.shared.experiment_panel import REFERENCE
 from explorer.shared.i18n import all_strings, error, inform, language, t, text
 from explorer.shared.plots import ends_markdown, png_bytes
@@ -119,8 +119,9 @@ def image_file(image: np.ndarray) -> str:
 
 
 # -- reading the store -------------------------------------------------------------------------------
-def alexnet_runs() -> list[tuple[str, str]]:
-    return [(f"{r.title} · {r.id} ({r.status})", r.id) for r in store().list_runs() if r.recipe == "alexnet"]
+def alexnet_runs(lang: str = "en") -> list[tuple[str, str]]:
+    return [(f"{r.title} · {r.id} ({run_text.status(r.status, lang)})", r.id) for r in store().list_runs()
+            if r.recipe == "alexnet"]
 
 
 def run_towers(config: dict) -> int:
@@ -165,8 +166,8 @@ def watch_tick(run_id: str | None, source: str | None, seen: tuple | None, reque
         run = store().get(run_id)
     except KeyError:
         return gr.skip(), gr.skip(), gr.skip(), seen
-    status = text("alexnet.status", lang, title=shown(run.title), status=run.status, step=run.step,
-                  total=run.total_steps, message=shown(run.message))
+    status = text("alexnet.status", lang, title=shown(run.title), status=run_text.status(run.status, lang),
+                  step=run.step, total=run.total_steps, message=shown(run_text.message(run.message, lang)))
     accuracy = views.test_accuracy(f"run:{run_id}", store())
     if accuracy is not None:
         status += " " + text("alexnet.run_accuracy", lang, accuracy=accuracy)
@@ -215,7 +216,7 @@ def refresh_lists(source: str | None, filter_source: str | None, request: gr.Req
     sources = views.model_sources(store(), lang=lang)
     values = [value for _, value in sources]
     filters = views.model_sources(store(), views.FILTER_MODELS, lang)
-    return (gr.update(choices=alexnet_runs()),  # the run watched stays as it is: no value here
+    return (gr.update(choices=alexnet_runs(lang)),  # the run watched stays as it is: no value here
             gr.Dropdown(choices=sources, value=source if source in values else default_model(sources)),
             gr.Dropdown(choices=filters, value=filter_source if filter_source in values
                         else default_model(filters, views.FILTER_MODELS)),
