@@ -57,4 +57,6 @@ STRINGS = {
     "panel.reference_runs": ("reference runs (bundled: all 50,000 training images)",
                                "参考运行（内置：全部 50,000 张训练图像）"),
     "panel.choose": ("Choose one of the listed options.", "请从列表中选择一项。"),
+    "common.about_figure": ("About this figure", "关于此图"),  # explorer/shared/layout.py: the collapsed explanation
+    "common.about_lab": ("About this lab", "关于本实验"),
 }
