@@ -287,8 +287,9 @@ def test_a_reading_jump_opens_the_sub_tab_of_its_figure(page):
         page.locator(f"#reading-{guide.lab}").get_by_role("button", name=text("reading.open", "en")).nth(number).click()
         page.locator(f"#{target}").wait_for(state="visible", timeout=10_000)
         assert page.locator(f"#tab-{guide.lab}-button").get_attribute("aria-selected") == "true"
-        page.wait_for_function(f"""() => {{  // scrolled into view
-            const top = document.getElementById('{target}').getBoundingClientRect().top;
+        page.wait_for_function(f"""() => {{  // scrolled into view: its figure where it has one (issue 31)
+            const target = document.getElementById('{target}');
+            const top = (target.querySelector('.paperlab-figure') || target).getBoundingClientRect().top;
             return top >= -1 && top < window.innerHeight - 50;
         }}""", timeout=5_000)
         page.screenshot(path=SHOTS / f"reading-jump-{target}.png")

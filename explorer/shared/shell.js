@@ -106,7 +106,9 @@
     for (const gd of document.querySelectorAll(".js-plotly-plot")) {
       const layout = gd.paperlabLayout;
       if (!layout || !gd.offsetParent) continue;
-      plotly?.relayout(gd, { ...(layout.annotations && { annotations: layout.annotations }), ...adapted(gd, layout) });
+      // the element's width too: a figure drawn while its tab was hidden took plotly's default width
+      plotly?.relayout(gd, { ...(layout.annotations && { annotations: layout.annotations }), ...adapted(gd, layout),
+        width: gd.clientWidth });
     }
   }
   const REFIT_MS = [100, 800];  // after a tab opens: once drawn, and once what is above it has loaded

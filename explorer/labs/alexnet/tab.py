@@ -393,11 +393,8 @@ LAB = experiment_panel.Lab("alexnet", experiment_runs, draw_group, reference_gro
 def build() -> None:
     views.warm_filter_controls()
     sources = views.model_sources(store())
-    with gr.Row():
-        model = gr.Dropdown(sources, value=default_model(sources), label=t("alexnet.model"),
-                            info=t("alexnet.model_info"), scale=4, elem_id="alexnet-model")
-        refresh = gr.Button(t("alexnet.refresh"), scale=1)
-    no_model = gr.Markdown(t("alexnet.no_model"), visible=len(sources) == 1)
+    model = gr.Dropdown(sources, value=default_model(sources), label=t("alexnet.model"),  # rendered under the figures
+                        info=t("alexnet.model_info"), scale=4, elem_id="alexnet-model", render=False)
     with layout.tabs():
         with gr.Tab(t("alexnet.watch"), elem_id="alexnet-fig3"):
             with gr.Row():
@@ -465,6 +462,10 @@ def build() -> None:
                                      label=t("alexnet.experiment"), render=False)
             experiment_panel.panel(LAB, experiment, notes_id="alexnet-ablation-notes")
             layout.about("alexnet.ablation_intro")
+    with gr.Row():
+        model.render()
+        refresh = gr.Button(t("alexnet.refresh"), scale=1)
+    no_model = gr.Markdown(t("alexnet.no_model"), visible=len(sources) == 1)
     layout.about("alexnet.intro", lab=True)
 
     # wiring
