@@ -78,6 +78,9 @@ def test_presenter_mode_shows_each_labs_main_figure_after_one_click(presenter):
         assert box["height"] >= 100 if "fig4" in selector else box["height"] >= 300, (selector, box)
         assert page.evaluate("window.scrollY") == 0  # nothing scrolled: the first screen
         assert clipped_tabs(page) == [], lab
+        cut = page.evaluate(f"""() => [...document.querySelectorAll('{selector} .caption-label')]
+            .filter(c => c.scrollWidth > c.clientWidth || c.scrollHeight > c.clientHeight).length""")
+        assert cut == 0  # Fig. 4's captions whole
         if shot:
             page.screenshot(path=SHOTS / f"{shot}.png")
     font = page.evaluate(f"document.querySelector('{MAIN_FIGURES[2][2]}')._fullLayout.font.size")
