@@ -158,8 +158,8 @@ def test_switching_language_translates_labels_and_server_messages(page):
     page.reload()  # the choice outlives the visit
     page.get_by_role("tab", name=runs).wait_for(timeout=60_000)
     page.get_by_role("tab", name=text("tab.transformer", "zh")).click()  # and opens on a translator into Chinese
-    page.wait_for_function("() => document.querySelector('#tab-transformer input').value.startsWith('transformer-en-zh')",
-                           timeout=30_000)
+    page.wait_for_function("""() => [...document.querySelectorAll('#tab-transformer input')]  // the model's, under the figures
+        .some(input => input.value.startsWith('transformer-en-zh'))""", timeout=30_000)
     page.get_by_role("button", name=text("transformer.translate", "zh"), exact=True).click()
     page.wait_for_function("() => /[\\u4e00-\\u9fff]/.test(document.querySelector('#transformer-output textarea').value)",
                            timeout=60_000)
