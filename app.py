@@ -23,6 +23,7 @@ from explorer.labs.runs import tab as runs_tab
 from explorer.labs.transformer import tab as transformer_tab
 from explorer.reading import tab as reading_tab
 from explorer.serving import deployment, memory
+from explorer.shared import layout
 from explorer.shared.i18n import build_i18n, t
 
 TABS = (("alexnet", alexnet_tab), ("resnet", resnet_tab), ("transformer", transformer_tab),
@@ -46,7 +47,7 @@ def build_header() -> tuple[gr.Checkbox, gr.Radio]:
 def build_app() -> gr.Blocks:
     with gr.Blocks(title="Paper Lab", delete_cache=deployment.DELETE_CACHE) as demo:
         presenter, lang = build_header()
-        with gr.Tabs(elem_id="labs"):
+        with layout.tabs(elem_id="labs"):
             for name, module in TABS:
                 with gr.Tab(t(f"tab.{name}"), id=name, elem_id=f"tab-{name}"):
                     module.build()

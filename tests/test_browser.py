@@ -158,8 +158,8 @@ def test_switching_language_translates_labels_and_server_messages(page):
     page.reload()  # the choice outlives the visit
     page.get_by_role("tab", name=runs).wait_for(timeout=60_000)
     page.get_by_role("tab", name=text("tab.transformer", "zh")).click()  # and opens on a translator into Chinese
-    page.wait_for_function("() => document.querySelector('#tab-transformer input').value.startsWith('transformer-en-zh')",
-                           timeout=30_000)
+    page.wait_for_function("""() => [...document.querySelectorAll('#tab-transformer input')]  // the model's, under the figures
+        .some(input => input.value.startsWith('transformer-en-zh'))""", timeout=30_000)
     page.get_by_role("button", name=text("transformer.translate", "zh"), exact=True).click()
     page.wait_for_function("() => /[\\u4e00-\\u9fff]/.test(document.querySelector('#transformer-output textarea').value)",
                            timeout=60_000)
@@ -287,8 +287,9 @@ def test_a_reading_jump_opens_the_sub_tab_of_its_figure(page):
         page.locator(f"#reading-{guide.lab}").get_by_role("button", name=text("reading.open", "en")).nth(number).click()
         page.locator(f"#{target}").wait_for(state="visible", timeout=10_000)
         assert page.locator(f"#tab-{guide.lab}-button").get_attribute("aria-selected") == "true"
-        page.wait_for_function(f"""() => {{  // scrolled into view
-            const top = document.getElementById('{target}').getBoundingClientRect().top;
+        page.wait_for_function(f"""() => {{  // scrolled into view: its figure where it has one (issue 31)
+            const target = document.getElementById('{target}');
+            const top = (target.querySelector('.paperlab-figure') || target).getBoundingClientRect().top;
             return top >= -1 && top < window.innerHeight - 50;
         }}""", timeout=5_000)
         page.screenshot(path=SHOTS / f"reading-jump-{target}.png")

@@ -18,6 +18,7 @@ from gradio.context import Context
 
 from explorer.reading import scorecard
 from explorer.reading.guide import GUIDES, REBUILD, SECTIONS, Guide
+from explorer.shared import layout
 from explorer.shared.i18n import language, t
 
 STORAGE_KEY = "paperlab-reading-ticks"
@@ -83,7 +84,7 @@ def build() -> None:
     ids: list[str] = []
     boxes: list[gr.Checkbox] = []
     tables: list[gr.Dataframe] = []
-    with gr.Tabs(elem_id="reading-papers"):
+    with layout.tabs(elem_id="reading-papers"):
         for guide in GUIDES:
             with gr.Tab(t(f"tab.{guide.lab}"), id=f"reading-{guide.lab}", elem_id=f"reading-{guide.lab}"):
                 ids += tick_ids(guide)

@@ -20,7 +20,7 @@ from gradio.i18n import I18nData
 
 from explorer.serving import deployment
 from explorer.serving.services import launcher, store
-from explorer.shared import reference_runs, run_text
+from explorer.shared import layout, reference_runs, run_text
 from explorer.shared.i18n import error, inform, language, t, text
 from explorer.shared.user_text import shown
 from train.data import cifar10_cached
@@ -174,6 +174,14 @@ def panel(lab: Lab, experiment: str | gr.components.Component, setting: gr.compo
     fixed = isinstance(experiment, str)
     chosen, name = (gr.State(experiment), experiment) if fixed else (experiment, experiment.value)
     presets = [value for _, value in lab.presets] or ["lecture"]
+    reference = [] if lab.reference_group else reference_runs.load(lab.name, name)
+    # the figure first, then its controls (a tab may pass them unrendered: render=False); the timer redraws the
+    # figure in the page's language
+    plot = gr.Plot(lab.draw(name, None, [], reference, "en")[0] if reference else None, show_label=False,
+                   elem_classes=layout.FIGURE)
+    for control in (experiment, setting):
+        if isinstance(control, gr.components.Component) and not control.is_rendered:
+            control.render()
     with gr.Row():
         preset = (gr.Radio([(t(key), value) for key, value in lab.presets], value=presets[0], label=t("panel.preset"))
                   if len(presets) > 1 else gr.State(presets[0]))
@@ -186,9 +194,6 @@ def panel(lab: Lab, experiment: str | gr.components.Component, setting: gr.compo
     group = gr.Dropdown(first, value=first[0][1] if lab.reference_group and first else None,
                         label=t("panel.group"), interactive=True)
     status = gr.Markdown()
-    reference = [] if lab.reference_group else reference_runs.load(lab.name, name)
-    # the timer redraws it in the page's language
-    plot = gr.Plot(lab.draw(name, None, [], reference, "en")[0] if reference else None, show_label=False)
     notes = gr.Markdown(elem_id=notes_id)
     setting = setting if setting is not None else gr.State(None)
 

@@ -24,9 +24,10 @@ FONT = dict(family="Noto Sans, Noto Sans CJK SC, Source Han Sans SC, PingFang SC
 
 def base_layout(fig: go.Figure, title: str, x_title: str, y_title: str, *, height: int = 420,
                 legend_below: bool = False) -> go.Figure:
-    """The app's plot style; the legend sits above the plot, or under the x-axis where it is long (many runs)."""
-    legend = dict(orientation="h", yanchor="top", y=-0.18) if legend_below else dict(orientation="h", yanchor="bottom",
-                                                                                        y=1.02)
+    """The app's plot style; the legend sits above the plot, or at the figure's foot where it is long (many runs):
+    placed on the figure, not the plot area, so that it stays clear of the x-axis title at any height and text size."""
+    legend = (dict(orientation="h", yref="container", yanchor="bottom", y=0) if legend_below
+              else dict(orientation="h", yanchor="bottom", y=1.02))
     fig.update_layout(title=title, xaxis_title=x_title, yaxis_title=y_title, height=height, font=FONT,
                       template="plotly_white", margin=dict(l=60, r=20, t=60, b=130 if legend_below else 50),
                       legend=dict(**legend, xanchor="left", x=0))

@@ -26,10 +26,36 @@
   const exportButtons = () => FORMATS.map((format) => (
     { name: `paperlab-${format}`, title: tip(format, shownLanguage()), icon: plotly.Icons[ICONS[format]], click: download(format) }));
 
+  // How this screen shows a figure (issue 31): projector-sized text in presenter mode, where a lab's main figure (class
+  // FIGURE, explorer/shared/layout.py) also fills what is left of the first screen, at least MIN_FIGURE_PX high; small
+  // text on a phone. Subplot titles (annotations placed on the paper) follow the figure's text size.
+  const FIGURE = ".paperlab-figure";
+  const MIN_FIGURE_PX = 300, PHONE_PX = 640, PHONE_FONT = 11, FIT_MARGIN_PX = 16;
+  const phone = () => window.innerWidth <= PHONE_PX;
+
+  function fitted(gd) {
+    if (!presenting() || phone() || !gd.closest(FIGURE) || !gd.offsetParent) return null;
+    const top = gd.getBoundingClientRect().top + window.scrollY;
+    return top < window.innerHeight ? Math.max(MIN_FIGURE_PX, Math.floor(window.innerHeight - top - FIT_MARGIN_PX)) : null;
+  }
+
+  function adapted(gd, layout) {
+    const own = layout.font?.size || 12;
+    const size = phone() ? PHONE_FONT : presenting() ? Math.max(own, PROJECTOR_FONT) : own;
+    const shown = { font: { ...layout.font, size } };
+    const height = fitted(gd) ?? layout.height;
+    if (height) shown.height = height;
+    if (layout.annotations && size !== own) {
+      shown.annotations = layout.annotations.map((a) => (a.xref === "paper" && a.yref === "paper"
+        ? { ...a, font: { ...a.font, size } } : a));
+    }
+    return shown;
+  }
+
   function projectorLayout(gd, layout) {
     if (!layout) return layout;
-    gd.paperlabFont = layout.font?.size || 12;
-    return presenting() ? { ...layout, font: { ...layout.font, size: Math.max(gd.paperlabFont, PROJECTOR_FONT) } } : layout;
+    gd.paperlabLayout = layout;
+    return { ...layout, ...adapted(gd, layout) };
   }
 
   // The user's zoom, kept across redraws of a figure with a layout.uirevision: Gradio draws each update into a new
@@ -78,10 +104,15 @@
 
   function restyleFigures() {
     for (const gd of document.querySelectorAll(".js-plotly-plot")) {
-      const size = presenting() ? Math.max(gd.paperlabFont || 12, PROJECTOR_FONT) : gd.paperlabFont || 12;
-      plotly?.relayout(gd, { "font.size": size });
+      const layout = gd.paperlabLayout;
+      if (!layout || !gd.offsetParent) continue;
+      // the element's width too: a figure drawn while its tab was hidden took plotly's default width
+      plotly?.relayout(gd, { ...(layout.annotations && { annotations: layout.annotations }), ...adapted(gd, layout),
+        width: gd.clientWidth });
     }
   }
+  const REFIT_MS = [100, 800];  // after a tab opens: once drawn, and once what is above it has loaded
+  window.addEventListener("resize", restyleFigures);
 
   function setPresenter(on) {
     document.body.classList.toggle("presenter", Boolean(on));
@@ -189,8 +220,9 @@
       const element = document.getElementById(target);
       return element?.offsetParent ? element : null;
     });
-    const button = document.getElementById(`${target}-button`);  // a tab: show its name in the tab bar too
-    const anchor = button?.offsetParent ? button : shown;
+    // land on the figure itself: the element's main figure where it has one (a tab's), else the element
+    const figure = shown?.matches(FIGURE) ? shown : shown?.querySelector(FIGURE);
+    const anchor = figure?.offsetParent ? figure : shown;
     // Plots and images above it may still be drawing and push it down: scroll again until it stays put.
     for (let tries = 0; anchor && tries < SETTLE_TRIES; tries += 1) {
       const top = anchor.getBoundingClientRect().top;
@@ -218,6 +250,7 @@
   document.addEventListener("click", (event) => {
     if (!event.target.closest?.('[role="tab"]')) return;
     setTimeout(() => { translateTabButtons(shownLanguage()); wake(); }, WAKE_AFTER_MS);
+    for (const ms of REFIT_MS) setTimeout(restyleFigures, ms);
   });
 
   // Toast titles: Gradio's page titles an error toast "Error" whatever title the server sent (it reads a field the

@@ -113,4 +113,6 @@ STRINGS = {
     "common.bundled_label": ("{name} (bundled{score})", "{name}（附带{score}）"),
     "common.bundled_test": (" · test {accuracy:.2f}%", " · 测试准确率 {accuracy:.2f}%"),
     "common.bundled_bleu": (" · BLEU {bleu:.2f}", " · BLEU {bleu:.2f}"),
+    "common.about_figure": ("About this figure", "关于此图"),  # explorer/shared/layout.py: the collapsed explanation
+    "common.about_lab": ("About this lab", "关于本实验"),
 }

@@ -16,7 +16,7 @@ from explorer.labs.alexnet.figures import make_filter_figure, make_group_figure,
 from explorer.labs.alexnet.views import fastest, fig1_sweep, lrn_table
 from explorer.serving import deployment
 from explorer.serving.services import launcher, prune, store
-from explorer.shared import experiment_panel, run_text
+from explorer.shared import experiment_panel, layout, run_text
 from explorer.shared.experiment_panel import REFERENCE
 from explorer.shared.i18n import all_strings, error, inform, language, t, text
 from explorer.shared.plots import ends_markdown, png_bytes
@@ -404,16 +404,14 @@ LAB = experiment_panel.Lab("alexnet", experiment_runs, draw_group, reference_gro
 # -- layout and wiring ---------------------------------------------------------------------------------
 def build() -> None:
     views.warm_filter_controls()
-    gr.Markdown(t("alexnet.intro"))
     sources = views.model_sources(store())
-    with gr.Row():
-        model = gr.Dropdown(sources, value=default_model(sources), label=t("alexnet.model"),
-                            info=t("alexnet.model_info"), scale=4, elem_id="alexnet-model")
-        refresh = gr.Button(t("alexnet.refresh"), scale=1)
-    no_model = gr.Markdown(t("alexnet.no_model"), visible=len(sources) == 1)
-    with gr.Tabs():
+    model = gr.Dropdown(sources, value=default_model(sources), label=t("alexnet.model"),  # rendered under the figures
+                        info=t("alexnet.model_info"), scale=4, elem_id="alexnet-model", render=False)
+    with layout.tabs():
         with gr.Tab(t("alexnet.watch"), elem_id="alexnet-fig3"):
-            gr.Markdown(t("alexnet.watch_intro"))
+            with gr.Row():
+                live_filters = gr.Plot(show_label=False, elem_classes=layout.FIGURE)
+                live_curves = gr.Plot(show_label=False, elem_id="alexnet-live-curves", elem_classes=layout.FIGURE)
             with gr.Row():
                 data = gr.Dropdown(list(DATA_CHOICES), value=default_data(), label=t("alexnet.data"),
                                    info=t("alexnet.data_info"))
@@ -425,21 +423,19 @@ def build() -> None:
                 # no run is chosen for the user: the view shows the chosen model until they pick or start one
                 watch_run = gr.Dropdown(alexnet_runs(), value=None, label=t("alexnet.run"), scale=3)
             status = gr.Markdown()
-            with gr.Row():
-                live_filters = gr.Plot(show_label=False)
-                live_curves = gr.Plot(show_label=False, elem_id="alexnet-live-curves")
+            layout.about("alexnet.watch_intro")
             watch_seen = experiment_panel.poll(watch_tick, [watch_run, model], [status, live_filters, live_curves],
                                                every=WATCH_EVERY_S, starts=[watch_run.change])
 
         with gr.Tab(t("alexnet.filters"), elem_id="alexnet-filters") as filters_tab:
             filter_sources = views.model_sources(store(), views.FILTER_MODELS)
+            filters_plot = gr.Plot(show_label=False, elem_id="alexnet-filters-plot")
             with gr.Row():
                 filter_model = gr.Dropdown(filter_sources, value=default_model(filter_sources, views.FILTER_MODELS),
                                            label=t("alexnet.filter_model"), info=t("alexnet.filter_model_info"),
                                            scale=4, elem_id="alexnet-filter-model")
                 filters_button = gr.Button(t("alexnet.show_filters"), variant="primary", scale=1)
             filters_shown = gr.Markdown(elem_id="alexnet-filters-shown")
-            filters_plot = gr.Plot(show_label=False, elem_id="alexnet-filters-plot")
             filters_measures = gr.Markdown(elem_id="alexnet-filter-measures")
             with gr.Accordion(t("alexnet.which_model"), open=False):
                 gr.Markdown(t("alexnet.filter_models_note"))
@@ -448,20 +444,24 @@ def build() -> None:
         with gr.Tab(t("alexnet.neighbours"), elem_id="alexnet-fig4") as neighbours_tab:
             gallery_size = len(views.load_gallery().images)
             neighbours_shown = gr.Markdown(elem_id="alexnet-neighbours-shown")
-            gr.Markdown(t(views.load_gallery().name))
             query = gr.State(None)
-            with gr.Row():
-                with gr.Column(scale=1):
-                    index = gr.Slider(0, gallery_size - 1, value=0, step=1, label=t("alexnet.gallery_index"))
-                    random_button = gr.Button(t("alexnet.random"))
-                    upload = gr.File(file_types=["image"], type="filepath", label=t("alexnet.upload"))
-                    k = gr.Slider(1, 16, value=8, step=1, label=t("alexnet.k"))
-                    search_button = gr.Button(t("alexnet.search"), variant="primary")
-                with gr.Column(scale=1):
+            with gr.Row():  # Fig. 4: a query image, and the training images nearest to it by feature vector
+                with gr.Column(scale=1, min_width=200):
                     query_image = gr.Image(label=t("alexnet.query"), interactive=False, height=240)
                     top5 = gr.Label(num_top_classes=5, label=t("alexnet.top5"), elem_id="alexnet-top5")
-            by_features = gr.Gallery(label=t("alexnet.by_features"), columns=8, height="auto", elem_classes="fit-gallery")
-            by_pixels = gr.Gallery(label=t("alexnet.by_pixels"), columns=8, height="auto", elem_classes="fit-gallery")
+                with gr.Column(scale=4):
+                    by_features = gr.Gallery(label=t("alexnet.by_features"), columns=8, height="auto",
+                                             elem_classes=["fit-gallery", layout.FIGURE])
+                    by_pixels = gr.Gallery(label=t("alexnet.by_pixels"), columns=8, height="auto",
+                                           elem_classes="fit-gallery")
+            with gr.Row():
+                index = gr.Slider(0, gallery_size - 1, value=0, step=1, label=t("alexnet.gallery_index"))
+                k = gr.Slider(1, 16, value=8, step=1, label=t("alexnet.k"))
+                with gr.Column():
+                    random_button = gr.Button(t("alexnet.random"))
+                    search_button = gr.Button(t("alexnet.search"), variant="primary")
+            upload = gr.File(file_types=["image"], type="filepath", label=t("alexnet.upload"))
+            gr.Markdown(t(views.load_gallery().name))
             with gr.Row():
                 cls = gr.Dropdown([], label=t("alexnet.class"), allow_custom_value=False)
                 method = gr.Radio([(t(f"alexnet.method_{name.split()[0].lower()}"), name) for name in views.ATTRIBUTIONS],
@@ -470,11 +470,16 @@ def build() -> None:
             attribution = gr.Image(label=t("alexnet.attribution"), interactive=False, height=260)
 
         with gr.Tab(t("alexnet.ablations"), elem_id="alexnet-fig1"):
-            gr.Markdown(t("alexnet.ablation_intro"))
             names = [n for n, e in EXPERIMENTS.items() if e.recipe == "alexnet"]
             experiment = gr.Dropdown([(t(f"alexnet.experiment_{n}"), n) for n in names], value=names[0],
-                                     label=t("alexnet.experiment"))
+                                     label=t("alexnet.experiment"), render=False)
             experiment_panel.panel(LAB, experiment, notes_id="alexnet-ablation-notes")
+            layout.about("alexnet.ablation_intro")
+    with gr.Row():
+        model.render()
+        refresh = gr.Button(t("alexnet.refresh"), scale=1)
+    no_model = gr.Markdown(t("alexnet.no_model"), visible=len(sources) == 1)
+    layout.about("alexnet.intro", lab=True)
 
     # wiring
     train_button.click(start_watch_run, [data, towers, activation], [watch_run, watch_seen])

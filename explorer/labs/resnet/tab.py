@@ -17,7 +17,7 @@ from explorer.labs.resnet.figures import make_fig6_figure, make_layer_figure, ma
 from explorer.labs.resnet.views import Profile, Series
 from explorer.serving import deployment
 from explorer.serving.services import store
-from explorer.shared import experiment_panel, reference_runs, run_text
+from explorer.shared import experiment_panel, layout, reference_runs, run_text
 from explorer.shared.i18n import error, language, t, text, warn
 from explorer.shared.plots import ends_markdown
 from explorer.shared.yardstick import seed_markdown
@@ -281,11 +281,11 @@ def through_training(kind: str) -> None:
         """After the run list refreshes: draw when there are runs, stay quiet when there are none."""
         return draw(run_ids, step, request) if run_ids else gr.skip()
 
+    plot = gr.Plot(elem_classes=layout.FIGURE)
     with gr.Row():
         runs = gr.Dropdown([], multiselect=True, label=t("resnet.runs"), scale=4)
         refresh = gr.Button(t("resnet.refresh"), scale=1)
     step = gr.Slider(0, 1, value=0, step=1, label=t("resnet.step"))
-    plot = gr.Plot()
     for listing in (gr.on(None, list_runs, None, [runs, step]), refresh.click(list_runs, None, [runs, step])):
         listing.then(draw_if_any, [runs, step], [plot])
     gr.on([runs.input, step.release], draw, [runs, step], [plot])
@@ -310,60 +310,60 @@ def block_view(planes: int, request: gr.Request):
 # -- layout and wiring --------------------------------------------------------------------------------------
 
 def build() -> None:
-    gr.Markdown(t("resnet.intro"))
-    with gr.Tabs():
+    with layout.tabs():
         with gr.Tab(t("resnet.fig6"), elem_id="resnet-fig6"):
-            gr.Markdown(t("resnet.fig6_help"))
             depths = gr.CheckboxGroup(list(CIFAR_DEPTHS), value=[20, 56], label=t("resnet.depths"),
-                                      elem_id="resnet-depths")
+                                      elem_id="resnet-depths", render=False)
             experiment_panel.panel(LAB, "plain-vs-residual", depths, notes_id="resnet-ends-plain-vs-residual")
+            layout.about("resnet.fig6_help")
 
         with gr.Tab(t("resnet.shortcuts"), elem_id="resnet-shortcuts"):
-            gr.Markdown(t("resnet.shortcuts_help"))
-            depth = gr.Dropdown(list(CIFAR_DEPTHS), value=20, label=t("resnet.depth"))
+            depth = gr.Dropdown(list(CIFAR_DEPTHS), value=20, label=t("resnet.depth"), render=False)
+            experiment_panel.panel(LAB, "shortcuts", depth, notes_id="resnet-ends-shortcuts")
             params = gr.Dataframe(interactive=False, elem_id="resnet-shortcut-params")
             gr.on(None, shortcut_table, [depth], [params])
-            experiment_panel.panel(LAB, "shortcuts", depth, notes_id="resnet-ends-shortcuts")
+            layout.about("resnet.shortcuts_help")
 
         with gr.Tab(t("resnet.responses"), elem_id="resnet-fig7"):
-            gr.Markdown(t("resnet.responses_help"))
             through_training("response_std")
             gr.Markdown(t("resnet.measure_checkpoints"))
+            responses = gr.Plot(elem_id="resnet-fig7-measured")
             with gr.Row():
                 checkpoints = gr.Dropdown([], multiselect=True, label=t("resnet.checkpoints"), scale=4)
                 refresh = gr.Button(t("resnet.refresh"), scale=1)
             show = gr.Button(t("resnet.show"), variant="primary")
-            responses = gr.Plot(elem_id="resnet-fig7-measured")
             gr.on([refresh.click], refresh_checkpoints, None, [checkpoints])
             gr.on(None, refresh_checkpoints, None, [checkpoints])
             show.click(show_responses, [checkpoints], [responses])
+            layout.about("resnet.responses_help")
 
         with gr.Tab(t("resnet.gradients")):
-            gr.Markdown(t("resnet.gradients_help"))
+            init_plot = gr.Plot(elem_classes=layout.FIGURE)
             grad_depth = gr.Dropdown(list(CIFAR_DEPTHS), value=56, label=t("resnet.depth"))
-            init_plot = gr.Plot()
             gr.on(None, init_gradients, [grad_depth], [init_plot])
             through_training("grad_norm")
+            layout.about("resnet.gradients_help")
 
         with gr.Tab(t("resnet.bottleneck"), elem_id="resnet-fig5"):
-            gr.Markdown(t("resnet.bottleneck_help"))
-            planes = gr.Radio(list(PLANES), value=64, label=t("resnet.planes"))
             diagram = gr.HTML()
+            planes = gr.Radio(list(PLANES), value=64, label=t("resnet.planes"))
             costs = gr.Dataframe(interactive=False)
             gr.Markdown(t("resnet.imagenet_title"))
             imagenet = gr.Dataframe(interactive=False, elem_id="resnet-table1")
             gr.on(None, block_view, [planes], [diagram, costs, imagenet])
+            layout.about("resnet.bottleneck_help")
 
         with gr.Tab(t("resnet.jpeg"), elem_id="resnet-jpeg"):
-            gr.Markdown(t("resnet.jpeg_help"))
             recoded = gr.Plot(elem_id="resnet-jpeg-images")
             gr.on(None, recode_view, None, [recoded])
-            jpeg_depth = gr.Dropdown(list(CIFAR_DEPTHS), value=20, label=t("resnet.depth"))
+            jpeg_depth = gr.Dropdown(list(CIFAR_DEPTHS), value=20, label=t("resnet.depth"), render=False)
             experiment_panel.panel(LAB, "jpeg", jpeg_depth, notes_id="resnet-ends-jpeg")
+            layout.about("resnet.jpeg_help")
 
         with gr.Tab(t("resnet.seed"), elem_id="resnet-seed"):
-            gr.Markdown(t("resnet.seed_help"))
-            seed_depth = gr.Dropdown(list(CIFAR_DEPTHS), value=20, label=t("resnet.depth"))
+            seed_depth = gr.Dropdown(list(CIFAR_DEPTHS), value=20, label=t("resnet.depth"), render=False)
             experiment_panel.panel(LAB, "resnet-seed", seed_depth, notes_id="resnet-ends-resnet-seed")
             yardstick = gr.Markdown(elem_id="resnet-yardstick")
             gr.on(None, seed_view, None, [yardstick])
+            layout.about("resnet.seed_help")
+    layout.about("resnet.intro", lab=True)

@@ -17,7 +17,7 @@ from explorer.labs.transformer import figures, views
 from explorer.labs.transformer.strings import KNIFE_SENTENCES
 from explorer.serving import deployment
 from explorer.serving.services import store
-from explorer.shared import experiment_panel, reference_runs, run_text
+from explorer.shared import experiment_panel, layout, reference_runs, run_text
 from explorer.shared.i18n import all_strings, error, inform, language, t, text, warn
 from explorer.shared.plots import curves_figure
 from train.recipes import experiment_configs
@@ -519,42 +519,26 @@ def recurrence_tab(sub_tab: gr.Tab) -> None:
 def build() -> None:
     choices = model_choices()
     state = gr.State(None)
-    gr.Markdown(t("transformer.intro"))
-    with gr.Row():
-        model = gr.Dropdown(choices=choices, value=choices[0][1] if choices else None, label=t("transformer.model"),
-                            scale=4)
-        refresh_btn = gr.Button(t("transformer.refresh"), scale=1)
-    info = gr.Markdown()
-    with gr.Row():
-        source = gr.Textbox(value=EXAMPLES["multi30k-en-de"],
-                            label=t("transformer.source"), lines=2, scale=4)
-        with gr.Column(scale=1):
-            beam = gr.Slider(1, 4, value=1, step=1, label=t("transformer.beam"))
-            go_btn = gr.Button(t("transformer.translate"), variant="primary")
-    refused = gr.Markdown(elem_id="transformer-refused")
-    trained = gr.Markdown(elem_id="transformer-trained-on")
-    with gr.Row(elem_id="transformer-examples"):
-        examples = [gr.Button(visible=False, size="sm") for _ in range(N_EXAMPLES)]
-    output = gr.Textbox(label=t("transformer.output"), interactive=False, elem_id="transformer-output")
-    with gr.Tabs():
+    with layout.tabs():
         with gr.Tab(t("transformer.step_tab"), elem_id="transformer-eq1"):
+            with gr.Row():  # the attention map first: its rows are the target tokens, readable on a projector
+                map_plot = gr.Plot(elem_classes=layout.FIGURE, scale=3)
+                step_plot = gr.Plot(scale=2)
             with gr.Row():
                 step = gr.Slider(1, 2, value=1, step=1, label=t("transformer.step"), scale=3)
                 layer = gr.Dropdown(choices=[], label=t("transformer.layer"), scale=1)
                 head = gr.Dropdown(choices=[], label=t("transformer.head"), scale=1)
             partial = gr.Markdown()
-            with gr.Row():
-                step_plot, map_plot = gr.Plot(), gr.Plot()
         with gr.Tab(t("transformer.grid_tab"), elem_id="transformer-fig2"):
             kind_choices = [(t(f"transformer.kind_{k}"), k) for k in KINDS]
-            grid_kind = gr.Radio(kind_choices, value="cross", label=t("transformer.kind"))
             grid_plot = gr.Plot(elem_id="transformer-all-heads")
+            grid_kind = gr.Radio(kind_choices, value="cross", label=t("transformer.kind"))
         with gr.Tab(t("transformer.head_view_tab"), elem_id="transformer-fig3"):
+            hv_plot = gr.Plot()
             with gr.Row():
                 hv_kind = gr.Radio(kind_choices, value="cross", label=t("transformer.kind"))
                 hv_layer = gr.Dropdown(choices=[], label=t("transformer.layer"))
                 hv_focus = gr.Dropdown(choices=[], label=t("transformer.focus"))
-            hv_plot = gr.Plot()
         with gr.Tab(t("transformer.knife_tab"), elem_id="transformer-table3"):
             gr.Markdown(t("transformer.knife_help"))
             off = [gr.CheckboxGroup(choices=[], label=t(f"transformer.kind_{k}")) for k in KINDS]
@@ -562,9 +546,9 @@ def build() -> None:
             knife_out = gr.Textbox(label=t("transformer.output"), interactive=False)
             knife_bleu = gr.Markdown()
         with gr.Tab(t("transformer.attr_tab")):
-            gr.Markdown(t("transformer.attr_help"))
-            attr_btn = gr.Button(t("transformer.attr_run"))
             attr_plot = gr.Plot()
+            attr_btn = gr.Button(t("transformer.attr_run"))
+            layout.about("transformer.attr_help")
         with gr.Tab(t("transformer.paper_tab"), elem_id="transformer-fig1"):
             with gr.Row():
                 pe_plot, lr_plot = gr.Plot(), gr.Plot(elem_id="transformer-eq3")
@@ -576,6 +560,23 @@ def build() -> None:
             with gr.Row():
                 corpus = gr.Dropdown(list(CORPORA), value="multi30k-en-de", label=t("transformer.corpus"))
                 train_btn = gr.Button(t("transformer.train"))
+    with gr.Row():
+        source = gr.Textbox(value=EXAMPLES["multi30k-en-de"],
+                            label=t("transformer.source"), lines=2, scale=4)
+        with gr.Column(scale=1):
+            beam = gr.Slider(1, 4, value=1, step=1, label=t("transformer.beam"))
+            go_btn = gr.Button(t("transformer.translate"), variant="primary")
+    refused = gr.Markdown(elem_id="transformer-refused")
+    trained = gr.Markdown(elem_id="transformer-trained-on")
+    with gr.Row(elem_id="transformer-examples"):
+        examples = [gr.Button(visible=False, size="sm") for _ in range(N_EXAMPLES)]
+    output = gr.Textbox(label=t("transformer.output"), interactive=False, elem_id="transformer-output")
+    with gr.Row():
+        model = gr.Dropdown(choices=choices, value=choices[0][1] if choices else None, label=t("transformer.model"),
+                            scale=4)
+        refresh_btn = gr.Button(t("transformer.refresh"), scale=1)
+    info = gr.Markdown()
+    layout.about("transformer.intro", lab=True)
 
     # -- wiring --
     translated_outputs = [output, state, step, layer, head, hv_layer, hv_focus, *off, refused]
