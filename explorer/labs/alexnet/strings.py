@@ -162,10 +162,9 @@ STRINGS = {
     "alexnet.loading": ("loading the model", "正在加载模型"),
     "alexnet.fig_filters": ("conv1 kernels of {title}", "{title} 的 conv1 卷积核"),
     "alexnet.fig_filters_step": ("conv1 kernels at step {step}", "第 {step} 步的 conv1 卷积核"),
-    "alexnet.fig_tower": ("GPU {n}, sorted grey to colourful: mean colourfulness {score:.2f}",
-                          "GPU {n}，按从灰到彩排序：平均色彩度 {score:.2f}"),
-    "alexnet.fig_all": ("{n} kernels, sorted grey to colourful: mean colourfulness {score:.2f}",
-                        "{n} 个卷积核，按从灰到彩排序：平均色彩度 {score:.2f}"),
+    # subplot titles short enough for a half-width plot at 22 px; the notes under it say how the kernels are sorted
+    "alexnet.fig_tower": ("GPU {n}, grey → colourful: {score:.2f}", "GPU {n}，从灰到彩：{score:.2f}"),
+    "alexnet.fig_all": ("{n} kernels, grey → colourful: {score:.2f}", "{n} 个卷积核，从灰到彩：{score:.2f}"),
     "alexnet.fig_kernel": ("kernel {i}: colourfulness {score:.2f}", "卷积核 {i}：色彩度 {score:.2f}"),
     "alexnet.fig_curves": ("error while training", "训练过程中的错误率"),
     "alexnet.fig_epochs": ("epochs", "训练轮数"),

@@ -40,7 +40,7 @@ def make_step_figure(row: np.ndarray | None, mean_row: np.ndarray, cols: Sequenc
     xs = list(range(len(cols)))
     bars = [] if row is None else [go.Bar(x=xs, y=row, name=head_name, marker_color=PALETTE[0])]
     fig = go.Figure(bars + [go.Bar(x=xs, y=mean_row, name=mean_name, marker_color=PALETTE[4])])
-    base_layout(fig, title, "", text("transformer.axis_weight", lang), height=340)
+    base_layout(fig, title, "", text("transformer.axis_cross_weight", lang), height=340)
     fig.update_layout(xaxis=_axis(cols), yaxis_range=[0, 1], barmode="group", showlegend=True)
     return fig
 

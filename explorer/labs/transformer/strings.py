@@ -58,8 +58,8 @@ STRINGS = {
                             "表情符号或文字）。"),
     "transformer.load_failed": ("Could not load this model: {error}", "无法加载该模型：{error}"),
     "transformer.translate_first": ("Translate a sentence first.", "请先翻译一个句子。"),
-    "transformer.step_title": ("Step {step}: producing “{token}”, cross-attention over the source",
-                               "第 {step} 步：生成“{token}”时对源句的交叉注意力"),
+    "transformer.step_title": ("Step {step}: producing “{token}”", "第 {step} 步：生成“{token}”"),
+    "transformer.axis_cross_weight": ("cross-attention", "交叉注意力"),
     "transformer.map_title": ("Layer {layer}, {head}", "第 {layer} 层，{head}"),
     "transformer.grid_title": ("{kind}: layers × heads", "{kind}：层 × 头"),
     "transformer.head_view_title": ("{kind}, layer {layer}: line opacity = attention weight",
@@ -187,7 +187,6 @@ STRINGS = {
     "transformer.beam_note": ("Beam search here is sec. 6.1's: beam 4 with length penalty α = 0.6.",
                               "这里的束搜索按第 6.1 节：束宽 4，长度惩罚 α = 0.6。"),
     # plot axes and legends (explorer/labs/transformer/figures.py)
-    "transformer.axis_weight": ("weight", "权重"),
     "transformer.axis_share": ("share", "占比"),
     "transformer.axis_dimension": ("dimension i", "维度 i"),
     "transformer.axis_position": ("position", "位置"),
