@@ -3,7 +3,7 @@ plot and table (the Runs tab with a finished run in it), and finds no English wo
 
 What may stay Latin:
 - names: the papers' models, data sets, measures and hardware, the tools cited, the papers' authors and the people
-  they cite, file formats (NAMES, any case);
+  they cite, file formats (NAMES, any case), and the app's (APP_NAME);
 - identifiers of this code: recipes, experiments, presets, data choices and bundled models (CODE_NAMES), and tokens
   that read as code (a digit, "_", ".", "/" or "=" in them, an inner capital as in ImageFolder, or two hyphens as in
   tatoeba-en-zh);
@@ -46,13 +46,12 @@ NAMES = {name.lower() for name in (
     "Gradio", "Plotly", "API", "JPEG", "PNG", "SVG", "CSV", "JSON", "RGB", "ZeroGPU", "Hugging", "Face",
     # the papers' authors and the people they cite; the app's name
     "Krizhevsky", "Sutskever", "Hinton", "He", "Zhang", "Ren", "Sun", "Vaswani", "Shazeer", "Parmar", "Uszkoreit",
-    "Jones", "Gomez", "Kaiser", "Polosukhin", "Bahdanau", "Keshav", "Paper", "Lab", "NeurIPS", "NIPS", "CVPR",
-    "arXiv", "et", "al")}
+    "Jones", "Gomez", "Kaiser", "Polosukhin", "Bahdanau", "Keshav", "NeurIPS", "NIPS", "CVPR", "arXiv")}
+APP_NAME = "Paper Lab"
 UNITS = {"s", "ms", "min", "h", "GB", "MB", "KB", "px", "k", "M", "B"}
-CODE_NAMES = {part.lower() for name in (*RECIPES, *EXPERIMENTS, *DATA_CHOICES,
+CODE_NAMES = {name.lower() for name in (*RECIPES, *EXPERIMENTS, *DATA_CHOICES,
                                         *(preset for recipe in RECIPES.values() for preset in recipe.presets),
-                                        *(path.name for path in reference_runs.MODELS_DIR.iterdir()))
-              for part in re.split(r"[-\s]", name)}
+                                        *(path.name for path in reference_runs.MODELS_DIR.iterdir()))}
 QUOTED = re.compile(r'《[^》]*》|“[^”]*”|"[^"]*"|\{[^}]*\}|\w+\([^()]*\)')  # ... and a function's arguments
 WORD = re.compile(r"[A-Za-z][A-Za-z0-9_.'/=\-]*[A-Za-z0-9]|[A-Za-z]")
 MATHS = "(^=₀₁₂₃₄₅₆₇₈₉ᵀ⁻"
@@ -94,7 +93,7 @@ def english_words(texts: list[str]) -> dict[str, str]:
     """{word: the text it is in} for every Latin word the rules above do not allow."""
     found = {}
     for line in texts:
-        unquoted = QUOTED.sub(" ", line)
+        unquoted = QUOTED.sub(" ", line.replace(APP_NAME, " "))
         for match in WORD.finditer(unquoted):
             before = unquoted[match.start() - 1] if match.start() else " "
             if not allowed(match.group(), before, unquoted[match.end():match.end() + 3]):

@@ -224,5 +224,6 @@ STRINGS = {
     "resnet.svg_identity": ("identity", "恒等映射"),
     "resnet.block_BasicBlock": ("BasicBlock", "基本块"),
     "resnet.block_Bottleneck": ("Bottleneck", "瓶颈块"),
+    "resnet.no_shortcut": ("plain", "普通网络（无捷径）"),
     "resnet.checkpoint_choice": ("{title} · step {step:,} · {id}", "{title} · 第 {step:,} 步 · {id}"),
 }

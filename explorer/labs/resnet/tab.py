@@ -163,7 +163,8 @@ def shortcut_table(depth: int, request: gr.Request) -> dict:
     lang = language(request)
     check_choice(depth, CIFAR_DEPTHS, lang)
     counts = views.shortcut_params(depth)
-    rows = [[option, f"{n:,}", f"{n - counts['plain']:,}"] for option, n in counts.items()]
+    rows = [[text("resnet.no_shortcut", lang) if option == "plain" else option, f"{n:,}", f"{n - counts['plain']:,}"]
+            for option, n in counts.items()]
     return {"data": rows, "headers": [text(k, lang) for k in ("resnet.option", "resnet.params", "resnet.extra")]}
 
 

@@ -177,7 +177,7 @@ STRINGS = {
         "pair-level split that leaked: 211 of its 1,000 test Chinese sentences were seen in training (33.8 on the "
         "pairs whose two sides were both unseen).",
         "在 Tatoeba 英中上训练，按句子组划分，使任何测试句（英文或中文，统一大小写、空格和标点后）都不出现在训练集或验证集"
-        "中。测试集 BLEU 35.77（第 6.1 节的束宽 4，检查点平均，sacrebleu 的 zh 分词）。之前模型的 38.25 是在一个随机的"
+        "中。测试集 BLEU 35.77（第 6.1 节的束宽 4，检查点平均，sacrebleu 的 `zh` 分词）。之前模型的 38.25 是在一个随机的"
         "句对级划分上测得的，存在泄漏：1,000 个测试中文句中有 211 个在训练中出现过（两侧都未见过的句对上为 33.8）。"),
     "transformer.note_rnnsearch-en-de": (
         "RNNsearch (Bahdanau et al. 2015) trained on Multi30k En-De with the Transformer's data, vocabulary and "
