@@ -367,7 +367,7 @@ def test_fig3_draws_the_filter_models_towers_apart_with_their_measures(page):
     }""", timeout=60_000)
     titles = page.evaluate("""() => document.querySelector('#alexnet-filters-plot .js-plotly-plot')
         ._fullLayout.annotations.map(a => a.text)""")
-    assert [title.split(",")[0] for title in titles] == ["GPU 1", "GPU 2"] and all("colourfulness" in t for t in titles)
+    assert [title.split(",")[0] for title in titles] == ["GPU 1", "GPU 2"] and all("grey → colourful" in t for t in titles)
     page.locator("#alexnet-filters-shown").get_by_text("alexnet-cifar-fig3-two-towers").wait_for(timeout=20_000)
     assert "test accuracy" in page.locator("#alexnet-filters-shown").inner_text()
     measures = page.locator("#alexnet-filter-measures")

@@ -11,8 +11,9 @@ What may stay Latin:
   followed by "=", and a function's arguments);
 - quotations: titles in 《》, the paper's words in “”, JSON in "" and {};
 - what is not UI text: code (<code>, <pre>), text marked as another language (an element's lang attribute, e.g. a
-  citation as published), the language switch (each language named in itself), and the data a plot draws: tick
-  labels of a heatmap or named by the figure (ticktext), and text at data points (a sentence's tokens).
+  citation as published, or the translators' English example sentences), the language switch (each language named
+  in itself), and the data a plot draws: tick labels of a heatmap or named by the figure (ticktext), and text at
+  data points (a sentence's tokens).
 Screenshots: docs/screenshots/zh-resnet.png and zh-runs.png.
 """
 from __future__ import annotations
@@ -193,4 +194,4 @@ def test_an_unknown_option_gets_a_chinese_toast(zh_page):
     toast = page.locator(".toast-body").first
     toast.wait_for(timeout=20_000)
     assert text("toast.error", "zh") in toast.inner_text()
-    assert "“depth”" in toast.inner_text() and "unexpected keyword" not in toast.inner_text()
+    assert "没有选项 depth" in toast.inner_text() and "unexpected keyword" not in toast.inner_text()

@@ -266,7 +266,13 @@
       }
     }
   }
-  new MutationObserver(translateToasts).observe(document.documentElement, { subtree: true, childList: true });
+  // Text in another language by nature (a translator's example sentences, in its source language) says so, as a
+  // citation does: elements with the class text-en get lang="en" (screen readers read them as English).
+  function markEnglish() {
+    for (const element of document.querySelectorAll(".text-en:not([lang])")) element.lang = "en";
+  }
+  new MutationObserver(() => { translateToasts(); markEnglish(); })
+    .observe(document.documentElement, { subtree: true, childList: true });
 
   Object.defineProperty(window, "Plotly", { configurable: true, get: () => plotly, set: install });
   window.paperlab = { setPresenter, setLanguage, restore, shownLanguage, reveal, wake };

@@ -569,7 +569,7 @@ def build() -> None:
     refused = gr.Markdown(elem_id="transformer-refused")
     trained = gr.Markdown(elem_id="transformer-trained-on")
     with gr.Row(elem_id="transformer-examples"):
-        examples = [gr.Button(visible=False, size="sm") for _ in range(N_EXAMPLES)]
+        examples = [gr.Button(visible=False, size="sm", elem_classes="text-en") for _ in range(N_EXAMPLES)]
     output = gr.Textbox(label=t("transformer.output"), interactive=False, elem_id="transformer-output")
     with gr.Row():
         model = gr.Dropdown(choices=choices, value=choices[0][1] if choices else None, label=t("transformer.model"),
