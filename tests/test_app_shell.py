@@ -54,7 +54,8 @@ def test_every_string_has_both_languages_and_chinese_text():
 
 def test_text_keeps_literal_braces_and_fills_values():
     assert "{" in text("runs.options", "en")  # a JSON example in a label, not a format field
-    assert "oops" in text("msg.bad_json", "zh", error="oops")
+    assert "oops" in text("msg.bad_json", "en", error="oops", line=1, col=2)
+    assert "第 1 行第 2 列" in text("msg.bad_json", "zh", error="oops", line=1, col=2)  # no English parser text
     assert text("no.such.key", "zh") == "no.such.key"
 
 

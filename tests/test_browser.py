@@ -144,15 +144,17 @@ def test_a_preset_run_grows_a_curve_that_goes_on_the_projector_and_exports(page)
 
 def test_switching_language_translates_labels_and_server_messages(page):
     runs, reading = text("tab.runs", "zh"), text("tab.reading", "zh")
-    page.get_by_text("中文", exact=True).click()
-    page.get_by_role("tab", name=runs).wait_for(timeout=10_000)
+    with page.expect_navigation(timeout=60_000):  # a new choice reloads: what the server drew is drawn again
+        page.get_by_text("中文", exact=True).click()
+    page.get_by_role("tab", name=runs).wait_for(timeout=60_000)
     assert reading in tab_names(page) and text("tab.runs", "en") not in tab_names(page)
     assert "paperlab-lang=zh" in page.evaluate("document.cookie")
 
-    page.get_by_role("tab", name=runs).click()  # a server-side message follows the chosen language
+    page.get_by_role("tab", name=runs).click()  # the table the server drew, and its messages, in Chinese
+    page.locator("#runs-table").get_by_text(text("runs.col_status", "zh"), exact=True).first.wait_for(timeout=30_000)
     page.get_by_label(text("runs.options", "zh")).fill("{not json")
     page.locator("#runs-start").click()
-    page.get_by_text(text("msg.bad_json", "zh", error="").split("{")[0].strip()).first.wait_for(timeout=20_000)
+    page.get_by_text(text("msg.bad_json", "zh", error="", line=1, col=2).split("{")[0].strip()).first.wait_for(timeout=20_000)
     page.screenshot(path=SHOTS / "language-zh.png")
 
     page.reload()  # the choice outlives the visit
@@ -163,8 +165,9 @@ def test_switching_language_translates_labels_and_server_messages(page):
     page.get_by_role("button", name=text("transformer.translate", "zh"), exact=True).click()
     page.wait_for_function("() => /[\\u4e00-\\u9fff]/.test(document.querySelector('#transformer-output textarea').value)",
                            timeout=60_000)
-    page.get_by_text("English", exact=True).click()
-    page.get_by_role("tab", name=text("tab.runs", "en")).wait_for(timeout=10_000)
+    with page.expect_navigation(timeout=60_000):
+        page.get_by_text("English", exact=True).click()
+    page.get_by_role("tab", name=text("tab.runs", "en")).wait_for(timeout=60_000)
 
 
 def test_opening_the_transformer_lab_translates_and_shows_attention(page):

@@ -123,7 +123,7 @@ def main(argv: list[str] | None = None) -> int:
         parser.print_help()
         return 2
     overrides = {k: tuple(v) if isinstance(v, list) else v for k, v in vars(args).items()
-                 if v is not None and k not in ("resume", "list", "home", "quiet", "name", "preset", "label", "parallel")}
+                 if v is not None and k not in ("resume", "list", "nice", "home", "quiet", "name", "preset", "label", "parallel")}
     try:
         if args.name in EXPERIMENTS:
             runs = experiment_configs(args.name, args.preset, **overrides)

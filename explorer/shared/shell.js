@@ -133,11 +133,18 @@
     document.documentElement.lang = lang === "zh" ? "zh-CN" : "en";
   }
 
+  // A new choice reloads the page: tables, plots and notes the server drew in the old language are drawn again in
+  // the new one (runs go on training; the page restores the choice). Restoring a kept choice only relabels.
   async function setLanguage(lang) {
     watchLanguage();
     if (!lang || lang === shownLanguage()) return;
+    const before = localStorage.getItem(STORE.language) || shownLanguage();
     localStorage.setItem(STORE.language, lang);  // a choice, unlike the browser's default, is kept
     remember(lang);
+    if (lang !== before) {
+      location.reload();
+      return;
+    }
     await changeLocale(lang);
   }
 

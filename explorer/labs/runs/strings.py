@@ -27,8 +27,8 @@ STRINGS = {
     "msg.launched": ("Run {run_id} is queued; it starts when the machine is free and keeps going if you close "
                      "this tab.", "训练 {run_id} 已排队；机器空闲时开始，关闭页面也会继续。"),
     "msg.bad_options": ("These options are not valid: {error}", "选项无效：{error}"),
-    "msg.bad_json": ("More options must be a JSON object like {{\"depth\": 56}}: {error}",
-                     "“更多选项”必须是 JSON 对象，例如 {{\"depth\": 56}}：{error}"),
+    "msg.bad_json": ("More options must be a JSON object like {{\"depth\": 56}}: {error} (line {line}, column {col})",
+                     "“更多选项”必须是 JSON 对象，例如 {{\"depth\": 56}}：第 {line} 行第 {col} 列有误"),
     "msg.unknown_options": ("The {recipe} recipe has no option {names}. Its options: {known}.",
                             "训练配方 {recipe} 没有选项 {names}。它的选项有：{known}。"),
     "msg.no_run": ("Choose a run first.", "请先选择一个训练。"),

@@ -126,7 +126,7 @@ def launch(recipe_name, preset, data, steps, batch_size, lr, label, options, req
     try:
         config = build_config(recipe_name, preset, data, steps, batch_size, lr, options)
     except json.JSONDecodeError as exc:
-        raise error("msg.bad_json", lang, error=exc.msg) from None
+        raise error("msg.bad_json", lang, error=exc.msg, line=exc.lineno, col=exc.colno) from None
     except UnknownOptions as exc:
         raise error("msg.unknown_options", lang, recipe=exc.recipe, names=", ".join(exc.names),
                     known=", ".join(exc.known)) from None
