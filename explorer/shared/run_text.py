@@ -17,14 +17,19 @@ MESSAGE = "runmsg."
 VARIANT = "variant."
 
 
+def _named(kind: str, value: str, lang: str) -> str:
+    """value in lang where kind + value is a string key, else value as it is."""
+    return text(kind + value, lang) if kind + value in all_strings() else value
+
+
 def label(value: str, lang: str) -> str:
     """A run's label in lang where it is an experiment's variant name ("seed 0"), else as it is (a user's label)."""
-    return text(VARIANT + value, lang) if VARIANT + value in all_strings() else value
+    return _named(VARIANT, value, lang)
 
 
 def status(value: str, lang: str) -> str:
     """A run's status ("done", "queued", ...) in lang; an unknown one as it is."""
-    return text(STATUS + value, lang) if STATUS + value in all_strings() else value
+    return _named(STATUS, value, lang)
 
 
 @functools.cache
