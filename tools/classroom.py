@@ -15,6 +15,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import resource
 import shutil
 import sys
 import tempfile
@@ -22,6 +23,7 @@ import threading
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import NamedTuple
 
 from gradio_client import Client
 
@@ -44,19 +46,41 @@ def cpu_seconds(pid: int) -> float:
     return (int(fields[11]) + int(fields[12])) / CLOCK_TICKS
 
 
+def machine_cpu_seconds() -> float:
+    """Busy CPU seconds of the whole machine so far, all cores (/proc/stat: everything but idle and iowait)."""
+    with open("/proc/stat") as f:
+        ticks = [int(x) for x in f.readline().split()[1:]]
+    return (sum(ticks) - ticks[3] - ticks[4]) / CLOCK_TICKS
+
+
+def own_cpu_seconds() -> float:
+    """CPU seconds of this process (the load generator: the students' clients) so far."""
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    return usage.ru_utime + usage.ru_stime
+
+
 def rss_mb(pid: int) -> float:
     with open(f"/proc/{pid}/status") as f:
         return next(int(line.split()[1]) for line in f if line.startswith("VmRSS:")) / 1024
 
 
 
+class Sample(NamedTuple):
+    seconds: float
+    server_cpu: float     # CPU seconds so far: the app process
+    rss_mb: float         # the app's memory
+    machine_cpu: float    # all processes (the app's training runs and the load generator included)
+    generator_cpu: float  # this process: the students' clients
+
+
 @dataclass
 class Sampler:
-    """The server's CPU seconds and RSS, sampled every `every` seconds in a thread until stopped."""
+    """The server's CPU seconds and RSS, and the machine's and the load generator's CPU, sampled every `every`
+    seconds in a thread until stopped: where the cores went."""
 
     pid: int
     every: float = 5.0
-    samples: list[tuple[float, float, float]] = field(default_factory=list)  # (seconds, CPU seconds, RSS MB)
+    samples: list[Sample] = field(default_factory=list)
     _stop: threading.Event = field(default_factory=threading.Event)
 
     def __enter__(self) -> Sampler:
@@ -67,7 +91,8 @@ class Sampler:
         return self
 
     def _sample(self) -> None:
-        self.samples.append((time.perf_counter() - self.start, cpu_seconds(self.pid), rss_mb(self.pid)))
+        self.samples.append(Sample(time.perf_counter() - self.start, cpu_seconds(self.pid), rss_mb(self.pid),
+                                   machine_cpu_seconds(), own_cpu_seconds()))
 
     def _run(self) -> None:
         while not self._stop.wait(self.every):
@@ -78,9 +103,14 @@ class Sampler:
         self._thread.join()
         self._sample()
 
+    def cores(self, what: str) -> float:
+        """Mean cores busy over the sampling: "server_cpu", "machine_cpu" or "generator_cpu"."""
+        first, last = self.samples[0], self.samples[-1]
+        return (getattr(last, what) - getattr(first, what)) / max(last.seconds - first.seconds, 1e-9)
+
     @property
     def cpu(self) -> float:
-        return self.samples[-1][1] - self.samples[0][1]
+        return self.samples[-1].server_cpu - self.samples[0].server_cpu
 
 
 def show(page, visible: bool) -> None:
@@ -194,7 +224,7 @@ def classroom(url: str, pid: int, models: dict[str, str], students: int, active:
         stuck += run_in_threads(lambda i: active_student(url, i, rounds, models, results, timeout, launched),
                                 students, active, deadline)
     results.failures += [f"a student did not finish within {timeout:.0f} s"] * stuck
-    results.seconds = sampler.samples[-1][0]
+    results.seconds = sampler.samples[-1].seconds
     return results, sampler
 
 
@@ -213,10 +243,12 @@ def summary(results: loadtest.Results, sampler: Sampler, students: int, active: 
 
     kinds = {kind: dict(zip(("p50", "p95"), map(float, np.percentile(v, [50, 95]))), max=max(v), n=len(v))
              for kind, v in results.latencies.items() if v}
-    rss = [mb for _, _, mb in sampler.samples]
+    rss = [sample.rss_mb for sample in sampler.samples]
     return {"students": students, "active": active, "seconds": round(results.seconds, 1),
             "failures": len(results.failures), "server_cpu_s": round(sampler.cpu, 1),
-            "server_cores_busy": round(sampler.cpu / max(results.seconds, 1e-9), 2),
+            "server_cores_busy": round(sampler.cores("server_cpu"), 2),
+            "machine_cores_busy": round(sampler.cores("machine_cpu"), 2),
+            "generator_cores_busy": round(sampler.cores("generator_cpu"), 2),
             "rss_mb": {"start": round(rss[0]), "peak": round(max(rss)), "end": round(rss[-1])},
             "kinds": {k: {m: round(x, 2) if isinstance(x, float) else x for m, x in v.items()}
                       for k, v in kinds.items()}}
@@ -227,8 +259,10 @@ def report(results: loadtest.Results, sampler: Sampler, students: int, active: i
              f"failures {len(results.failures)}, {results.seconds:.0f} s"]
     lines += [f"{kind:12s} {len(v):4d} answered, {loadtest.percentiles(v)}"
               for kind, v in results.latencies.items() if v]
-    lines.append(f"server CPU {sampler.cpu:.1f} s ({sampler.cpu / max(results.seconds, 1e-9):.2f} cores busy)")
-    lines.append("server RSS MB over time: " + ", ".join(f"{t:.0f}s {mb:.0f}" for t, _, mb in sampler.samples))
+    lines.append(f"server CPU {sampler.cpu:.1f} s ({sampler.cores('server_cpu'):.2f} cores busy); the whole machine "
+                 f"{sampler.cores('machine_cpu'):.2f} cores busy, of which the load generator "
+                 f"{sampler.cores('generator_cpu'):.2f} (the rest: the students' training runs and other processes)")
+    lines.append("server RSS MB over time: " + ", ".join(f"{s.seconds:.0f}s {s.rss_mb:.0f}" for s in sampler.samples))
     lines += [f"failed: {failure}" for failure in results.failures[:10]]
     return "\n".join(lines)
 
@@ -249,6 +283,9 @@ def plot(summaries: list[dict], path: Path, machine: str) -> None:
     left.set(xlabel="students (30 asking at once at most)", ylabel="p95 latency (s)", title="Latency")
     left.legend(fontsize=8)
     right.plot(students, [s["server_cores_busy"] for s in summaries], marker="o", label="app process, cores busy")
+    for key, label in (("machine_cores_busy", "whole machine, cores busy"),
+                       ("generator_cores_busy", "load generator, cores busy")):
+        right.plot(students, [s[key] for s in summaries], marker=".", linestyle=":", label=label)
     right.plot(students, [s["rss_mb"]["peak"] / 1024 for s in summaries], marker="s", label="app peak RSS (GB)")
     right.set(xlabel="students", title="Server", ylim=(0, None))
     right.legend(fontsize=8)

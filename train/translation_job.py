@@ -2,6 +2,8 @@
 
     python -m train.translation_job transformer-en-de --minutes 9 --out OUT --data /tmp/data/multi30k \
         --average 5 --checkpoint-every 400 --n-layers 3 --d-model 256 ...   (any option of `python -m train translate`)
+    python -m train.translation_job rnnsearch-en-de --recipe seq2seq --preset reference --minutes 60 ...
+        (RNNsearch, train/recipes/recurrent.py: any option of `python -m train seq2seq`)
 
 The run trains in the run store ($PAPERLAB_HOME) under eq. 3's schedule, which needs no step count, until
 --minutes have passed (it stops at a log step with a checkpoint; the recipe's --steps caps it). The weights
@@ -47,28 +49,42 @@ class CheckpointAverager(Listener):
                 for k in states[0]}
 
 
-def model_card(name: str, cfg: TranslationConfig, run, minutes: float | None, device: str, averaged: list[int],
-               scores: dict[str, list[Score]], beam: int) -> str:
+def describe_model(cfg: TranslationConfig) -> tuple[str, str]:
+    """(which paper's model, its size and regularisation) for a model card."""
+    if getattr(cfg, "arch", "transformer") == "rnnsearch":
+        return ("RNNsearch (Bahdanau et al. 2015)",
+                f"- model: bidirectional GRU encoder and GRU decoder with additive attention, n={cfg.hidden_size}, "
+                f"m={cfg.emb_size}, n'={cfg.align_size}, l={cfg.maxout_size}, {cfg.vocab_size}-token shared BPE"
+                f"{', output tied to the embeddings' if cfg.tie_output else ''}; dropout {cfg.dropout}; label "
+                f"smoothing {cfg.label_smoothing}")
+    return ("A Transformer (Vaswani et al. 2017, sec. 3)",
+            f"- model: N={cfg.n_layers}, d_model={cfg.d_model}, d_ff={cfg.d_ff}, h={cfg.n_heads}, {cfg.vocab_size}-token "
+            f"shared BPE, tied embeddings; dropout {cfg.dropout}, attention dropout {cfg.attn_dropout}, ReLU dropout "
+            f"{cfg.relu_dropout}; label smoothing {cfg.label_smoothing}")
+
+
+def model_card(name: str, recipe: str, cfg: TranslationConfig, run, minutes: float | None, device: str,
+               averaged: list[int], scores: dict[str, list[Score]], beam: int) -> str:
     """The bundle's README: recipe, time, hardware, the averaged checkpoints, test scores of the last and averaged
     weights."""
+    which, model = describe_model(cfg)
+    schedule = (f"eq. 3 with warmup {cfg.warmup_steps} and lr x {cfg.lr}" if cfg.schedule == "inverse_sqrt" else
+                f"lr {cfg.lr} ({cfg.schedule})")
     rows = [f"| {label} | {s.test} | {s.bleu:.2f} | {s.ratio:.3f} | {s.bp:.3f} |"
             for label, found in scores.items() for s in found]
     took = f"{minutes:.1f} minutes" if minutes is not None else "time not recorded"
     return "\n".join([
         f"# {name}", "",
-        f"A Transformer (Vaswani et al. 2017, sec. 3) trained from scratch on `{cfg.corpus}` by Paper Lab's "
-        "`python -m train.translation_job` (issue #32).", "",
-        f"- model: N={cfg.n_layers}, d_model={cfg.d_model}, d_ff={cfg.d_ff}, h={cfg.n_heads}, {cfg.vocab_size}-token "
-        f"shared BPE, tied embeddings; dropout {cfg.dropout}, attention dropout {cfg.attn_dropout}, ReLU dropout "
-        f"{cfg.relu_dropout}; label smoothing {cfg.label_smoothing}",
+        f"{which} trained from scratch on `{cfg.corpus}` by Paper Lab's `python -m train.translation_job`.", "",
+        model,
         f"- training: {run.step:,} steps of ~{cfg.batch_size:,} padded tokens per side, Adam (0.9, {cfg.beta2}, "
-        f"{cfg.eps}), eq. 3 with warmup {cfg.warmup_steps} and lr x {cfg.lr}; {took} on {device}",
+        f"{cfg.eps}), {schedule}; {took} on {device}",
         f"- weights: the average of the checkpoints at steps {', '.join(f'{s:,}' for s in averaged)} (sec. 6.1), "
         "stored fp16",
         f"- scores: sacrebleu (cased, detokenised; `zh` tokenizer for Chinese), beam {beam}, length penalty 0.6", "",
         "| weights | test | BLEU | length ratio | BP |", "|---|---|---|---|---|", *rows, "",
         "Reproduce:", "", "```bash",
-        f"python -m train.translation_job {name} --out OUT --average {len(averaged)} "
+        f"python -m train.translation_job {name} --recipe {recipe} --out OUT --average {len(averaged)} "
         + " ".join(f"--{k.replace('_', '-')} {v}" if not isinstance(v, bool) else
                    f"--{'' if v else 'no-'}{k.replace('_', '-')}" for k, v in sorted(cfg.to_dict().items())
                    if not isinstance(v, (list, tuple)) and k not in ("device", "compile")), "```", ""])
@@ -77,21 +93,27 @@ def model_card(name: str, cfg: TranslationConfig, run, minutes: float | None, de
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("name", help="the bundle's folder name, e.g. transformer-en-de")
+    parser.add_argument("--recipe", default="translate", choices=("translate", "seq2seq"),
+                        help="the Transformer (translate) or RNNsearch and its kin (seq2seq)")
+    parser.add_argument("--preset", help="one of the recipe's presets, under the options given here")
     parser.add_argument("--out", default="assets/models", help="the bundle goes into OUT/NAME")
     parser.add_argument("--average", type=int, default=5, help="checkpoints averaged (sec. 6.1: 5)")
     parser.add_argument("--beam", type=int, default=4)
     parser.add_argument("--data", help="folder with the Multi30k test files (test 2017 is not bundled)")
     parser.add_argument("--home", help="run store (default: $PAPERLAB_HOME or the user cache)")
     parser.add_argument("--test-size", type=int, default=0, help="score the first N test pairs (0: all)")
-    add_config_options(parser, TranslationConfig)
+    recipe = get_recipe(parser.parse_known_args(argv)[0].recipe)
+    add_config_options(parser, recipe.config_cls)
     args = parser.parse_args(argv)
     if not args.minutes:
         parser.error("--minutes (the training time budget) is required")
-    own = ("name", "out", "average", "beam", "data", "home", "test_size")
+    if args.preset and args.preset not in recipe.presets:
+        parser.error(f"--preset: {recipe.name} has {', '.join(recipe.presets)}")
+    own = ("name", "recipe", "preset", "out", "average", "beam", "data", "home", "test_size")
     overrides = {k: v for k, v in vars(args).items() if v is not None and k not in own}
-    cfg = get_recipe("translate").config(None, **overrides)
+    cfg = recipe.config(args.preset, **overrides)
     store = RunStore(args.home)
-    run_id = store.create_run("translate", cfg.to_dict(), label=args.name)
+    run_id = store.create_run(recipe.name, cfg.to_dict(), label=args.name)
     averager = CheckpointAverager(args.average)
     tic = time.time()
     status = execute(store, run_id, [averager, ProgressBar(args.name)])
@@ -122,7 +144,7 @@ def main(argv: list[str] | None = None) -> None:
                                  f"checkpoints", train=run.config)
     (out / "metrics.csv").write_text(store.metrics_csv(run_id))
     hardware = torch.cuda.get_device_name() if device == "cuda" else "CPU"
-    (out / "README.md").write_text(model_card(args.name, cfg, run, training_minutes(legs(store, run_id)), hardware,
+    (out / "README.md").write_text(model_card(args.name, recipe.name, cfg, run, training_minutes(legs(store, run_id)), hardware,
                                               averager.steps(), scores, args.beam))
     print(f"{args.name}: exported to {out}", flush=True)
 
