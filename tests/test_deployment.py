@@ -297,3 +297,9 @@ def test_every_binary_and_every_large_file_goes_to_lfs():
     fields = git("check-attr", "-z", "filter", "--", *sorted(binary | large)).split("\0")
     filters = dict(zip(fields[0::3], fields[2::3]))
     assert [path for path in sorted(binary | large) if filters.get(path) != "lfs"] == []
+
+
+def test_assets_keep_within_their_60_mb():
+    """Issue 32's budget for what every clone and every Space carries: all of assets/ in at most 60 MB."""
+    assets = Path(app.__file__).resolve().parent / "assets"
+    assert sum(f.stat().st_size for f in assets.rglob("*") if f.is_file()) <= 60_000_000
