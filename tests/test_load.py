@@ -1,9 +1,12 @@
-"""A bounded load test: 8 concurrent sessions of 3 requests each, while a training run goes (tools/loadtest.py)."""
+"""Bounded load tests: 8 concurrent sessions of 3 requests each while a training run goes (tools/loadtest.py), and
+a small class with its probe student (tools/classroom.py)."""
 from __future__ import annotations
+
+import json
 
 import pytest
 
-from tools import loadtest
+from tools import classroom, loadtest
 from train.store import RunStore
 
 
@@ -27,3 +30,16 @@ def test_eight_sessions_mixing_requests_while_a_run_trains(models, server, home)
     assert results.requests == 8 * 3 and all(len(results.latencies[kind]) == 6 for kind in loadtest.KINDS)
     assert " was running at step " in training and "now cancelled" in training
     print(loadtest.report(results, 8))
+
+
+def test_a_small_class_with_its_probe_student(tmp_path, capsys):
+    """The classroom tool end to end: 4 students open the page, then ask 3 questions each, 2 at a time (one launches a run), and the
+    probe student in its own process asking each kind at least once; no failure, every answer counted."""
+    out = tmp_path / "class.json"
+    assert classroom.main(["--students", "4", "--active", "2", "--rounds", "3", "--json", str(out)]) == 0
+    found = json.loads(out.read_text())
+    assert found["failures"] == 0 and found["kinds"]["open"]["n"] == 4 and found["kinds"]["launch"]["n"] == 1
+    assert sum(found["kinds"][kind]["n"] for kind in loadtest.KINDS if kind in found["kinds"]) == 4 * 3
+    assert all(found["probe"][kind]["n"] >= 1 for kind in loadtest.KINDS)
+    assert found["server_cpu_s"] > 0 and found["rss_mb"]["peak"] >= found["rss_mb"]["start"] > 0
+    assert "probe: translate" in capsys.readouterr().out

@@ -6,14 +6,18 @@
 Makes a fresh run store with a seed AlexNet (tools/loadtest.py), serves app.py from it on `cores` CPUs, opens
 `students` sessions (each what a browser's page open does: the page, its config and API info, a session), of which
 `active` at a time send a mix of requests: translate, filters, neighbours, predictions, and every tenth active
-student launches the ResNet lecture preset once. Prints per-action p50/p95/max, failures, the server's CPU seconds
-and its memory (RSS) over time, then stops the app (runs it started are cancelled with it). Bounded: each active
+student launches the ResNet lecture preset once; while they ask, one more student in a process of its own (the
+probe) asks one question at a time, so its latencies hold none of the load generator's own queueing. Prints
+per-action p50/p95/max (the class's and the probe's), failures, the server's CPU seconds and its memory (RSS) over
+time, then stops the app (runs it started are cancelled with it). Bounded: each active
 student sends `rounds` requests, each waits at most --timeout.
 """
 from __future__ import annotations
 
 import argparse
+import itertools
 import json
+import multiprocessing
 import os
 import resource
 import shutil
@@ -175,6 +179,38 @@ def active_student(url: str, index: int, rounds: int, models: dict[str, str], re
         loadtest.timed(results, kind, calls[kind], timeout)
 
 
+def probe(url: str, models: dict[str, str], timeout: float, stop, out) -> None:
+    """One more student, in a process of its own (its own GIL, not the 30 client threads'): asks each kind of
+    question in turn, one at a time, each at least once and then until `stop` is set; puts its latencies and
+    failures on `out`."""
+    results = loadtest.Results()
+    calls = loadtest.actions(Client(url, verbose=False, httpx_kwargs={"timeout": timeout}), 7, models)
+    for asked, kind in enumerate(itertools.cycle(loadtest.KINDS)):
+        if stop.is_set() and asked >= len(loadtest.KINDS):
+            break
+        loadtest.timed(results, kind, calls[kind], timeout)
+    out.put((results.latencies, results.failures))
+
+
+class Probe:
+    """The probe student's process, for the length of a `with` block; .latencies and .failures after it."""
+
+    def __init__(self, url: str, models: dict[str, str], timeout: float):
+        context = multiprocessing.get_context("spawn")
+        self.stop, self.out = context.Event(), context.Queue()
+        self.process = context.Process(target=probe, args=(url, models, timeout, self.stop, self.out), daemon=True)
+        self.timeout = timeout
+
+    def __enter__(self) -> Probe:
+        self.process.start()
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.stop.set()
+        self.latencies, self.failures = self.out.get(timeout=self.timeout)
+        self.process.join()
+
+
 def open_page(url: str, results: loadtest.Results, timeout: float, pages: list[Client]) -> None:
     """An idle student: what opening the page asks of the server (config, API info, a session kept open by its
     heartbeat while the page lives in `pages`), then nothing."""
@@ -206,9 +242,9 @@ def run_in_threads(target, count: int, limit: int, deadline: float) -> int:
 
 
 def classroom(url: str, pid: int, models: dict[str, str], students: int, active: int, rounds: int,
-              timeout: float) -> tuple[loadtest.Results, Sampler]:
+              timeout: float) -> tuple[loadtest.Results, Sampler, Probe]:
     """After one warm-up request of each kind, all students open the page (20 at a time, as a hall arrives),
-    then `active` at a time ask their questions."""
+    then `active` at a time ask their questions, the probe student among them."""
     warm = loadtest.Results()  # the lecturer tries each action once before class (the first builds caches)
     calls = loadtest.actions(Client(url, verbose=False), 0, models)
     for kind in loadtest.KINDS:
@@ -221,11 +257,13 @@ def classroom(url: str, pid: int, models: dict[str, str], students: int, active:
         pages: list[Client] = []  # the hall's open pages, until the class ends
         stuck = run_in_threads(lambda i: open_page(url, results, timeout, pages), students, 20, deadline)
         launched: list[str] = []
-        stuck += run_in_threads(lambda i: active_student(url, i, rounds, models, results, timeout, launched),
-                                students, active, deadline)
+        with Probe(url, models, timeout) as prober:
+            stuck += run_in_threads(lambda i: active_student(url, i, rounds, models, results, timeout, launched),
+                                    students, active, deadline)
     results.failures += [f"a student did not finish within {timeout:.0f} s"] * stuck
+    results.failures += [f"probe {failure}" for failure in prober.failures]
     results.seconds = sampler.samples[-1].seconds
-    return results, sampler
+    return results, sampler, prober
 
 
 def cancel_all(home: Path, url: str, wait_s: float = 60) -> None:
@@ -238,11 +276,15 @@ def cancel_all(home: Path, url: str, wait_s: float = 60) -> None:
         time.sleep(1)
 
 
-def summary(results: loadtest.Results, sampler: Sampler, students: int, active: int) -> dict:
+def latency_table(latencies: dict[str, list[float]]) -> dict:
     import numpy as np
 
     kinds = {kind: dict(zip(("p50", "p95"), map(float, np.percentile(v, [50, 95]))), max=max(v), n=len(v))
-             for kind, v in results.latencies.items() if v}
+             for kind, v in latencies.items() if v}
+    return {k: {m: round(x, 2) if isinstance(x, float) else x for m, x in v.items()} for k, v in kinds.items()}
+
+
+def summary(results: loadtest.Results, sampler: Sampler, prober: Probe, students: int, active: int) -> dict:
     rss = [sample.rss_mb for sample in sampler.samples]
     return {"students": students, "active": active, "seconds": round(results.seconds, 1),
             "failures": len(results.failures), "server_cpu_s": round(sampler.cpu, 1),
@@ -250,15 +292,16 @@ def summary(results: loadtest.Results, sampler: Sampler, students: int, active: 
             "machine_cores_busy": round(sampler.cores("machine_cpu"), 2),
             "generator_cores_busy": round(sampler.cores("generator_cpu"), 2),
             "rss_mb": {"start": round(rss[0]), "peak": round(max(rss)), "end": round(rss[-1])},
-            "kinds": {k: {m: round(x, 2) if isinstance(x, float) else x for m, x in v.items()}
-                      for k, v in kinds.items()}}
+            "kinds": latency_table(results.latencies), "probe": latency_table(prober.latencies)}
 
 
-def report(results: loadtest.Results, sampler: Sampler, students: int, active: int) -> str:
+def report(results: loadtest.Results, sampler: Sampler, prober: Probe, students: int, active: int) -> str:
     lines = [f"students {students} ({active} active at once), requests {results.requests}, "
              f"failures {len(results.failures)}, {results.seconds:.0f} s"]
     lines += [f"{kind:12s} {len(v):4d} answered, {loadtest.percentiles(v)}"
               for kind, v in results.latencies.items() if v]
+    lines += [f"probe: {kind:12s} {len(v):4d} answered, {loadtest.percentiles(v)}"
+              for kind, v in prober.latencies.items() if v]
     lines.append(f"server CPU {sampler.cpu:.1f} s ({sampler.cores('server_cpu'):.2f} cores busy); the whole machine "
                  f"{sampler.cores('machine_cpu'):.2f} cores busy, of which the load generator "
                  f"{sampler.cores('generator_cpu'):.2f} (the rest: the students' training runs and other processes)")
@@ -278,7 +321,10 @@ def plot(summaries: list[dict], path: Path, machine: str) -> None:
     students = [s["students"] for s in summaries]
     fig, (left, right) = plt.subplots(1, 2, figsize=(10, 4), dpi=120)
     for kind in ("translate", "filters", "neighbours", "predictions", "open"):
-        left.plot(students, [s["kinds"].get(kind, {}).get("p95") for s in summaries], marker="o", label=kind)
+        line, = left.plot(students, [s["kinds"].get(kind, {}).get("p95") for s in summaries], marker="o", label=kind)
+        if any(kind in s.get("probe", {}) for s in summaries):
+            left.plot(students, [s.get("probe", {}).get(kind, {}).get("p95") for s in summaries], marker=".",
+                      linestyle=":", color=line.get_color(), label=f"{kind}, probe student")
     left.axhline(3, color="grey", linestyle="--", linewidth=1, label="target: 3 s")
     left.set(xlabel="students (30 asking at once at most)", ylabel="p95 latency (s)", title="Latency")
     left.legend(fontsize=8)
@@ -326,10 +372,10 @@ def main(argv: list[str] | None = None) -> int:
             else:
                 print(f"{args.students} students, {args.active} active at once, app on CPUs {sorted(cpus)} ...",
                       flush=True)
-                results, sampler = classroom(url, server.pid, models, args.students, args.active, args.rounds,
-                                             args.timeout)
-                print(report(results, sampler, args.students, args.active))
-                found = summary(results, sampler, args.students, args.active)
+                results, sampler, prober = classroom(url, server.pid, models, args.students, args.active,
+                                                     args.rounds, args.timeout)
+                print(report(results, sampler, prober, args.students, args.active))
+                found = summary(results, sampler, prober, args.students, args.active)
                 failed = bool(results.failures)
                 if failed:
                     print("the server's log ends:\n" + (home / "app.log").read_text()[-3000:])
