@@ -212,11 +212,12 @@ def test_attention_vs_recurrence_draws_cost_timing_and_path_length(page):
         const plot = document.querySelector('#transformer-path-length .js-plotly-plot');
         return plot && plot.data && plot.data.filter(t => t.type === 'heatmap').length === 2;
     }""", timeout=30_000)
-    if list((ROOT / "assets" / "models").glob("transformer-en-de")):
-        page.wait_for_function("""() => {
+    if list((ROOT / "assets" / "models").glob("transformer-en-de")):  # beside it the bundled RNNsearch's, if shipped
+        maps = 1 + (ROOT / "assets" / "models" / "rnnsearch-en-de" / "model.safetensors").exists()
+        page.wait_for_function("""(maps) => {
             const plot = document.querySelector('#transformer-alignments .js-plotly-plot');
-            return plot && plot.data && plot.data.some(t => t.type === 'heatmap' && t.z);
-        }""", timeout=60_000)
+            return plot && plot.data && plot.data.filter(t => t.type === 'heatmap' && t.z).length === maps;
+        }""", arg=maps, timeout=60_000)
     page.screenshot(path=SHOTS / "transformer-recurrence.png", full_page=True)
 
 
