@@ -247,6 +247,33 @@ def test_downloads_are_made_once_per_run_and_step_and_cleaned(home, monkeypatch,
     assert len(os.listdir(tmp_path / "downloads")) == 2
 
 
+def test_a_made_picture_outlives_its_use_while_others_prune(monkeypatch, tmp_path):
+    """A student's search uses a picture it shares with others just as another student's new picture prunes the
+    folder (prune has listed the old picture, not yet removed it): the picture must still be there when Gradio
+    copies it (a 150-student class got 403 for two)."""
+    import threading
+    import time
+
+    monkeypatch.setattr(services, "KEEP_FILES", 1)
+    shared = services.made_file(tmp_path, "shared.png", b"shared")
+    os.utime(shared, (0, 0))  # old: prune may remove it unless someone uses it again
+    clock, used, user = time.time, [], []
+
+    def now() -> float:  # prune asks the time once it has listed the folder: just then the other student asks
+        if not user:
+            user.append(threading.Thread(target=lambda: used.append(services.made_file(tmp_path, "shared.png",
+                                                                                         b"shared"))))
+            user[0].start()
+            user[0].join(0.5)  # done at once without a lock; waits for prune with one
+        return clock()
+
+    monkeypatch.setattr(time, "time", now)
+    services.made_file(tmp_path, "new.png", b"new")
+    user[0].join()
+    monkeypatch.setattr(time, "time", clock)
+    assert used[0].read_bytes() == b"shared"
+
+
 def test_an_upload_request_is_capped_in_total(monkeypatch):
     from starlette.applications import Starlette
     from starlette.responses import PlainTextResponse

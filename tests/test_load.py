@@ -33,8 +33,8 @@ def test_eight_sessions_mixing_requests_while_a_run_trains(models, server, home)
 
 
 def test_a_small_class_with_its_probe_student(tmp_path, capsys):
-    """The classroom tool end to end: 4 students open the page, then ask 3 questions each, 2 at a time (one launches a run), and the
-    probe student in its own process asking each kind at least once; no failure, every answer counted."""
+    """The classroom tool end to end: 4 students open the page, then ask 3 questions each, 2 at a time (one launches
+    a run), and the probe student in its own process asks each kind at least once; no failure, every answer counted."""
     out = tmp_path / "class.json"
     assert classroom.main(["--students", "4", "--active", "2", "--rounds", "3", "--json", str(out)]) == 0
     found = json.loads(out.read_text())

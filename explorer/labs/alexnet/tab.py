@@ -3,7 +3,6 @@ and predictions, attributions, and the ablations the paper argues for, run live.
 from __future__ import annotations
 
 import hashlib
-import os
 import tempfile
 from pathlib import Path
 
@@ -15,7 +14,7 @@ from explorer.labs.alexnet import views
 from explorer.labs.alexnet.figures import make_filter_figure, make_group_figure, make_run_figure
 from explorer.labs.alexnet.views import fastest, fig1_sweep, lrn_table
 from explorer.serving import deployment
-from explorer.serving.services import launcher, prune, store
+from explorer.serving.services import launcher, made_file, store
 from explorer.shared import experiment_panel, layout, run_text
 from explorer.shared.experiment_panel import REFERENCE
 from explorer.shared.i18n import all_strings, error, inform, language, t, text
@@ -98,24 +97,14 @@ def chosen(value, options) -> bool:
 
 
 def image_file(image: np.ndarray) -> str:
-    """The image as a PNG file named by its content, written once and moved into place whole.
+    """The image as a PNG file named by its content (services.made_file).
 
     Why not return the array: Gradio rewrites its cached file of an array output in place on every call that
     draws the same picture, so one user could download the file while another's call rewrites it, and get
     half of it (1 request in 120 under `python -m tools.loadtest`). A file output is copied atomically.
     """
     data = png_bytes(image)
-    path = IMAGE_DIR / f"{hashlib.sha256(data).hexdigest()[:32]}.png"
-    try:
-        os.utime(path)  # in use again: services.prune spares young files
-    except FileNotFoundError:
-        IMAGE_DIR.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=IMAGE_DIR, suffix=".tmp")
-        with os.fdopen(fd, "wb") as f:
-            f.write(data)
-        os.replace(tmp, path)
-        prune(IMAGE_DIR)  # each upload makes new pictures: keep the newest few hundred
-    return str(path)
+    return str(made_file(IMAGE_DIR, f"{hashlib.sha256(data).hexdigest()[:32]}.png", data))
 
 
 # -- reading the store -------------------------------------------------------------------------------
