@@ -164,7 +164,7 @@ def active_student(url: str, index: int, rounds: int, models: dict[str, str], re
     launches the lecture preset (ResNet on the bundled sample) through the Runs tab."""
     start = time.perf_counter()
     try:
-        client = Client(url, verbose=False, httpx_kwargs={"timeout": timeout})
+        client = loadtest.page_client(url, timeout)
         calls = loadtest.actions(client, index, models)
     except Exception as exc:  # a page that did not open is a failure
         results.record("open", time.perf_counter() - start, f"{type(exc).__name__}: {exc}")
@@ -184,7 +184,7 @@ def probe(url: str, models: dict[str, str], timeout: float, stop, out) -> None:
     question in turn, one at a time, each at least once and then until `stop` is set; puts its latencies and
     failures on `out`."""
     results = loadtest.Results()
-    calls = loadtest.actions(Client(url, verbose=False, httpx_kwargs={"timeout": timeout}), 7, models)
+    calls = loadtest.actions(loadtest.page_client(url, timeout), 7, models)
     for asked, kind in enumerate(itertools.cycle(loadtest.KINDS)):
         if stop.is_set() and asked >= len(loadtest.KINDS):
             break
@@ -246,7 +246,7 @@ def classroom(url: str, pid: int, models: dict[str, str], students: int, active:
     """After one warm-up request of each kind, all students open the page (20 at a time, as a hall arrives),
     then `active` at a time ask their questions, the probe student among them."""
     warm = loadtest.Results()  # the lecturer tries each action once before class (the first builds caches)
-    calls = loadtest.actions(Client(url, verbose=False), 0, models)
+    calls = loadtest.actions(loadtest.page_client(url), 0, models)
     for kind in loadtest.KINDS:
         loadtest.timed(warm, kind, calls[kind], timeout)
     if warm.failures:

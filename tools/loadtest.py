@@ -24,6 +24,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlparse
 
+import httpx
 import numpy as np
 from gradio_client import Client
 
@@ -38,6 +39,7 @@ SEED_RUN = ["alexnet", "--preset", "lecture", "--data", "sample", "--steps", "4"
             "--eval-size", "64", "--checkpoint-every", "4", "--eval-every", "4", "--log-every", "2"]
 TRANSLATOR = "bundle:transformer-en-de"  # assets/models/transformer-en-de
 TRAINING = '{"depth": 20}'  # with the ResNet lecture preset on the bundled sample: minutes on a CPU
+FILES = httpx.Client(limits=httpx.Limits(max_connections=256))  # the pages' picture downloads, kept-alive as a browser's
 
 
 @dataclass
@@ -111,6 +113,21 @@ def serve(home: Path, cpus: set[int] | None = None) -> tuple[subprocess.Popen, s
             time.sleep(0.3)
 
 
+def page_client(url: str, timeout: float = 300) -> Client:
+    """A page's session. Answers name their files by URL and `timed` fetches them as the page would: gradio_client's
+    own downloads cost about 45 ms a file in the client, where the server spends 3 (this machine, one client)."""
+    return Client(url, verbose=False, download_files=False, httpx_kwargs={"timeout": timeout})
+
+
+def file_urls(value) -> list[str]:
+    """The URLs of the files in an answer (an image, a gallery's pictures), in order."""
+    if isinstance(value, dict):
+        return [value["url"]] if isinstance(value.get("url"), str) else [u for v in value.values() for u in file_urls(v)]
+    if isinstance(value, (list, tuple)):
+        return [u for v in value for u in file_urls(v)]
+    return []
+
+
 def actions(client: Client, index: int, models: dict[str, str]) -> dict[str, Callable[[], object]]:
     """Each kind of request as a call that submits it in client's session (a job: .result() waits for it)."""
     client.predict(index % 100, api_name="/pick_gallery")  # the query image, kept in this session's state
@@ -124,10 +141,11 @@ def actions(client: Client, index: int, models: dict[str, str]) -> dict[str, Cal
 
 
 def timed(results: Results, kind: str, call: Callable[[], object], timeout: float) -> None:
-    """Send one request and record its latency, or its failure."""
+    """Send one request and record its latency (until its answer's pictures are fetched too), or its failure."""
     start = time.perf_counter()
     try:
-        call().result(timeout=timeout)
+        for url in file_urls(call().result(timeout=timeout)):
+            FILES.get(url, timeout=timeout).raise_for_status()
         results.record(kind, time.perf_counter() - start, None)
     except Exception as exc:  # a failed request is what we count, whatever its type
         results.record(kind, time.perf_counter() - start, f"{type(exc).__name__}: {exc}")
@@ -135,7 +153,7 @@ def timed(results: Results, kind: str, call: Callable[[], object], timeout: floa
 
 def student(url: str, index: int, requests: int, models: dict[str, str], results: Results, timeout: float) -> None:
     """One browser session: picks a gallery image, then cycles through the four kinds of request."""
-    calls = actions(Client(url, verbose=False), index, models)
+    calls = actions(page_client(url), index, models)
     for r in range(requests):
         kind = KINDS[(index + r) % len(KINDS)]
         timed(results, kind, calls[kind], timeout)
