@@ -184,11 +184,14 @@ def probe(url: str, models: dict[str, str], timeout: float, stop, out) -> None:
     question in turn, one at a time, each at least once and then until `stop` is set; puts its latencies and
     failures on `out`."""
     results = loadtest.Results()
-    calls = loadtest.actions(loadtest.page_client(url, timeout), 7, models)
-    for asked, kind in enumerate(itertools.cycle(loadtest.KINDS)):
-        if stop.is_set() and asked >= len(loadtest.KINDS):
-            break
-        loadtest.timed(results, kind, calls[kind], timeout)
+    try:
+        calls = loadtest.actions(loadtest.page_client(url, timeout), 7, models)
+        for asked, kind in enumerate(itertools.cycle(loadtest.KINDS)):
+            if stop.is_set() and asked >= len(loadtest.KINDS):
+                break
+            loadtest.timed(results, kind, calls[kind], timeout)
+    except Exception as exc:  # a page that did not open: a failure to report, not a class left waiting
+        results.record("open", 0.0, f"{type(exc).__name__}: {exc}")
     out.put((results.latencies, results.failures))
 
 

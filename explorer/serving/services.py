@@ -71,7 +71,7 @@ def download_file(run_id: str, name: str, write: Callable[[Path], object]) -> Pa
 def made_file(folder: Path, name: str, data: bytes) -> Path:
     """folder/name holding `data`, named by it: written whole the first time, touched on each use after. Under the
     lock prune takes, so no file is removed between its use here and Gradio copying it into its cache (outside
-    the lock, 2 of 98 neighbour searches of a 150-student class got 403 for a picture pruned meanwhile)."""
+    the lock, 2 of 100 neighbour searches of a 150-student class got 403 for a picture pruned meanwhile)."""
     path = folder / name
     with _files_lock:
         try:
