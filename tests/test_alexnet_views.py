@@ -320,3 +320,19 @@ def test_fig3_shows_the_filter_models_measures_beside_the_random_init(home):
     assert f"{gpu1:.2f}" in measures and f"{gpu2:.2f}" in measures
     one = alexnet_tab.show_filters("bundled:alexnet-cifar-fig3", None, progress=None)[2]
     assert "GPU" not in one and len([row for row in one.splitlines() if row.startswith("| ")]) == 5
+
+
+def test_a_class_opening_fig3_has_it_drawn_once_per_model_and_language(home, monkeypatch):
+    """Fig. 3 takes the server 75 ms to draw, and a lecture hall opens the same model: drawn once, in each language."""
+    import gradio as gr
+
+    drawn = []
+    monkeypatch.setattr(alexnet_tab, "make_filter_figure", lambda *args, **kw: drawn.append(args[3]) or object())
+    alexnet_tab.trained_filters.cache_clear()
+    source, zh = "bundled:alexnet-cifar-fig3", gr.Request(headers={"cookie": "paperlab-lang=zh"})
+    figures = [alexnet_tab.show_filters(source, None, progress=None)[1] for _ in range(3)]
+    figures.append(alexnet_tab.watch_tick(None, source, None, None)[1])  # the live view opens on the same picture
+    assert drawn == ["en"] and all(fig is figures[0] for fig in figures)
+    alexnet_tab.show_filters(source, zh, progress=None)
+    assert drawn == ["en", "zh"]
+    alexnet_tab.trained_filters.cache_clear()

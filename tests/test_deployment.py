@@ -274,6 +274,22 @@ def test_a_made_picture_outlives_its_use_while_others_prune(monkeypatch, tmp_pat
     assert used[0].read_bytes() == b"shared"
 
 
+def test_made_files_are_pruned_to_the_newest_in_batches(monkeypatch, tmp_path):
+    """Pictures are pruned once per KEEP_FILES / PRUNE_SHARE new ones (not on each: that queued a class on the
+    lock), so a folder never holds more than KEEP_FILES plus one batch, and the newest stay."""
+    monkeypatch.setattr(services, "KEEP_FILES", 16)
+    monkeypatch.setattr(services, "SERVING_S", -1.0)  # every file may go (none is on its way to Gradio)
+    sizes = []
+    for i in range(50):
+        os.utime(services.made_file(tmp_path, f"{i:02d}.png", b"%d" % i), (i, i))  # made in order, one second apart
+        sizes.append(len(os.listdir(tmp_path)))
+    assert max(sizes) == 16 + 16 // services.PRUNE_SHARE - 1 and min(sizes[16:]) == 16
+    assert sorted(os.listdir(tmp_path))[-1] == "49.png" and "00.png" not in os.listdir(tmp_path)
+    assert (tmp_path / "45.png").read_bytes() == b"45"  # a file in use is touched, not rewritten
+    services.made_file(tmp_path, "45.png", b"other")
+    assert (tmp_path / "45.png").read_bytes() == b"45"
+
+
 def test_an_upload_request_is_capped_in_total(monkeypatch):
     from starlette.applications import Starlette
     from starlette.responses import PlainTextResponse

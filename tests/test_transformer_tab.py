@@ -34,6 +34,7 @@ def models_dir(tmp_path_factory):
 def lab(models_dir, monkeypatch, home):
     monkeypatch.setattr(tab, "MODELS_DIR", models_dir)
     tab._load.cache_clear()
+    tab.translated.cache_clear()
     return tab
 
 
@@ -86,6 +87,19 @@ def test_translate_keeps_every_map_and_handles_bad_input(lab):
     np.testing.assert_allclose(one_head.data[0].y, state["maps"]["cross"][1, 2, 1])
     assert lab.show_grid(state, "decoder", None) is not None
     assert lab.show_head_view(state, "cross", 0, 2, None) is not None
+
+
+def test_a_sentence_the_class_translated_is_answered_from_memory(lab, monkeypatch):
+    """A lecture hall translates the same few sentences: the second asks no model pass and shares the first's maps
+    (read-only) instead of keeping a copy in each session's state; another beam or sentence is translated anew."""
+    passes, model_pass = [], views.translate_with_maps
+    monkeypatch.setattr(views, "translate_with_maps", lambda *args: passes.append(args[1:]) or model_pass(*args))
+    first, again = (lab.translate("bundle:transformer-test", "A dog runs.", 1, None, no_progress) for _ in range(2))
+    assert passes == [("A dog runs.", 1)] and again[0] == first[0]
+    assert again[1]["maps"]["cross"] is first[1]["maps"]["cross"] and not first[1]["maps"]["cross"].flags.writeable
+    lab.translate("bundle:transformer-test", "A dog runs.", 2, None, no_progress)
+    lab.translate("bundle:transformer-test", "A cat runs.", 1, None, no_progress)
+    assert passes[1:] == [("A dog runs.", 2), ("A cat runs.", 1)]
 
 
 def test_heads_under_the_knife_and_attribution(lab):

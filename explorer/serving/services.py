@@ -19,8 +19,10 @@ from train.store import RunStore, atomic_write, check_run_id
 DOWNLOADS = Path(tempfile.gettempdir()) / "paperlab-downloads"  # one folder per run, one file per (run, step, kind)
 KEEP_RUNS = 16       # download folders kept, the most recently used; older ones are removed
 KEEP_FILES = 512     # files kept in a folder of made files (e.g. the AlexNet lab's pictures), the newest
+PRUNE_SHARE = 8      # ... pruned once per KEEP_FILES / PRUNE_SHARE new files: it lists the folder, under the lock
 SERVING_S = 60.0     # a file this young may still be on its way into Gradio's cache: never removed
 _files_lock = threading.RLock()  # made files: written, touched and pruned one at a time
+_made_since_prune: dict[Path, int] = {}  # new files per folder of made files since it was last pruned
 
 
 def public_mode(env: Mapping[str, str] | None = None) -> bool:
@@ -71,7 +73,9 @@ def download_file(run_id: str, name: str, write: Callable[[Path], object]) -> Pa
 def made_file(folder: Path, name: str, data: bytes) -> Path:
     """folder/name holding `data`, named by it: written whole the first time, touched on each use after. Under the
     lock prune takes, so no file is removed between its use here and Gradio copying it into its cache (outside
-    the lock, 2 of 100 neighbour searches of a 150-student class got 403 for a picture pruned meanwhile)."""
+    the lock, 2 of 100 neighbour searches of a 150-student class got 403 for a picture pruned meanwhile). The folder is
+    pruned to KEEP_FILES once per KEEP_FILES / PRUNE_SHARE new files: pruned on each, a class's neighbour searches
+    (16 new pictures each) queued on the lock while it listed 512 files (p50 21 s at 30 students asking)."""
     path = folder / name
     with _files_lock:
         try:
@@ -82,7 +86,10 @@ def made_file(folder: Path, name: str, data: bytes) -> Path:
             with os.fdopen(fd, "wb") as f:
                 f.write(data)
             os.replace(tmp, path)  # whole or not at all: a reader never sees half a file
-            prune(folder, KEEP_FILES)  # each new picture: keep the newest few hundred
+            _made_since_prune[folder] = _made_since_prune.get(folder, 0) + 1
+            if _made_since_prune[folder] >= max(1, KEEP_FILES // PRUNE_SHARE):
+                _made_since_prune[folder] = 0
+                prune(folder, KEEP_FILES)
     return path
 
 
@@ -90,12 +97,14 @@ def prune(folder: Path, keep: int = KEEP_FILES) -> None:
     """Remove all but the `keep` newest entries of folder (files or folders), sparing those under SERVING_S old."""
     with _files_lock:
         entries = []
-        for entry in folder.iterdir():
-            with contextlib.suppress(FileNotFoundError):  # another app process on this machine pruned it
-                entries.append((entry.stat().st_mtime, entry))
-        for mtime, entry in sorted(entries, reverse=True)[keep:]:
+        with os.scandir(folder) as listing:
+            for entry in listing:
+                with contextlib.suppress(FileNotFoundError):  # another app process on this machine pruned it
+                    entries.append((entry.stat().st_mtime, entry.path, entry.is_dir()))
+        for mtime, path, is_dir in sorted(entries, reverse=True)[keep:]:
             if time.time() - mtime > SERVING_S:
-                if entry.is_dir():
-                    shutil.rmtree(entry, ignore_errors=True)
+                if is_dir:
+                    shutil.rmtree(path, ignore_errors=True)
                 else:
-                    entry.unlink(missing_ok=True)
+                    with contextlib.suppress(FileNotFoundError):
+                        os.unlink(path)

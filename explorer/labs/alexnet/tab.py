@@ -2,12 +2,14 @@
 and predictions, attributions, and the ablations the paper argues for, run live."""
 from __future__ import annotations
 
+import functools
 import hashlib
 import tempfile
 from pathlib import Path
 
 import gradio as gr
 import numpy as np
+import plotly.graph_objects as go
 from gradio.context import Context
 
 from explorer.labs.alexnet import views
@@ -184,8 +186,7 @@ def trained_view(source: str | None, seen: tuple | None, lang: str):
         return gr.skip(), gr.skip(), gr.skip(), now  # the filters tab says why, on request
     curves = views.model_curves(source, store())
     return (text("alexnet.trained_status", lang, shown=shown_line(source, vm, lang)),
-            make_filter_figure(conv1_weights(vm.model), vm.towers, text("alexnet.fig_filters", lang, title=vm.title),
-                               lang, uirevision=source),
+            trained_filters(source, vm, lang),
             make_run_figure(vm.title, curves, lang, uirevision=source) if curves else None, now)
 
 
@@ -234,14 +235,22 @@ def show_filters(source: str, request: gr.Request, progress=TRACK_PROGRESS):
     init's."""
     lang = language(request)
     vm = load_model(source, lang, progress)
-    figure = make_filter_figure(conv1_weights(vm.model), vm.towers, text("alexnet.fig_filters", lang, title=vm.title),
-                                lang, uirevision=source)
-    return shown_line(source, vm, lang), figure, measures_markdown(source, vm, lang)
+    return shown_line(source, vm, lang), trained_filters(source, vm, lang), measures_markdown(source, vm, lang)
+
+
+# A lecture hall opens the same few models: their Fig. 3 (75 ms of the server's CPU to draw) and its measures (10 ms)
+# are drawn once per model weights and language. Each entry keeps its model alive (1-4 MB for CIFAR AlexNets).
+@functools.lru_cache(maxsize=8)
+def trained_filters(source: str, vm: views.ViewModel, lang: str) -> go.Figure:
+    """Fig. 3 of a model's conv1 kernels, titled with the model."""
+    return make_filter_figure(conv1_weights(vm.model), vm.towers, text("alexnet.fig_filters", lang, title=vm.title),
+                              lang, uirevision=source)
 
 
 WEAK_SPLIT = 0.1  # a difference of mean colourfulness between the towers below this is called weak
 
 
+@functools.lru_cache(maxsize=8)
 def measures_markdown(source: str, vm: views.ViewModel, lang: str) -> str:
     """Fig. 3's measures (train.filter_measures) of the model's conv1 beside its random init, and how far apart the
     towers' colourfulness is; "" for torchvision's model (no run config to rebuild its init from)."""

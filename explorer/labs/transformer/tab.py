@@ -23,11 +23,13 @@ from explorer.shared.plots import curves_figure
 from train.recipes import experiment_configs
 from train.recipes.translation import LECTURE
 from train.text_data import CORPORA, UNK, load_corpus
-from train.translation_task import TOKENIZER_FILE, TranslationConfig, Translator, corpus_bleu, load_bundle, load_run
+from train.translation_task import (TOKENIZER_FILE, Translation, TranslationConfig, Translator, corpus_bleu, load_bundle,
+                                    load_run)
 
 MODELS_DIR = reference_runs.MODELS_DIR
 MAX_CHARS = 400          # the bundled models were trained on captions of at most ~100 tokens
 N_EXAMPLES = 3           # in-domain sentences offered under the input
+TRANSLATIONS_KEPT = 64   # translations remembered, with their maps (about 0.5 MB each for a caption)
 KINDS = ("encoder", "decoder", "cross")
 EXAMPLES = {  # a sentence in the style each corpus teaches: captions, everyday sentences
     "multi30k-en-de": "A man in a blue shirt is playing the guitar on the street.",
@@ -59,15 +61,30 @@ def _load(key: str, version: str) -> Translator:
     return load_run(store(), name)
 
 
+def weights_version(key: str) -> str:
+    """Which weights a model key stands for now: a run's newest checkpoint ('' for a bundle, which never changes)."""
+    return str(store().checkpoints(key[4:])[-1:]) if key.startswith("run:") else ""
+
+
 def get_translator(key: str | None, lang: str) -> Translator:
     """The chosen model (cached; a run reloads when it has a newer checkpoint); gr.Error when none loads."""
     if not key:
         raise error("transformer.no_model", lang)
     try:
-        version = str(store().checkpoints(key[4:])[-1:]) if key.startswith("run:") else ""
-        return _load(key, version)
+        return _load(key, weights_version(key))
     except Exception as exc:  # a missing or half-written run, a corrupt file: say so, keep the app running
         raise error("transformer.load_failed", lang, error=str(exc)[:300]) from exc
+
+
+@functools.lru_cache(maxsize=TRANSLATIONS_KEPT)
+def translated(key: str, version: str, source: str, beam: int) -> tuple[Translation, dict]:
+    """views.translate_with_maps by the weights (key, version), remembered: a lecture hall translates the same few
+    sentences (opening the lab translates the example in the box). Its maps are read-only, so the sessions that
+    keep them in their state share one copy."""
+    result, maps = views.translate_with_maps(_load(key, version), source, beam)
+    for weights in maps.values():
+        weights.setflags(write=False)
+    return result, maps
 
 
 @functools.lru_cache(maxsize=2)
@@ -115,7 +132,7 @@ def translate(key, raw, beam, request: gr.Request, progress=gr.Progress()):
     if note := refusal(source, translator, lang):  # not translated: every view keeps what it shows
         return (gr.skip(),) * (7 + len(KINDS)) + (note,)
     progress(0.5, desc="translating")
-    result, maps = views.translate_with_maps(translator, source, _clamp(beam, 1, 4))
+    result, maps = translated(key, weights_version(key), source, _clamp(beam, 1, 4))
     unknown = result.source_ids.count(UNK)
     if unknown:
         notices.append(("transformer.unknown", {"n": unknown}))
