@@ -317,8 +317,12 @@ def test_the_app_bounds_its_caches_sessions_and_queue(monkeypatch):
     assert [m.cls for m in options["app_kwargs"]["middleware"]] == [deployment.UploadLimit]
     monkeypatch.setattr(app, "TABS", ())  # the shell alone: quick to build
     assert app.build_app().delete_cache == deployment.DELETE_CACHE
+    for name in deployment.QUEUE_RECORDS:
+        monkeypatch.delenv(name, raising=False)
     queue = deployment.configure(gr.Blocks())._queue
     assert queue.max_size >= 200 and queue.default_concurrency_limit <= 4  # a pending action per student
+    # its monitoring records: summarised with pandas once a thousand events (not after each), the last thousand kept
+    assert queue.ANAYLTICS_CACHE_FREQUENCY >= 1000 and queue.ANALYTICS_MAX_EVENTS <= 1000
 
 
 # -- deploys to a Space as is ------------------------------------------------------------------------------
