@@ -3,14 +3,14 @@
     python -m tools.classroom [--students 150] [--active 30] [--rounds 4] [--cores 2]
     python -m tools.classroom --idle 120        (one headless browser page left idle: its server cost)
 
-Makes a fresh run store with a seed AlexNet (tools/loadtest.py), serves app.py from it on `cores` CPUs, opens
-`students` sessions (each what a browser's page open does: the page, its config and API info, a session), of which
-`active` at a time send a mix of requests: translate, filters, neighbours, predictions, and every tenth active
-student launches the ResNet lecture preset once; while they ask, one more student in a process of its own (the
-probe) asks one question at a time, so its latencies hold none of the load generator's own queueing. Prints
-per-action p50/p95/max (the class's and the probe's), failures, the server's CPU seconds and its memory (RSS) over
-time, then stops the app (runs it started are cancelled with it). Bounded: each active
-student sends `rounds` requests, each waits at most --timeout.
+Makes a fresh run store with a seed AlexNet (tools/loadtest.py), serves app.py from it on `cores` CPUs as a public
+Space runs it (space_env), opens `students` sessions (each what a browser's page open does: the page, its config and
+API info, a session), of which `active` at a time send a mix of requests: translate, filters, neighbours,
+predictions, and every tenth active student launches the ResNet lecture preset once; while they ask, one more student
+in a process of its own (the probe) asks one question at a time, so its latencies hold none of the load generator's
+own queueing. Prints per-action p50/p95/max (the class's and the probe's), failures, the server's CPU seconds and its
+memory (RSS) over time, then stops the app (runs it started are cancelled with it). Bounded: each active student
+sends `rounds` requests, each waits at most --timeout.
 """
 from __future__ import annotations
 
@@ -20,6 +20,7 @@ import json
 import multiprocessing
 import os
 import resource
+import secrets
 import shutil
 import sys
 import tempfile
@@ -269,11 +270,19 @@ def classroom(url: str, pid: int, models: dict[str, str], students: int, active:
     return results, sampler, prober
 
 
-def cancel_all(home: Path, url: str, wait_s: float = 60) -> None:
-    """Cancel the students' runs and wait (up to wait_s) for them to stop, before the app goes."""
+def space_env(students: int) -> dict[str, str]:
+    """The app as a public Space runs it (explorer/serving/deployment.py: lecture presets, training niced and held
+    to its limits), with an admin token to stop the class's runs afterwards, and room for every student's runs from
+    one address: the class comes from loopback, as a hall behind one NAT would (PAPERLAB_RUNS_PER_ADDRESS)."""
+    return {"PAPERLAB_PUBLIC": "1", "PAPERLAB_ADMIN_TOKEN": secrets.token_hex(16),
+            "PAPERLAB_RUNS_PER_ADDRESS": str(students)}
+
+
+def cancel_all(home: Path, url: str, token: str, wait_s: float = 60) -> None:
+    """Cancel the students' runs (as the admin) and wait (up to wait_s) for them to stop, before the app goes."""
     client, store = Client(url, verbose=False), RunStore(home)
     for run in store.list_runs(statuses=["queued", "running"]):
-        client.predict(run.id, "", api_name="/cancel")
+        client.predict(run.id, token, api_name="/cancel")
     deadline = time.time() + wait_s
     while store.list_runs(statuses=["queued", "running"]) and time.time() < deadline:
         time.sleep(1)
@@ -365,7 +374,8 @@ def main(argv: list[str] | None = None) -> int:
     with tempfile.TemporaryDirectory(prefix="paperlab-class-") as tmp:
         home = Path(tmp)
         models = None if args.idle else loadtest.seed(home)
-        server, url = loadtest.serve(home, cpus)
+        env = space_env(args.students)
+        server, url = loadtest.serve(home, cpus, env)
         try:
             if args.idle:
                 found = {"no page": no_page(server.pid, 30), "visible": idle_page(url, server.pid, args.idle),
@@ -385,7 +395,7 @@ def main(argv: list[str] | None = None) -> int:
             if args.json:
                 args.json.write_text(json.dumps(found, indent=1))
         finally:
-            cancel_all(home, url)  # the students' runs stop with the class
+            cancel_all(home, url, env["PAPERLAB_ADMIN_TOKEN"])  # the students' runs stop with the class
             server.terminate()
             server.wait(timeout=30)
     return 1 if failed else 0

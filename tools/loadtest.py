@@ -94,12 +94,14 @@ def seed(home: Path) -> dict[str, str]:
     return models(RunStore(home))
 
 
-def serve(home: Path, cpus: set[int] | None = None) -> tuple[subprocess.Popen, str]:
-    """app.py on a free loopback port with its run store in home (on the CPUs `cpus` only, where given)."""
+def serve(home: Path, cpus: set[int] | None = None, env: dict[str, str] | None = None) -> tuple[subprocess.Popen, str]:
+    """app.py on a free loopback port with its run store in home (on the CPUs `cpus` only, and with the environment
+    variables `env` too, where given)."""
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]
-    env = {**os.environ, "PAPERLAB_HOME": str(home), "PAPERLAB_HOST": "127.0.0.1", "PAPERLAB_PORT": str(port)}
+    env = {**os.environ, **(env or {}), "PAPERLAB_HOME": str(home), "PAPERLAB_HOST": "127.0.0.1",
+           "PAPERLAB_PORT": str(port)}
     with open(home / "app.log", "wb") as log:  # the server's output, shown when a request fails
         proc = subprocess.Popen([sys.executable, "app.py"], cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
                                 preexec_fn=(lambda: os.sched_setaffinity(0, cpus)) if cpus else None)
