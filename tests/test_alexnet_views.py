@@ -336,3 +336,20 @@ def test_a_class_opening_fig3_has_it_drawn_once_per_model_and_language(home, mon
     alexnet_tab.show_filters(source, zh, progress=None)
     assert drawn == ["en", "zh"]
     alexnet_tab.trained_filters.cache_clear()
+
+
+def test_a_gallery_images_attribution_is_computed_once_and_an_uploads_each_time(home, monkeypatch):
+    """A class explains the same gallery images: each (model, image, class, method) once; an upload is its
+    sender's alone. The remembered picture is the one computed anew."""
+    computed, attribute = [], views.attribute
+    monkeypatch.setattr(views, "attribute", lambda *args, **kw: computed.append(args[2]) or attribute(*args, **kw))
+    alexnet_tab.gallery_attribution.cache_clear()
+    source, gallery = "bundled:alexnet-cifar", views.load_gallery()
+    query, upload = {"image": gallery.images[4], "index": 4}, {"image": gallery.images[4], "index": None}
+    pictures = [alexnet_tab.explain(source, query, "cat", "Saliency", None) for _ in range(2)]
+    assert len(computed) == 1 and pictures[0] == pictures[1]
+    assert alexnet_tab.explain(source, upload, "cat", "Saliency", None) == pictures[0] and len(computed) == 2
+    alexnet_tab.explain(source, query, ["not", "a", "class"], "Saliency", None)  # the top class: asked anew
+    alexnet_tab.explain(source, query, "dog", "Saliency", None)
+    assert len(computed) == 4 and computed[-1] == views.CIFAR10_CLASSES.index("dog")
+    alexnet_tab.gallery_attribution.cache_clear()

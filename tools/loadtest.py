@@ -23,11 +23,12 @@ from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
-from urllib.parse import urlparse
+from urllib.parse import urljoin, urlparse
 
 import httpx
 import numpy as np
 from gradio_client import Client
+from gradio_client.utils import CONFIG_URL
 
 from train.store import RUN_ID, RunStore
 
@@ -117,10 +118,29 @@ def serve(home: Path, cpus: set[int] | None = None, env: dict[str, str] | None =
             time.sleep(0.3)
 
 
+class Page(Client):
+    """A page's session: gradio_client's Client, with the page config that every page fetches from the server (as a
+    browser does) parsed once per load generator, not once per page. Parsing it was 40% of the load generator's
+    own CPU (py-spy), which shares the machine's cores with the app it measures."""
+
+    configs: dict[bytes, dict] = {}  # the config's text -> the config, read-only (the clients only look things up)
+    configs_lock = threading.Lock()
+
+    def _get_config(self) -> dict:
+        answer = httpx.get(urljoin(self.src, CONFIG_URL), headers=self.headers, cookies=self.cookies,
+                           **self.httpx_kwargs)
+        answer.raise_for_status()
+        with self.configs_lock:
+            if answer.content not in self.configs:
+                self.configs.clear()  # another app (its config changed): keep one
+                self.configs[answer.content] = answer.json()
+            return self.configs[answer.content]
+
+
 def page_client(url: str, timeout: float = 300) -> Client:
     """A page's session. Answers name their files by URL and `timed` fetches them as the page would: gradio_client's
     own downloads cost about 45 ms a file in the client, where the server spends 3 (this machine, one client)."""
-    return Client(url, verbose=False, download_files=False, httpx_kwargs={"timeout": timeout})
+    return Page(url, verbose=False, download_files=False, httpx_kwargs={"timeout": timeout})
 
 
 def file_urls(value) -> list[str]:

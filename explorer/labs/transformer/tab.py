@@ -23,8 +23,7 @@ from explorer.shared.plots import curves_figure
 from train.recipes import experiment_configs
 from train.recipes.translation import LECTURE
 from train.text_data import CORPORA, UNK, load_corpus
-from train.translation_task import (TOKENIZER_FILE, Translation, TranslationConfig, Translator, corpus_bleu, load_bundle,
-                                    load_run)
+from train.translation_task import TOKENIZER_FILE, Translation, TranslationConfig, Translator, corpus_bleu, load_bundle, load_run
 
 MODELS_DIR = reference_runs.MODELS_DIR
 MAX_CHARS = 400          # the bundled models were trained on captions of at most ~100 tokens
