@@ -10,11 +10,13 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
 import dataclasses
 import os
 import sys
 import time
 import typing
+from pathlib import Path
 from typing import Any
 
 import torch
@@ -103,12 +105,22 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def lower_priority(by: int) -> None:
+    """os.nice(by); and where Linux schedules by session (autogroup), the session's nice too when this process leads
+    its session, as a launched run does (train/launcher.py): else that session gets as much CPU as the app's whole
+    session, niced or not. Run from a terminal, the terminal's session is left as it is."""
+    os.nice(by)
+    if os.getsid(0) == os.getpid():
+        with contextlib.suppress(OSError):  # no autogroup (a kernel without it)
+            Path("/proc/self/autogroup").write_text(str(by))
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
     args.home, args.quiet = getattr(args, "home", None), getattr(args, "quiet", False)
     if args.nice:
-        os.nice(args.nice)
+        lower_priority(args.nice)
     store = RunStore(args.home)
     if args.list:
         for run in store.list_runs():
