@@ -220,7 +220,7 @@ def open_page(url: str, results: loadtest.Results, timeout: float, pages: list[C
     heartbeat while the page lives in `pages`), then nothing."""
     start = time.perf_counter()
     try:
-        pages.append(loadtest.Page(url, verbose=False, httpx_kwargs={"timeout": timeout}))
+        pages.append(loadtest.Page(url, httpx_kwargs={"timeout": timeout}))
         results.record("open", time.perf_counter() - start, None)
     except Exception as exc:  # a page that did not open is a failure
         results.record("open", time.perf_counter() - start, f"{type(exc).__name__}: {exc}")

@@ -119,15 +119,20 @@ def serve(home: Path, cpus: set[int] | None = None, env: dict[str, str] | None =
 
 
 class Page(Client):
-    """A page's session: gradio_client's Client, with the page config that every page fetches from the server (as a
-    browser does) parsed once per load generator, not once per page. Parsing it was 40% of the load generator's
-    own CPU (py-spy), which shares the machine's cores with the app it measures."""
+    """A page's session: gradio_client's Client, made cheaper for the load generator, which shares the machine's cores
+    with the app it measures (py-spy of a class of 30): the page config that every page fetches from the server, as
+    a browser does, is parsed once, not once per page (40% of the generator's CPU); and as the app is on loopback
+    HTTP, no certificate store is loaded for each request (gradio_client makes a new HTTP client for most: loading
+    the store was then two thirds of the generator's CPU)."""
 
     configs: dict[bytes, dict] = {}  # the config's text -> the config, read-only (the clients only look things up)
     configs_lock = threading.Lock()
 
+    def __init__(self, url: str, **kwargs):
+        super().__init__(check_loopback(url), verbose=False, ssl_verify=False, **kwargs)
+
     def _get_config(self) -> dict:
-        answer = httpx.get(urljoin(self.src, CONFIG_URL), headers=self.headers, cookies=self.cookies,
+        answer = httpx.get(urljoin(self.src, CONFIG_URL), headers=self.headers, cookies=self.cookies, verify=False,
                            **self.httpx_kwargs)
         answer.raise_for_status()
         with self.configs_lock:
@@ -140,7 +145,7 @@ class Page(Client):
 def page_client(url: str, timeout: float = 300) -> Client:
     """A page's session. Answers name their files by URL and `timed` fetches them as the page would: gradio_client's
     own downloads cost about 45 ms a file in the client, where the server spends 3 (this machine, one client)."""
-    return Page(url, verbose=False, download_files=False, httpx_kwargs={"timeout": timeout})
+    return Page(url, download_files=False, httpx_kwargs={"timeout": timeout})
 
 
 def file_urls(value) -> list[str]:
