@@ -42,4 +42,14 @@ def test_a_small_class_with_its_probe_student(tmp_path, capsys):
     assert sum(found["kinds"][kind]["n"] for kind in loadtest.KINDS if kind in found["kinds"]) == 4 * 3
     assert all(found["probe"][kind]["n"] >= 1 for kind in loadtest.KINDS)
     assert found["server_cpu_s"] > 0 and found["rss_mb"]["peak"] >= found["rss_mb"]["start"] > 0
+    assert found["launches_refused"] == 0 and found["rss_again_mb"]["after"] > 0
     assert "probe: translate" in capsys.readouterr().out
+
+
+def test_a_launch_refused_for_a_full_queue_is_the_apps_answer_not_a_failure():
+    from explorer.shared.i18n import text
+
+    busy = text("deploy.busy", "en", n=8)
+    assert classroom.refused_launch(f"launch: Error: '{busy}'")
+    assert not classroom.refused_launch(f"translate: Error: '{busy}'")   # only a launch may be refused so
+    assert not classroom.refused_launch("launch: ReadTimeout: timed out")

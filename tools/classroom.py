@@ -8,9 +8,11 @@ Space runs it (space_env), opens `students` sessions (each what a browser's page
 API info, a session), of which `active` at a time send a mix of requests: translate, filters, neighbours,
 predictions, and every tenth active student launches the ResNet lecture preset once; while they ask, one more student
 in a process of its own (the probe) asks one question at a time, so its latencies hold none of the load generator's
-own queueing. Prints per-action p50/p95/max (the class's and the probe's), failures, the server's CPU seconds and its
-memory (RSS) over time, then stops the app (runs it started are cancelled with it). Bounded: each active student
-sends `rounds` requests, each waits at most --timeout.
+own queueing; then `active` of them ask a round again, to see whether the server's memory still grows once their
+sessions exist. Prints per-action p50/p95/max (the class's and the probe's), failures (apart from them, launches the
+app refused because its queue was full, as it should), the server's CPU seconds and its memory (RSS) over time, then
+stops the app (runs it started are cancelled with it). Bounded: each active student sends `rounds` requests, each
+waits at most --timeout.
 """
 from __future__ import annotations
 
@@ -19,6 +21,7 @@ import itertools
 import json
 import multiprocessing
 import os
+import re
 import resource
 import secrets
 import shutil
@@ -32,6 +35,7 @@ from typing import NamedTuple
 
 from gradio_client import Client
 
+from explorer.shared.i18n import all_strings
 from tools import loadtest
 from train.store import RunStore
 
@@ -160,9 +164,10 @@ def idle_page(url: str, pid: int, seconds: float, *, hidden: bool = False, settl
 
 
 def active_student(url: str, index: int, rounds: int, models: dict[str, str], results: loadtest.Results,
-                   timeout: float, launched: list[str]) -> None:
+                   timeout: float, students: list[dict]) -> None:
     """An active student: opens the app, then asks `rounds` questions of the mix; one in LAUNCH_EVERY first
-    launches the lecture preset (ResNet on the bundled sample) through the Runs tab."""
+    launches the lecture preset (ResNet on the bundled sample) through the Runs tab. Their questions, in their
+    session, go into `students` (to ask again)."""
     start = time.perf_counter()
     try:
         client = loadtest.page_client(url, timeout)
@@ -173,8 +178,8 @@ def active_student(url: str, index: int, rounds: int, models: dict[str, str], re
     if index % LAUNCH_EVERY == 0:
         calls["launch"] = lambda: client.submit("resnet", "lecture", "sample", None, None, None, f"student {index}",
                                                 loadtest.TRAINING, api_name="/launch")
-        loadtest.timed(results, "launch", calls["launch"], timeout)
-        launched.append(client.session_hash)
+        loadtest.timed(results, "launch", calls.pop("launch"), timeout)
+    students.append(calls)
     for r in range(rounds):
         kind = MIX[(index + r) % len(MIX)]
         loadtest.timed(results, kind, calls[kind], timeout)
@@ -245,10 +250,25 @@ def run_in_threads(target, count: int, limit: int, deadline: float) -> int:
     return sum(thread.is_alive() for thread in threads)
 
 
+class Lesson(NamedTuple):
+    results: loadtest.Results
+    sampler: Sampler
+    prober: Probe
+    again_rss_mb: dict[str, int]  # the server's memory before and after the students' round again
+    refused: list[str]            # launches refused with the queue-full message: the app's answer, not a failure
+
+
+def refused_launch(failure: str) -> bool:
+    """A launch the app refused as it should when its queue is full (explorer/serving/deployment.py, deploy.busy)."""
+    busy = re.escape(all_strings()["deploy.busy"][0]).replace(re.escape("{n}"), r"\d+")
+    return failure.startswith("launch: ") and re.search(busy, failure) is not None
+
+
 def classroom(url: str, pid: int, models: dict[str, str], students: int, active: int, rounds: int,
-              timeout: float) -> tuple[loadtest.Results, Sampler, Probe]:
+              timeout: float) -> Lesson:
     """After one warm-up request of each kind, all students open the page (20 at a time, as a hall arrives),
-    then `active` at a time ask their questions, the probe student among them."""
+    then `active` at a time ask their questions, the probe student among them; then `active` of them ask one more
+    round, all at once: the server's memory before and after it (their sessions and answers exist by then)."""
     warm = loadtest.Results()  # the lecturer tries each action once before class (the first builds caches)
     calls = loadtest.actions(loadtest.page_client(url), 0, models)
     for kind in loadtest.KINDS:
@@ -260,14 +280,21 @@ def classroom(url: str, pid: int, models: dict[str, str], students: int, active:
     with Sampler(pid) as sampler:
         pages: list[Client] = []  # the hall's open pages, until the class ends
         stuck = run_in_threads(lambda i: open_page(url, results, timeout, pages), students, 20, deadline)
-        launched: list[str] = []
+        asked: list[dict] = []  # each active student's questions, in their session
         with Probe(url, models, timeout) as prober:
-            stuck += run_in_threads(lambda i: active_student(url, i, rounds, models, results, timeout, launched),
+            stuck += run_in_threads(lambda i: active_student(url, i, rounds, models, results, timeout, asked),
                                     students, active, deadline)
+    again, repeat = {"before": round(rss_mb(pid))}, loadtest.Results()
+    stuck += run_in_threads(lambda i: [loadtest.timed(repeat, kind, asked[i][kind], timeout) for kind in MIX],
+                            min(active, len(asked)), active, deadline)
+    again["after"] = round(rss_mb(pid))
     results.failures += [f"a student did not finish within {timeout:.0f} s"] * stuck
     results.failures += [f"probe {failure}" for failure in prober.failures]
+    results.failures += [f"again: {failure}" for failure in repeat.failures]
+    refused = [failure for failure in results.failures if refused_launch(failure)]
+    results.failures = [failure for failure in results.failures if not refused_launch(failure)]
     results.seconds = sampler.samples[-1].seconds
-    return results, sampler, prober
+    return Lesson(results, sampler, prober, again, refused)
 
 
 def space_env(students: int) -> dict[str, str]:
@@ -296,20 +323,25 @@ def latency_table(latencies: dict[str, list[float]]) -> dict:
     return {k: {m: round(x, 2) if isinstance(x, float) else x for m, x in v.items()} for k, v in kinds.items()}
 
 
-def summary(results: loadtest.Results, sampler: Sampler, prober: Probe, students: int, active: int) -> dict:
+def summary(lesson: Lesson, students: int, active: int) -> dict:
+    results, sampler, prober = lesson.results, lesson.sampler, lesson.prober
     rss = [sample.rss_mb for sample in sampler.samples]
     return {"students": students, "active": active, "seconds": round(results.seconds, 1),
-            "failures": len(results.failures), "server_cpu_s": round(sampler.cpu, 1),
+            "failures": len(results.failures), "launches_refused": len(lesson.refused),
+            "server_cpu_s": round(sampler.cpu, 1),
             "server_cores_busy": round(sampler.cores("server_cpu"), 2),
             "machine_cores_busy": round(sampler.cores("machine_cpu"), 2),
             "generator_cores_busy": round(sampler.cores("generator_cpu"), 2),
             "rss_mb": {"start": round(rss[0]), "peak": round(max(rss)), "end": round(rss[-1])},
+            "rss_again_mb": lesson.again_rss_mb,
             "kinds": latency_table(results.latencies), "probe": latency_table(prober.latencies)}
 
 
-def report(results: loadtest.Results, sampler: Sampler, prober: Probe, students: int, active: int) -> str:
+def report(lesson: Lesson, students: int, active: int) -> str:
+    results, sampler, prober = lesson.results, lesson.sampler, lesson.prober
     lines = [f"students {students} ({active} active at once), requests {results.requests}, "
-             f"failures {len(results.failures)}, {results.seconds:.0f} s"]
+             f"failures {len(results.failures)}, launches refused as the queue was full {len(lesson.refused)}, "
+             f"{results.seconds:.0f} s"]
     lines += [f"{kind:12s} {len(v):4d} answered, {loadtest.percentiles(v)}"
               for kind, v in results.latencies.items() if v]
     lines += [f"probe: {kind:12s} {len(v):4d} answered, {loadtest.percentiles(v)}"
@@ -318,6 +350,8 @@ def report(results: loadtest.Results, sampler: Sampler, prober: Probe, students:
                  f"{sampler.cores('machine_cpu'):.2f} cores busy, of which the load generator "
                  f"{sampler.cores('generator_cpu'):.2f} (the rest: the students' training runs and other processes)")
     lines.append("server RSS MB over time: " + ", ".join(f"{s.seconds:.0f}s {s.rss_mb:.0f}" for s in sampler.samples))
+    lines.append(f"server RSS MB when {active} of them asked a round again: {lesson.again_rss_mb['before']} before, "
+                 f"{lesson.again_rss_mb['after']} after")
     lines += [f"failed: {failure}" for failure in results.failures[:10]]
     return "\n".join(lines)
 
@@ -385,11 +419,10 @@ def main(argv: list[str] | None = None) -> int:
             else:
                 print(f"{args.students} students, {args.active} active at once, app on CPUs {sorted(cpus)} ...",
                       flush=True)
-                results, sampler, prober = classroom(url, server.pid, models, args.students, args.active,
-                                                     args.rounds, args.timeout)
-                print(report(results, sampler, prober, args.students, args.active))
-                found = summary(results, sampler, prober, args.students, args.active)
-                failed = bool(results.failures)
+                lesson = classroom(url, server.pid, models, args.students, args.active, args.rounds, args.timeout)
+                print(report(lesson, args.students, args.active))
+                found = summary(lesson, args.students, args.active)
+                failed = bool(lesson.results.failures)
                 if failed:
                     print("the server's log ends:\n" + (home / "app.log").read_text()[-3000:])
             if args.json:
