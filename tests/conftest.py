@@ -13,8 +13,16 @@ from pathlib import Path
 import pytest
 
 from explorer.serving import services
+from explorer.shared import experiment_panel
 
 ROOT = Path(__file__).resolve().parent.parent
+
+
+@pytest.fixture(autouse=True)
+def panels_draw_anew():
+    """The panels' figures, remembered for a lecture hall (experiment_panel.drawn), are drawn anew in each test: a
+    test may put other reference runs under them."""
+    experiment_panel.drawn.cache_clear()
 
 
 @pytest.fixture

@@ -357,3 +357,24 @@ def test_bundled_models_are_listed_with_their_headline_number(tmp_path: Path):
     assert bundled_label(classifier) == "net (bundled · test 85.05%)"
     assert bundled_label(translator) == "translator (bundled · BLEU 38.25)"
     assert bundled_label(bare) == "bare (bundled)"
+
+
+def test_pages_that_show_the_same_panel_share_one_drawing(home):
+    """A lecture hall's pages open on the same reference curves: drawn once per language, and drawn anew when a run of
+    the group chosen logs a step."""
+    import dataclasses
+
+    drawn = []
+    lab = dataclasses.replace(alexnet_tab.LAB, draw=lambda *args: (drawn.append(args[-1]) or object(), "notes"))
+    zh = SimpleNamespace(headers={"cookie": "paperlab-lang=zh"})
+    pages = [experiment_panel.tick(lab, "relu-vs-tanh", alexnet_tab.REFERENCE, None, None) for _ in range(3)]
+    assert drawn == ["en"] and all(page[2] is pages[0][2] for page in pages)
+    experiment_panel.tick(lab, "relu-vs-tanh", alexnet_tab.REFERENCE, None, zh)
+    assert drawn == ["en", "zh"]
+    store = RunStore()
+    run_id = store.create_run("alexnet", {"steps": 5}, group_id="relu-vs-tanh-20261206-000000-abcdef")
+    group = store.get(run_id).group_id
+    before = experiment_panel.tick(lab, "relu-vs-tanh", group, None, None)
+    assert experiment_panel.tick(lab, "relu-vs-tanh", group, None, None)[2] is before[2] and len(drawn) == 3
+    store.log_metrics(run_id, 1, {"train_error": 0.9})
+    assert experiment_panel.tick(lab, "relu-vs-tanh", group, None, None)[2] is not before[2] and len(drawn) == 4
