@@ -168,8 +168,8 @@ def tick(lab: Lab, experiment: str, group_id: str | None, seen: str | None, requ
 def drawn(lab: Lab, now: str) -> tuple[Any, str]:
     """lab.draw's figure and notes for what a panel shows (`now`, as tick keys it: the experiment, its groups, the
     group chosen, its runs' steps, the language), drawn once for every page that shows the same: a lecture hall's
-    pages all open on the same reference curves, and drawing them for each page's load was half of the 3 s of the
-    server's CPU that opening a page cost."""
+    pages all open on the same reference curves, and drawing them on each page's load was 45% of the server's busy
+    time while a page opened (py-spy)."""
     experiment, _, group_id, _, lang = json.loads(now)
     reference = reference_runs.load(lab.name, experiment)
     live = [(r.title, r.config, store().metrics(r.id)) for r in group_runs(group_id if group_id != REFERENCE else None)]
