@@ -1,5 +1,6 @@
 """An open page costs the server nothing while nothing trains: live views poll only while a run is queued or
 training, and never while the page is hidden (explorer/shared/experiment_panel.poll, explorer/shared/shell.js).
+Opening the page asks only for the views in front (explorer/shared/layout.on_screen).
 The server's CPU per idle page is measured by `python -m tools.classroom --idle 120`, not here."""
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ from pathlib import Path
 
 import pytest
 
+from explorer.shared.i18n import text
 from tools import classroom
 from train.store import RunStore
 
@@ -35,6 +37,30 @@ def sent_during(page, events: list[float], seconds: float) -> int:
     before = len(events)
     page.wait_for_timeout(seconds * 1000)
     return len(events) - before
+
+
+def test_a_page_open_asks_only_for_the_views_in_front(server):
+    """A lecture hall opens the page at once: each asks for the front lab's views (2 events; 24 when every tab was
+    drawn on load), and a lab's views arrive when it, or its sub-tab, is first opened."""
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=classroom.CHROMIUM, args=classroom.BROWSER_ARGS, headless=True)
+        page = browser.new_page()
+        events: list[float] = []
+        page.on("request", lambda request: classroom.EVENTS in request.url and events.append(time.time()))
+        page.goto(server)
+        page.get_by_role("tab").first.wait_for(timeout=90_000)
+        quiet(page, events, 4)
+        assert len(events) <= 3, f"a page open sent {len(events)} events"
+        opened = len(events)
+
+        page.get_by_role("tab", name=text("tab.resnet", "en")).click()
+        page.locator("#resnet-ends-plain-vs-residual").get_by_text("plain-56").wait_for(timeout=30_000)
+        assert len(events) > opened  # drawn now, not before
+        before = len(events)
+        page.get_by_role("tab", name=text("resnet.seed", "en")).click()  # its yardstick: asked for now
+        page.wait_for_function("() => document.querySelector('#resnet-yardstick')?.innerText.trim()", timeout=30_000)
+        assert len(events) > before
+        browser.close()
 
 
 def test_an_idle_page_polls_only_while_a_run_trains_and_never_while_hidden(server, home):

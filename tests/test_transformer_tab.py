@@ -136,7 +136,8 @@ def test_a_chinese_page_opens_on_a_translator_into_chinese(lab, models_dir, monk
     import shutil
 
     zh, en = (gr.Request(headers={"accept-language": lang}) for lang in ("zh-CN,zh;q=0.9", "en-GB"))
-    assert "value" not in lab.model_for_language(zh)  # no translator into Chinese: the first model stays
+    model, example = lab.model_for_language(zh)
+    assert "value" not in model and example == gr.skip()  # no translator into Chinese: the first model stays
     both = tmp_path / "models"
     shutil.copytree(models_dir / "transformer-test", both / "transformer-a-de")
     shutil.copytree(models_dir / "transformer-test", both / "transformer-b-zh")
@@ -144,9 +145,10 @@ def test_a_chinese_page_opens_on_a_translator_into_chinese(lab, models_dir, monk
     (both / "transformer-b-zh" / "config.json").write_text(json.dumps({**config, "corpus": "tatoeba-en-zh",
                                                                        "tgt_lang": "zh"}))
     monkeypatch.setattr(tab, "MODELS_DIR", both)
-    assert lab.model_for_language(zh)["value"] == "bundle:transformer-b-zh"
-    assert "（附带" in lab.model_for_language(zh)["choices"][0][0]  # the models listed in Chinese
-    assert lab.model_for_language(en) == gr.skip()  # an English page keeps the first model
+    model, example = lab.model_for_language(zh)
+    assert model["value"] == "bundle:transformer-b-zh" and example == lab.EXAMPLES["tatoeba-en-zh"]  # its example too
+    assert "（附带" in model["choices"][0][0]  # the models listed in Chinese
+    assert lab.model_for_language(en) == (gr.skip(), gr.skip())  # an English page keeps the first model
 
     # the example sentence follows the model, until the user writes one of their own
     examples = lab.EXAMPLES

@@ -1,7 +1,7 @@
 """Classroom load test: a lecture hall of students on one app process limited to 2 cores, on loopback.
 
     python -m tools.classroom [--students 150] [--active 30] [--rounds 4] [--cores 2]
-    python -m tools.classroom --idle 120        (one headless browser page left idle: its server cost)
+    python -m tools.classroom --idle 120        (one headless browser page left idle, and page opens: their server cost)
 
 Makes a fresh run store with a seed AlexNet (tools/loadtest.py), serves app.py from it on `cores` CPUs as a public
 Space runs it (space_env), opens `students` sessions (each what a browser's page open does: the page, its config and
@@ -161,6 +161,33 @@ def idle_page(url: str, pid: int, seconds: float, *, hidden: bool = False, settl
     events = [u for u in sent if EVENTS in u]
     return {"seconds": round(elapsed, 1), "requests": len(sent), "events": len(events),
             "server_cpu_s_per_min": round(cpu / elapsed * 60, 3)}
+
+
+def page_opens(url: str, pid: int, count: int, floor: float, *, quiet: float = 4.0) -> dict:
+    """Open the app in headless Chromium `count` times, one fresh page after another, each until it has sent nothing
+    for `quiet` seconds: the Gradio events a page open sends, and the server's CPU per open above its own floor
+    (`floor`: CPU-s per minute with no page open)."""
+    from playwright.sync_api import sync_playwright
+
+    events, cpu = [], []
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=BROWSER_ARGS, headless=True)
+        for _ in range(count):
+            context = browser.new_context()
+            page = context.new_page()
+            sent: list[float] = []
+            page.on("request", lambda request, sent=sent: EVENTS in request.url and sent.append(time.perf_counter()))
+            used, start = cpu_seconds(pid), time.perf_counter()
+            page.goto(url)
+            page.get_by_role("tab").first.wait_for(timeout=90_000)
+            while time.perf_counter() - (sent[-1] if sent else start) < quiet:
+                page.wait_for_timeout(250)
+            elapsed = time.perf_counter() - start - quiet
+            events.append(len(sent))
+            cpu.append(cpu_seconds(pid) - used - floor / 60 * (elapsed + quiet))
+            context.close()
+        browser.close()
+    return {"opens": count, "events_per_open": events, "server_cpu_s_per_open": round(sum(cpu) / count, 3)}
 
 
 def active_student(url: str, index: int, rounds: int, models: dict[str, str], results: loadtest.Results,
@@ -414,6 +441,7 @@ def main(argv: list[str] | None = None) -> int:
             if args.idle:
                 found = {"no page": no_page(server.pid, 30), "visible": idle_page(url, server.pid, args.idle),
                          "hidden": idle_page(url, server.pid, min(args.idle, 30), hidden=True)}
+                found["page open"] = page_opens(url, server.pid, 8, found["no page"]["server_cpu_s_per_min"])
                 print(json.dumps(found, indent=1))
                 failed = False
             else:

@@ -14,7 +14,6 @@ import json
 from collections.abc import Sequence
 
 import gradio as gr
-from gradio.context import Context
 
 from explorer.reading import scorecard
 from explorer.reading.guide import GUIDES, REBUILD, SECTIONS, Guide
@@ -107,7 +106,7 @@ def build() -> None:
     # made by save or reset then echo back here, and those leave the boxes as they are.
     saved.change(restore, inputs=[saved, *boxes], outputs=boxes, **quiet)
     reset.click(lambda: [False] * len(boxes) + [{}], outputs=[*boxes, saved], **quiet)
-    Context.root_block.load(scorecards, outputs=tables, **quiet)
+    gr.on(layout.on_screen(), scorecards, outputs=tables, **quiet)
 
 
 def scorecards(request: gr.Request) -> list[gr.Dataframe]:

@@ -15,7 +15,6 @@ from dataclasses import dataclass
 from typing import Any
 
 import gradio as gr
-from gradio.context import Context
 from gradio.i18n import I18nData
 
 from explorer.serving import deployment
@@ -43,13 +42,12 @@ def poll(fn: Callable, inputs: Sequence[gr.components.Component], outputs: Seque
     last, what it has now shown (the next tick's `seen`), and gr.skip() for what did not change. Returns the `seen`
     state, so that another event can reset it (None: draw again) or share it.
 
-    An idle page costs nothing: the timer starts asleep. The page's load and a hidden wake button (clicked by
-    explorer/shared/shell.js when the page comes back to the foreground or a tab is opened) call fn once and wake
-    the timer where a run trains; each event of `starts` (a launch, a run chosen: `train.click`) wakes it; a tick
-    that finds nothing training puts it back to sleep. A hidden page sends no ticks (Gradio's Timer)."""
+    An idle page costs nothing: the timer starts asleep. The view coming on screen (layout.on_screen: its tab
+    opened, the page loaded with it in front or back in the foreground) calls fn once and wakes the timer where a
+    run trains; each event of `starts` (a launch, a run chosen: `train.click`) wakes it; a tick that finds nothing
+    training puts it back to sleep. A hidden page sends no ticks (Gradio's Timer)."""
     state = gr.State(seen)
     timer = gr.Timer(every, active=False)
-    waker = gr.Button(visible="hidden", elem_classes="paperlab-wake")
 
     @functools.wraps(fn)
     def tick(*args, **kwargs):
@@ -61,7 +59,7 @@ def poll(fn: Callable, inputs: Sequence[gr.components.Component], outputs: Seque
 
     hidden = dict(show_progress="hidden", api_visibility="undocumented")  # the page's, not an API
     timer.tick(tick, [*inputs, state], [*outputs, state, timer], **hidden)
-    gr.on([Context.root_block.load, waker.click], wake, [*inputs, state], [*outputs, state, timer], **hidden)
+    gr.on(layout.on_screen(live=True), wake, [*inputs, state], [*outputs, state, timer], **hidden)
     if starts:
         gr.on(starts, lambda: gr.Timer(active=True), None, timer, **hidden)
     return state

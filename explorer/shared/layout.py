@@ -15,6 +15,14 @@ def tabs(**kwargs) -> gr.Tabs:
     return gr.Tabs(overflow_behavior="wrap", **kwargs)
 
 
+def on_screen(*, live: bool = False):
+    """The event of a view coming on screen, for views the server draws: a hidden button that
+    explorer/shared/shell.js presses when the tab it sits in is first shown (on page load for the tab in front), and
+    with live=True again each time its tab is opened or the page comes back to the foreground. A page open thus asks
+    only for the views in front, not for every tab's (issue 30: a lecture hall opens the page at once)."""
+    return gr.Button(visible="hidden", elem_classes="paperlab-wake" if live else "paperlab-shown").click
+
+
 def about(*keys: str, lab: bool = False) -> None:
     """Each key's Markdown under one collapsed "About this figure" (or "About this lab"), placed under what it explains."""
     with gr.Accordion(t("common.about_lab" if lab else "common.about_figure"), open=False):

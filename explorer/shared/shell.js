@@ -184,7 +184,9 @@
   function restore() {
     watchLanguage();
     const lang = localStorage.getItem(STORE.language) || shownLanguage();
-    remember(lang);  // before the page's load events reach the server, so they answer in this language
+    remember(lang);  // before the page's first views are asked for, so the server answers in this language
+    restored = true;
+    setTimeout(wakeShown);
     return [localStorage.getItem(STORE.presenter) === "1", lang];
   }
 
@@ -240,14 +242,25 @@
     shown?.animate([{ boxShadow: "0 0 0 4px var(--color-accent)" }, { boxShadow: "none" }], { duration: 1600 });
   }
 
-  // Live views (explorer/shared/experiment_panel.py, poll) tick only while a run trains, and Gradio's timers send
-  // nothing while the page is hidden. When the page comes back to the foreground, or a tab is opened, each view
-  // on screen looks once (its hidden wake button), and ticks again if a run trains (started here or by anyone).
-  const WAKE_AFTER_MS = 100;  // the tab's views are drawn by then
-  function wake() {
-    for (const button of document.querySelectorAll("button.paperlab-wake")) {
-      if (button.parentElement?.offsetParent) button.click();  // on screen: its tab is the one shown
+  // The server draws a view when it comes on screen, not on page load (explorer/shared/layout.py, on_screen): beside
+  // it sits a hidden button, pressed here once it is on screen and the page's language is restored. A view drawn once
+  // (paperlab-shown) is asked for once; a live view (paperlab-wake: explorer/shared/experiment_panel.py, poll) again
+  // each time its tab is opened or the page comes back to the foreground: it looks once, and ticks while a run trains
+  // (started here or by anyone). Gradio's timers send nothing while the page is hidden.
+  const WAKE_AFTER_MS = 100;  // a tab's views are drawn by then (those drawn later are pressed as they appear)
+  const WAKERS = "button.paperlab-shown:not([data-woken]), button.paperlab-wake:not([data-woken])";
+  let restored = false;
+  function wakeShown() {
+    if (!restored) return;
+    for (const button of document.querySelectorAll(WAKERS)) {
+      if (!button.parentElement?.offsetParent) continue;  // not on screen: its tab is not the one shown
+      button.dataset.woken = "1";
+      button.click();
     }
+  }
+  function wake() {  // the live views look again as they come on screen
+    for (const button of document.querySelectorAll("button.paperlab-wake")) delete button.dataset.woken;
+    wakeShown();
   }
   document.addEventListener("visibilitychange", () => {
     if (document.visibilityState === "visible") wake();
@@ -256,7 +269,8 @@
   // A lab's sub-tab buttons are drawn when the lab is first opened: name them in the shown language then.
   document.addEventListener("click", (event) => {
     if (!event.target.closest?.('[role="tab"]')) return;
-    setTimeout(() => { translateTabButtons(shownLanguage()); wake(); }, WAKE_AFTER_MS);
+    for (const button of document.querySelectorAll("button.paperlab-wake")) delete button.dataset.woken;
+    setTimeout(() => { translateTabButtons(shownLanguage()); wakeShown(); }, WAKE_AFTER_MS);
     for (const ms of REFIT_MS) setTimeout(restyleFigures, ms);
   });
 
@@ -278,7 +292,7 @@
   function markEnglish() {
     for (const element of document.querySelectorAll(".text-en:not([lang])")) element.lang = "en";
   }
-  new MutationObserver(() => { translateToasts(); markEnglish(); })
+  new MutationObserver(() => { translateToasts(); markEnglish(); wakeShown(); })
     .observe(document.documentElement, { subtree: true, childList: true });
 
   Object.defineProperty(window, "Plotly", { configurable: true, get: () => plotly, set: install });

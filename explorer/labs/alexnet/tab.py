@@ -10,7 +10,6 @@ from pathlib import Path
 import gradio as gr
 import numpy as np
 import plotly.graph_objects as go
-from gradio.context import Context
 
 from explorer.labs.alexnet import views
 from explorer.labs.alexnet.figures import make_filter_figure, make_group_figure, make_run_figure
@@ -498,7 +497,7 @@ def build() -> None:
     train_button.click(start_watch_run, [data, towers, activation], [watch_run, watch_seen])
     stop_button.click(stop_run, watch_run, None)
     watch_run.change(lambda: None, None, watch_seen)
-    gr.on([refresh.click, Context.root_block.load], refresh_lists, [model, filter_model],
+    gr.on([refresh.click, layout.on_screen(live=True)], refresh_lists, [model, filter_model],
           [watch_run, model, filter_model, no_model])
     gr.on([filters_button.click, filters_tab.select, filter_model.input], show_filters, filter_model,
           [filters_shown, filters_plot, filters_measures])

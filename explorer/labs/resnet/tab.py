@@ -287,8 +287,8 @@ def through_training(kind: str) -> None:
         runs = gr.Dropdown([], multiselect=True, label=t("resnet.runs"), scale=4)
         refresh = gr.Button(t("resnet.refresh"), scale=1)
     step = gr.Slider(0, 1, value=0, step=1, label=t("resnet.step"))
-    for listing in (gr.on(None, list_runs, None, [runs, step]), refresh.click(list_runs, None, [runs, step])):
-        listing.then(draw_if_any, [runs, step], [plot])
+    gr.on([layout.on_screen(live=True), refresh.click], list_runs, None, [runs, step]).then(
+        draw_if_any, [runs, step], [plot])
     gr.on([runs.input, step.release], draw, [runs, step], [plot])
 
 
@@ -322,7 +322,7 @@ def build() -> None:
             depth = gr.Dropdown(list(CIFAR_DEPTHS), value=20, label=t("resnet.depth"), render=False)
             experiment_panel.panel(LAB, "shortcuts", depth, notes_id="resnet-ends-shortcuts")
             params = gr.Dataframe(interactive=False, elem_id="resnet-shortcut-params")
-            gr.on(None, shortcut_table, [depth], [params])
+            gr.on([layout.on_screen(), depth.change], shortcut_table, [depth], [params])
             layout.about("resnet.shortcuts_help")
 
         with gr.Tab(t("resnet.responses"), elem_id="resnet-fig7"):
@@ -333,15 +333,14 @@ def build() -> None:
                 checkpoints = gr.Dropdown([], multiselect=True, label=t("resnet.checkpoints"), scale=4)
                 refresh = gr.Button(t("resnet.refresh"), scale=1)
             show = gr.Button(t("resnet.show"), variant="primary")
-            gr.on([refresh.click], refresh_checkpoints, None, [checkpoints])
-            gr.on(None, refresh_checkpoints, None, [checkpoints])
+            gr.on([refresh.click, layout.on_screen(live=True)], refresh_checkpoints, None, [checkpoints])
             show.click(show_responses, [checkpoints], [responses])
             layout.about("resnet.responses_help")
 
         with gr.Tab(t("resnet.gradients")):
             init_plot = gr.Plot(elem_classes=layout.FIGURE)
             grad_depth = gr.Dropdown(list(CIFAR_DEPTHS), value=56, label=t("resnet.depth"))
-            gr.on(None, init_gradients, [grad_depth], [init_plot])
+            gr.on([layout.on_screen(), grad_depth.change], init_gradients, [grad_depth], [init_plot])
             through_training("grad_norm")
             layout.about("resnet.gradients_help")
 
@@ -351,12 +350,12 @@ def build() -> None:
             costs = gr.Dataframe(interactive=False)
             gr.Markdown(t("resnet.imagenet_title"))
             imagenet = gr.Dataframe(interactive=False, elem_id="resnet-table1")
-            gr.on(None, block_view, [planes], [diagram, costs, imagenet])
+            gr.on([layout.on_screen(), planes.change], block_view, [planes], [diagram, costs, imagenet])
             layout.about("resnet.bottleneck_help")
 
         with gr.Tab(t("resnet.jpeg"), elem_id="resnet-jpeg"):
             recoded = gr.Plot(elem_id="resnet-jpeg-images")
-            gr.on(None, recode_view, None, [recoded])
+            gr.on(layout.on_screen(), recode_view, None, [recoded])
             jpeg_depth = gr.Dropdown(list(CIFAR_DEPTHS), value=20, label=t("resnet.depth"), render=False)
             experiment_panel.panel(LAB, "jpeg", jpeg_depth, notes_id="resnet-ends-jpeg")
             layout.about("resnet.jpeg_help")
@@ -365,6 +364,6 @@ def build() -> None:
             seed_depth = gr.Dropdown(list(CIFAR_DEPTHS), value=20, label=t("resnet.depth"), render=False)
             experiment_panel.panel(LAB, "resnet-seed", seed_depth, notes_id="resnet-ends-resnet-seed")
             yardstick = gr.Markdown(elem_id="resnet-yardstick")
-            gr.on(None, seed_view, None, [yardstick])
+            gr.on(layout.on_screen(), seed_view, None, [yardstick])
             layout.about("resnet.seed_help")
     layout.about("resnet.intro", lab=True)

@@ -9,13 +9,12 @@ from pathlib import Path
 from typing import Any
 
 import gradio as gr
-from gradio.context import Context
 
 from explorer.labs.runs.figures import overlay_figure
 from explorer.labs.runs.views import headers, metric_names, newest_with_points, run_choices, run_rows, title
 from explorer.serving import deployment
 from explorer.serving.services import download_file, store
-from explorer.shared import run_text
+from explorer.shared import layout, run_text
 from explorer.shared.experiment_panel import poll
 from explorer.shared.i18n import error, language, t, text
 from explorer.shared.user_text import shown
@@ -352,7 +351,7 @@ def build() -> None:
 
     recipe.change(presets_for, recipe, preset)
     preset.change(defaults_for, [recipe, preset], [steps, batch_size, lr])
-    gr.on([Context.root_block.load, recipe.change, preset.change], form_for, [recipe, preset], [options, data],
+    gr.on([layout.on_screen(), recipe.change, preset.change], form_for, [recipe, preset], [options, data],
           show_progress="hidden")
     start.click(launch, [recipe, preset, data, steps, batch_size, lr, label, options], [status, selected, current],
                 concurrency_limit=1).success(redraw, [selected, names], [names, plot], show_progress="hidden")

@@ -11,7 +11,6 @@ from pathlib import Path
 from typing import Any
 
 import gradio as gr
-from gradio.context import Context
 
 from explorer.labs.transformer import figures, views
 from explorer.labs.transformer.strings import KNIFE_SENTENCES
@@ -360,14 +359,16 @@ def refresh(key, request: gr.Request | None = None):
 
 
 def model_for_language(request: gr.Request):
-    """On page load: a Chinese page opens on the first bundled translator into Chinese, where there is one, and lists
-    the models in Chinese."""
+    """When the lab is first opened: a Chinese page opens on the first bundled translator into Chinese, where there is
+    one, with its example sentence, and lists the models in Chinese."""
     if language(request) != "zh":
-        return gr.skip()
+        return gr.skip(), gr.skip()
     for folder in sorted(MODELS_DIR.glob("transformer-*/config.json")):
-        if json.loads(folder.read_text()).get("tgt_lang") == "zh" and (folder.parent / "model.safetensors").exists():
-            return gr.update(choices=model_choices(lang="zh"), value=f"bundle:{folder.parent.name}")
-    return gr.update(choices=model_choices(lang="zh"))
+        config = json.loads(folder.read_text())
+        if config.get("tgt_lang") == "zh" and (folder.parent / "model.safetensors").exists():
+            return (gr.update(choices=model_choices(lang="zh"), value=f"bundle:{folder.parent.name}"),
+                    EXAMPLES.get(config.get("corpus")) or gr.skip())
+    return gr.update(choices=model_choices(lang="zh")), gr.skip()
 
 
 def example_for(key, current, request: gr.Request):
@@ -500,7 +501,7 @@ RECURRENCE_DATA = ("multi30k-en-de",)  # the corpus both bundled runs trained on
 RECURRENCE_LAB = experiment_panel.Lab("seq2seq", recurrence_configs, draw_recurrence, data_choices=RECURRENCE_DATA)
 
 
-def recurrence_tab(sub_tab: gr.Tab) -> None:
+def recurrence_tab() -> None:
     """The sub-tab: quality against cost (Table 2), sequential operations (Table 1), path length and alignments
     (translated when the sub-tab opens, not on every page load)."""
     gr.Markdown(t("transformer.recurrence_intro"))
@@ -525,10 +526,10 @@ def recurrence_tab(sub_tab: gr.Tab) -> None:
         path_plot = gr.Plot(elem_id="transformer-path-length")
         align_plot = gr.Plot(elem_id="transformer-alignments")
         align_note = gr.Markdown()
-    Context.root_block.load(show_timing, [live], [timing_plot, table1])
+    shown = layout.on_screen()
+    gr.on(shown, show_timing, [live], [timing_plot, table1])
     measure_btn.click(measure_live, None, [live, timing_plot, table1])
-    shown = [sub_tab.select, show_btn.click, sentence.submit]
-    gr.on(shown, show_paths, [sentence, transformer, rnn], [path_plot, align_plot, align_note])
+    gr.on([shown, show_btn.click, sentence.submit], show_paths, [sentence, transformer, rnn], [path_plot, align_plot, align_note])
 
 
 # -- layout ---------------------------------------------------------------------------------------------------
@@ -569,8 +570,8 @@ def build() -> None:
             with gr.Row():
                 pe_plot, lr_plot = gr.Plot(), gr.Plot(elem_id="transformer-eq3")
             sizes = gr.Markdown(elem_id="transformer-eq2")
-        with gr.Tab(t("transformer.recurrence_tab"), elem_id="transformer-recurrence") as recurrence:
-            recurrence_tab(recurrence)
+        with gr.Tab(t("transformer.recurrence_tab"), elem_id="transformer-recurrence"):
+            recurrence_tab()
         with gr.Tab(t("transformer.train_tab"), elem_id="transformer-train"):
             curves_plot = gr.Plot()
             with gr.Row():
@@ -601,8 +602,9 @@ def build() -> None:
     for example in examples:  # an example fills the input and is translated
         translations.append(example.click(lambda sentence: sentence, example, source, show_progress="hidden").then(
             translate, [model, source, beam], translated_outputs))
-    if isinstance(lab := Context.block, gr.Tab):  # in the app, this lab's tab: opening it translates the example
-        translations.append(lab.select(translate_once, [model, source, beam, state], translated_outputs))
+    shown = layout.on_screen()  # the lab first opened: a Chinese page's translator chosen, the example translated
+    opened = shown(model_for_language, None, [model, source])
+    translations.append(opened.then(translate_once, [model, source, beam, state], translated_outputs))
     for translated in translations:
         translated.then(show_grid, [state, grid_kind], grid_plot).then(show_head_view, head_view_inputs, hv_plot)
     gr.on([state.change, step.change, layer.change, head.change], show_step, [state, step, layer, head],
@@ -613,22 +615,9 @@ def build() -> None:
     knife_btn.click(knife, [state, source, *off], [knife_out, knife_bleu])
     attr_btn.click(attribute, [state, step], attr_plot)
     refresh_btn.click(refresh, model, model)
-    Context.root_block.load(model_for_language, None, model)
     model.change(example_for, [model, source], source)
-    gr.on([model.change, Context.root_block.load], trained_on, model, [trained, *examples], show_progress="hidden")
-    gr.on([model.change, Context.root_block.load], model_info, model, [info, curves_plot]).then(
+    gr.on([model.change, shown], trained_on, model, [trained, *examples], show_progress="hidden")
+    gr.on([model.change, shown], model_info, model, [info, curves_plot]).then(
         paper_views, model, [pe_plot, lr_plot, sizes])
     experiment_panel.poll(poll, [model], [curves_plot], every=5.0, seen=-1, starts=[train_btn.click, model.input])
     train_btn.click(train_lecture, corpus, None)
-
-
-def demo() -> gr.Blocks:
-    """This tab alone, for tests and screenshots: `python -m explorer.labs.transformer.tab`."""
-    with gr.Blocks() as blocks:
-        build()
-    return blocks
-
-
-if __name__ == "__main__":
-    from explorer.shared.i18n import build_i18n
-    demo().launch(server_port=7875, i18n=build_i18n())
