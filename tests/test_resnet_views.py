@@ -188,6 +188,10 @@ def test_seeds_of_one_recipe_are_drawn_as_their_mean_and_band():
     assert steps == [1, 2, 3] and mean == pytest.approx([0.5, 0.85 / 3, 0.15])
     assert list(low) == [0.4, 0.2, 0.1] and list(high) == [0.6, 0.35, 0.2]
     assert views.mean_band(seeds[:1], "test_error") is None       # one seed: no band to draw (the Seeds tab says so)
+    early = ("seed 3", {"depth": 20, "seed": 3}, {"test_error": ([1, 2], [0.7, 0.1])})  # a seed still training
+    steps, mean, low, high = views.mean_band([seeds[0], early], "test_error")
+    assert steps == [1, 2, 3] and mean == pytest.approx([0.6, 0.2, 0.2])  # past its end: the seed that went on
+    assert list(low) == [0.5, 0.1, 0.2] and list(high) == [0.7, 0.3, 0.2]
     fig = make_fig6_figure([], [*seeds, other])
     bands = [trace for trace in fig.data if trace.fill == "toself"]
     assert len(bands) == 1 and max(bands[0].y) == pytest.approx(60) and min(bands[0].y) == pytest.approx(10)

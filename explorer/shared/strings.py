@@ -27,10 +27,15 @@ STRINGS = {
                             "| 运行 | 迭代次数 | 训练误差 | 测试误差 | 差距（百分点） |"),
     "common.seed_title": (
         ("**Against this yardstick.** The test error of every other reference run beside `{model}` (mean of its last "
-         "three evaluations), against `{model}`'s, seed 0, at the same iteration ({base:.2f}% at its end); the two "
-         "seeds end **{spread:.2f} points** apart."),
+         "three evaluations), against `{model}`'s, seed 0, at the same iteration ({base:.2f}% at its end); {apart}"),
         ("**用这把标尺衡量。** `{model}` 旁边其他每个参考训练的测试错误率（最后三次评估的平均），与 `{model}`（种子 0）"
-         "在同一迭代次数时相比（它训练结束时为 {base:.2f}%）；两个种子最终相差 **{spread:.2f} 个百分点**。")),
+         "在同一迭代次数时相比（它训练结束时为 {base:.2f}%）；{apart}")),
+    "common.seed_apart": ("the two seeds end **{spread:.2f} points** apart.", "两个种子最终相差 **{spread:.2f} 个百分点**。"),
+    "common.seed_apart_so_far": (
+        ("seed 1 has trained {at:,} of its {steps:,} iterations so far, and there the two seeds are **{spread:.2f} "
+         "points** apart (a yardstick from partway through the schedule)."),
+        ("种子 1 目前只训练了 {steps:,} 次迭代中的 {at:,} 次；在这一点上两个种子相差 **{spread:.2f} 个百分点**"
+         "（这把标尺取自训练计划的中途）。")),
     "common.seed_columns": (
         "| experiment | run | iterations | test error | against seed 0 | more than the seeds differ? |",
         "| 实验 | 训练 | 迭代次数 | 测试错误率 | 与种子 0 相比 | 超出两个种子之差？ |"),

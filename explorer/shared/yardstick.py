@@ -3,7 +3,8 @@
 Each ablation or comparison trains one run per variant; a bundled model's recipe trained again with seed 1 shows how
 far two runs end apart by chance alone. Every other reference run in the bundled model's curve folders is weighed
 against it: its test error against the bundled run's at the same iteration (a run that stops early is compared
-where it stops), and whether the difference is larger than the two seeds'.
+where it stops), and whether the difference is larger than the two seeds' (where seed 1 is still training, as far
+as it has come).
 """
 from __future__ import annotations
 
@@ -21,12 +22,12 @@ def end_error(curves: reference_runs.Curves, until: float = float("inf")) -> flo
 def seed_markdown(lab: str, experiment: str, bundled: str, lang: str) -> str:
     """Every reference run beside the bundled model `bundled` (the run the seed experiment's seed 0 is) against how
     far its two seeds end apart; "" until both seeds are shipped."""
-    seeds = {name: curves for name, _, curves in reference_runs.load(lab, experiment)}
+    seeds = {name: (config, curves) for name, config, curves in reference_runs.load(lab, experiment)}
     if len(seeds) < 2:
         return ""
-    base, other = (seeds[name] for name, _ in EXPERIMENTS[experiment].variants)
-    base_end = end_error(base)
-    spread = abs(end_error(other) - base_end)
+    (_, base), (config, other) = (seeds[name] for name, _ in EXPERIMENTS[experiment].variants)
+    base_end, both = end_error(base), min(base["test_error"][0][-1], other["test_error"][0][-1])
+    spread = abs(end_error(other, both) - end_error(base, both))  # a seed still training: where both have come
     ref = next(ref for ref in plan("cifar10") if ref.name == bundled)
     rows = []
     for folder in (ref.curves, *ref.also):
@@ -42,5 +43,7 @@ def seed_markdown(lab: str, experiment: str, bundled: str, lang: str) -> str:
             verdict = text(f"scorecard.verdict_{'yes' if abs(error - against) > spread else 'no'}", lang)
             rows.append(f"| {EXPERIMENTS[other_experiment].figure} | {run_text.label(name, lang)} | {at:,} | {error:.2f}% "
                         f"| {error - against:+.2f} | {verdict} |")
-    title = text("common.seed_title", lang, model=bundled, base=base_end, spread=spread)
+    apart = (text("common.seed_apart", lang, spread=spread) if both == base["test_error"][0][-1] else
+             text("common.seed_apart_so_far", lang, spread=spread, at=both, steps=int(config.get("steps") or 0)))
+    title = text("common.seed_title", lang, model=bundled, base=base_end, apart=apart)
     return "\n".join([title, "", text("common.seed_columns", lang), "|---|---|---|---|---|---|", *rows])

@@ -108,13 +108,17 @@ STRINGS = {
         ("Every comparison in this lab trains one run per variant: plain against residual, option A against B and C, "
          "the images as stored against coded once more. How far apart would two runs end if nothing but chance set "
          "them apart? Here ResNet-20's recipe is trained twice, seeds 0 and 1 (the initial weights, the order of the "
-         "batches, the crops and flips differ), over the paper's whole schedule; the table under the plot weighs "
-         "every other reference run against their spread. One pair of seeds is one sample of that spread, so a "
+         "batches, the crops and flips differ) on the paper's schedule. The plot draws their mean, shaded from the "
+         "lower seed to the higher: how much of a curve's wiggle is chance, most of it before the first learning-rate "
+         "drop. The table under the plot weighs every other reference run against the seeds' spread (it says so "
+         "where seed 1 has not yet trained the whole schedule). One pair of seeds is one sample of that spread, so a "
          "difference near it is weak evidence either way. (The reference run of seed 1: `python -m train.reference "
          "--data DIR --paper --only resnet20-cifar-seed-1`, about 2 h 50 min on a 2-core CPU.)"),
         ("本实验室的每个对比都是每个变体只训练一次：普通网络对残差网络、选项 A 对 B 和 C、原样图像对再编码一次的图像。"
          "如果只有偶然因素不同，两次训练最终会相差多少？这里把 ResNet-20 的配方训练两次，种子分别为 0 和 1（初始权重、"
-         "批次顺序、裁剪和翻转都不同），都按论文的完整训练计划；图下的表格用它们的差距衡量其他每个参考训练。一对种子只是"
+         "批次顺序、裁剪和翻转都不同），按论文的训练计划。图中画出两者的均值，阴影从较低的种子延伸到较高的种子："
+         "曲线的起伏有多少来自偶然，大多出现在第一次降低学习率之前。图下的表格用两个种子的差距衡量其他每个参考训练"
+         "（若种子 1 尚未训练完整个计划，表格会说明）。一对种子只是"
          "这种差距的一个样本，所以接近它的差别无论哪个方向都说明不了多少。（种子 1 的参考训练：`python -m train.reference "
          "--data DIR --paper --only resnet20-cifar-seed-1`，在 2 核 CPU 上约 2 小时 50 分钟。）")),
     "resnet.seed_missing": (

@@ -121,16 +121,15 @@ def seed_groups(series: list[Series]) -> list[list[Series]]:
 
 
 def mean_band(runs: list[Series], metric: str) -> tuple[list[int], np.ndarray, np.ndarray, np.ndarray] | None:
-    """(steps, mean, lowest, highest) of a metric over the runs, at the steps every run logged it; None where fewer
-    than two runs logged it at a common step."""
-    logged = [dict(zip(*curves[metric])) for _, _, curves in runs if metric in curves]
+    """(steps, mean, lowest, highest) of a metric over the runs; None where fewer than two runs logged it. A step is
+    kept where every run that got that far logged it, and summarised over those runs: past the end of a seed that
+    stopped early the line follows the seeds that went on (one alone: no band)."""
+    logged = [dict(zip(*curves[metric])) for _, _, curves in runs if metric in curves and curves[metric][0]]
     if len(logged) < 2:
         return None
-    steps = sorted(set.intersection(*(set(values) for values in logged)))
-    if not steps:
-        return None
-    values = np.array([[run[step] for step in steps] for run in logged])
-    return steps, values.mean(0), values.min(0), values.max(0)
+    steps = sorted(s for s in set().union(*logged) if all(s in run for run in logged if max(run) >= s))
+    values = [[run[step] for run in logged if step in run] for step in steps]
+    return steps, *(np.array([summary(v) for v in values]) for summary in (np.mean, min, max))
 
 
 def schedule(config: dict) -> int:
