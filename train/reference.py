@@ -304,18 +304,19 @@ def scale_to_fit(refs: list[Reference], deadline: float, overhead: float, probe_
     return configs
 
 
+def recipe_of(recipe: str, config: dict[str, Any]) -> dict[str, Any]:
+    """What a run's config trains, as the store holds it (lists, not tuples), with the defaults of options newer than
+    the record; how it executes (EXECUTION) left out."""
+    config_cls = get_recipe(recipe).config_cls
+    return {k: v for k, v in json.loads(config_cls.from_dict(config).to_json()).items() if k not in EXECUTION}
+
+
 def stored(store: RunStore, ref: Reference, cfg):
     """The reference run with this config (how it was executed aside) that an earlier call trained: a finished one,
     else one to continue."""
-    config_cls = get_recipe(ref.recipe).config_cls
-
-    def recipe_of(config: dict[str, Any]) -> dict[str, Any]:
-        """As the store holds it (lists, not tuples), with the defaults of options newer than the record."""
-        return {k: v for k, v in json.loads(config_cls.from_dict(config).to_json()).items() if k not in EXECUTION}
-
-    config = recipe_of(cfg.to_dict())
+    config = recipe_of(ref.recipe, cfg.to_dict())
     same = [run for run in store.list_runs(group_id="reference")
-            if run.recipe == ref.recipe and recipe_of(run.config) == config]
+            if run.recipe == ref.recipe and recipe_of(ref.recipe, run.config) == config]
     return next((run for run in same if run.status == "done"), same[0] if same else None)
 
 

@@ -33,6 +33,7 @@ from models.resnet import (
 from train.checkpoint import load_weights
 from train.data import load_sample, normalize
 from train.recompress import recode_array
+from train.reference import recipe_of
 from train.runtime import seeded
 
 Series = tuple[str, dict, Curves]  # (label, run config, metrics), as reference_runs.load gives them
@@ -112,10 +113,11 @@ def snapshot_at(steps: list[int], step: int) -> int:
 
 def seed_groups(series: list[Series]) -> list[list[Series]]:
     """Runs grouped by their config but for the seed, in the order they come: runs of one recipe with several seeds
-    form one group (Fig. 6 draws their mean and band), every other run a group of its own."""
+    form one group (Fig. 6 draws their mean and band), every other run a group of its own. Configs are compared with
+    the defaults of options newer than a run's record (train.reference.recipe_of)."""
     groups: dict[str, list[Series]] = {}
     for run in series:
-        recipe = {k: v for k, v in run[1].items() if k not in ("seed", "data")}
+        recipe = {k: v for k, v in recipe_of("resnet", run[1]).items() if k not in ("seed", "data")}
         groups.setdefault(repr(sorted(recipe.items())), []).append(run)
     return list(groups.values())
 
