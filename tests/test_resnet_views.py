@@ -191,13 +191,56 @@ def test_seeds_of_one_recipe_are_drawn_as_their_mean_and_band():
     early = ("seed 3", {"depth": 20, "seed": 3}, {"test_error": ([1, 2], [0.7, 0.1])})  # a seed still training
     steps, mean, low, high = views.mean_band([seeds[0], early], "test_error")
     assert steps == [1, 2, 3] and mean == pytest.approx([0.6, 0.2, 0.2])  # past its end: the seed that went on
-    assert list(low) == [0.5, 0.1, 0.2] and list(high) == [0.7, 0.3, 0.2]
+    assert list(low[:2]) == [0.5, 0.1] and list(high[:2]) == [0.7, 0.3] and np.isnan([low[2], high[2]]).all()
     fig = make_fig6_figure([], [*seeds, other])
     bands = [trace for trace in fig.data if trace.fill == "toself"]
     assert len(bands) == 1 and max(bands[0].y) == pytest.approx(60) and min(bands[0].y) == pytest.approx(10)
     lines = {trace.name: trace for trace in fig.data if trace.fill != "toself"}
     assert list(lines["ResNet-20, mean of 3 seeds test (reference)"].y) == pytest.approx([50, 85 / 3, 15])
     assert "ResNet-56 test (reference)" in lines and len(lines) == 2
+
+
+def test_resnet20_is_drawn_as_its_seeds_mean_and_band_wherever_it_is_drawn(monkeypatch, tmp_path):
+    """Issue 32 item 4: where the seed yardstick has another seed of a reference run (ResNet-20), every panel that
+    draws that run draws the seeds' mean and band under the run's own name; the ends table keeps the run alone."""
+    import functools
+    import shutil
+
+    from explorer.labs.resnet import tab
+    from explorer.shared import experiment_panel, reference_runs
+
+    seeds = tmp_path / "resnet" / "resnet-seed"
+    shutil.copytree(reference_runs.REFERENCE_DIR / "resnet" / "resnet-seed", seeds)
+    for suffix in (".csv", ".json", ".npz"):  # seed 1: seed 0's run a point worse, trained to 10,000 iterations
+        (seeds / f"seed 1{suffix}").unlink(missing_ok=True)
+    header, *rows = (seeds / "seed 0.csv").read_text().splitlines()
+    column = header.split(",").index("test_error")
+    worse = [",".join(f"{float(v) + 0.01}" if i == column and v else v for i, v in enumerate(row.split(",")))
+             for row in rows if int(row.split(",")[0]) <= 10_000]
+    (seeds / "seed 1.csv").write_text("\n".join([header, *worse]))
+    (seeds / "seed 1.json").write_text((seeds / "seed 0.json").read_text().replace('"seed": 0', '"seed": 1'))
+    shortcuts = reference_runs.load("resnet", "shortcuts")  # the shipped option A, B and C
+    monkeypatch.setattr(reference_runs, "load", functools.partial(reference_runs.load, root=tmp_path))
+    added = views.with_seeds(shortcuts)
+    assert [(name, cfg["seed"]) for name, cfg, _ in added[len(shortcuts):]] == [("option A", 1)]
+    assert views.with_seeds(added) == added  # a seed already drawn is not added again
+    figure, notes = tab.draw_group("shortcuts", None, [], shortcuts, "en")
+    names = {trace.name for trace in figure.data}
+    assert "option A, mean of 2 seeds test (reference)" in names and "option B test (reference)" in names
+    band = next(t for t in figure.data if t.fill == "toself" and "test" in t.name)
+    assert max(band.x) == 10_000  # the band ends where seed 1 stops; the mean goes on with seed 0
+    line = next(t for t in figure.data if t.name == "option A, mean of 2 seeds test (reference)")
+    at = dict(zip(line.x, line.y))
+    assert max(line.x) == 64_000 and at[10_000] == pytest.approx(100 * error_at(rows, column, 10_000) + 0.5)
+    assert at[11_000] == pytest.approx(100 * error_at(rows, column, 11_000))
+    assert notes.count("option A") == 1 and "seed 1" not in notes
+    figure, _ = tab.draw_group("shortcuts", experiment_panel.REFERENCE, shortcuts, [], "en")  # reference runs chosen
+    assert "option A, mean of 2 seeds test" in {trace.name for trace in figure.data}
+
+
+def error_at(rows: list[str], column: int, step: int) -> float:
+    """Seed 0's test error at `step`, from its csv rows."""
+    return next(float(row.split(",")[column]) for row in rows if int(row.split(",")[0]) == step)
 
 
 def test_fig6_frames_a_live_run_and_keeps_the_users_zoom():

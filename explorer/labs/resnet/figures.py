@@ -13,6 +13,7 @@ from explorer.shared import run_text
 from explorer.shared.i18n import text
 from explorer.shared.plots import FONT, PALETTE, base_layout, error_tags, png_uri
 from models.resnet import SHORTCUTS
+from train.recipes.resnet import variant_label
 
 DEPTH_ORDER = (20, 56, 32, 44, 110)               # colour order: Fig. 6's two depths first, blue and red
 
@@ -70,9 +71,9 @@ def _draw_group(fig: go.Figure, group: Sequence[Series], is_reference: bool, fai
     if is_reference:
         suffix = (f" ({text('resnet.reference_framed', lang, total=total, frame=frame)})" if scale != 1
                   else f" ({text('resnet.reference', lang)})")
-    if len(group) > 1:
-        label = text("resnet.seeds_mean", lang, net=f"{'plain' if cfg.get('plain') else 'ResNet'}-{cfg.get('depth', 20)}",
-                     n=len(group))
+    if len(group) > 1:  # one variant's seeds keep its name; runs named by their seeds take the net's
+        net = label if len({name for name, _, _ in group}) == 1 else variant_label(cfg.get("depth", 20), cfg.get("plain"))
+        label = text("resnet.seeds_mean", lang, net=net, n=len(group))
     tag, dash, last = error_tags(lang), {"train_error": "dash", "test_error": "solid"}, []
     hover = "%{customdata:,} " + text("common.iteration", lang) + ": %{y:.2f}%<extra>%{fullData.name}</extra>"
     for name in ("train_error", "test_error"):
@@ -82,8 +83,10 @@ def _draw_group(fig: go.Figure, group: Sequence[Series], is_reference: bool, fai
         steps, values = (band[0], band[1]) if band else curves[name]
         xs = [scale * s for s in steps]
         if band:
-            fig.add_trace(go.Scatter(x=[*xs, *xs[::-1]], y=[*(100 * band[3]), *(100 * band[2][::-1])], fill="toself",
-                                     fillcolor=color, opacity=0.18, line={"width": 0}, hoverinfo="skip",
+            both = ~np.isnan(band[2])  # where two seeds or more have come
+            edge = [x for x, shown in zip(xs, both) if shown]
+            fig.add_trace(go.Scatter(x=[*edge, *edge[::-1]], y=[*(100 * band[3][both]), *(100 * band[2][both][::-1])],
+                                     fill="toself", fillcolor=color, opacity=0.18, line={"width": 0}, hoverinfo="skip",
                                      name=text("resnet.seeds_band", lang, label=label, metric=tag[name])),
                           row=1, col=col)
         last.append(100 * float(values[-1]))

@@ -122,9 +122,14 @@ def run_configs(experiment: str, preset_name: str, data_name: str, value, lang: 
 
 
 def draw_group(experiment: str, group_id: str | None, live: list[Series], reference: list[Series], lang: str):
-    """Fig. 6's panels (no plot where there is nothing to draw: not axes around nothing) and where each run ends."""
-    figure = (make_fig6_figure(live, reference, lang, uirevision=f"{experiment}:{group_id}") if live or reference
-              else None)
+    """Fig. 6's panels (no plot where there is nothing to draw: not axes around nothing), with every other seed of a
+    reference run (views.with_seeds), and where each run ends."""
+    if group_id == experiment_panel.REFERENCE:
+        drawn_live, drawn_reference = views.with_seeds(live), reference
+    else:
+        drawn_live, drawn_reference = live, views.with_seeds(reference)
+    figure = (make_fig6_figure(drawn_live, drawn_reference, lang, uirevision=f"{experiment}:{group_id}")
+              if live or reference else None)
     notes = [ends_of(experiment, live, reference, lang), jpeg_markdown(lang) if experiment == "jpeg" else ""]
     return figure, "\n\n".join(filter(None, notes))
 

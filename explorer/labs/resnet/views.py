@@ -111,27 +111,43 @@ def snapshot_at(steps: list[int], step: int) -> int:
 
 # -- curves: seeds, framing, the JPEG gap ----------------------------------------------------------------------
 
+def recipe_key(config: dict) -> str:
+    """A run's recipe but for its seed and data, as seed groups compare it: with the defaults of options newer than
+    the run's record (train.reference.recipe_of)."""
+    return repr(sorted((k, v) for k, v in recipe_of("resnet", config).items() if k not in ("seed", "data")))
+
+
 def seed_groups(series: list[Series]) -> list[list[Series]]:
-    """Runs grouped by their config but for the seed, in the order they come: runs of one recipe with several seeds
-    form one group (Fig. 6 draws their mean and band), every other run a group of its own. Configs are compared with
-    the defaults of options newer than a run's record (train.reference.recipe_of)."""
+    """Runs grouped by their recipe_key, in the order they come: runs of one recipe with several seeds form one group
+    (Fig. 6 draws their mean and band), every other run a group of its own."""
     groups: dict[str, list[Series]] = {}
     for run in series:
-        recipe = {k: v for k, v in recipe_of("resnet", run[1]).items() if k not in ("seed", "data")}
-        groups.setdefault(repr(sorted(recipe.items())), []).append(run)
+        groups.setdefault(recipe_key(run[1]), []).append(run)
     return list(groups.values())
+
+
+def with_seeds(reference: list[Series]) -> list[Series]:
+    """Reference runs with the seed yardstick's other seeds of any of them, named as the run they repeat, so ResNet-20
+    is drawn as its seeds' mean and band wherever it is drawn (Fig. 6, option A, the images as stored)."""
+    names = {recipe_key(config): name for name, config, _ in reference}
+    shown = {(recipe_key(config), config.get("seed", 0)) for _, config, _ in reference}
+    return [*reference, *((names[recipe_key(config)], config, curves)
+                          for _, config, curves in reference_runs.load("resnet", "resnet-seed")
+                          if (recipe_key(config), config.get("seed", 0)) not in shown and recipe_key(config) in names)]
 
 
 def mean_band(runs: list[Series], metric: str) -> tuple[list[int], np.ndarray, np.ndarray, np.ndarray] | None:
     """(steps, mean, lowest, highest) of a metric over the runs; None where fewer than two runs logged it. A step is
     kept where every run that got that far logged it, and summarised over those runs: past the end of a seed that
-    stopped early the line follows the seeds that went on (one alone: no band)."""
+    stopped early the line follows the seeds that went on, and where one goes on alone there is no band (NaN)."""
     logged = [dict(zip(*curves[metric])) for _, _, curves in runs if metric in curves and curves[metric][0]]
     if len(logged) < 2:
         return None
     steps = sorted(s for s in set().union(*logged) if all(s in run for run in logged if max(run) >= s))
     values = [[run[step] for run in logged if step in run] for step in steps]
-    return steps, *(np.array([summary(v) for v in values]) for summary in (np.mean, min, max))
+    mean = np.array([np.mean(v) for v in values])
+    low, high = (np.array([bound(v) if len(v) > 1 else np.nan for v in values]) for bound in (min, max))
+    return steps, mean, low, high
 
 
 def schedule(config: dict) -> int:
