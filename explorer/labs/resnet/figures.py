@@ -87,7 +87,7 @@ def _draw_group(fig: go.Figure, group: Sequence[Series], is_reference: bool, fai
             edge = [x for x, shown in zip(xs, both) if shown]
             fig.add_trace(go.Scatter(x=[*edge, *edge[::-1]], y=[*(100 * band[3][both]), *(100 * band[2][both][::-1])],
                                      fill="toself", fillcolor=color, opacity=0.18, line={"width": 0}, hoverinfo="skip",
-                                     name=text("resnet.seeds_band", lang, label=label, metric=tag[name])),
+                                     name=text("resnet.seeds_band", lang, label=label, metric=tag[name]) + suffix),
                           row=1, col=col)
         last.append(100 * float(values[-1]))
         fig.add_trace(go.Scatter(x=xs, y=[100 * v for v in values], customdata=steps, hovertemplate=hover,
