@@ -27,6 +27,7 @@ from train.store import RunStore
 ROOT = Path(__file__).resolve().parent.parent
 ARTIFACTS = ROOT / "artifacts"
 SHOTS = ARTIFACTS / "screenshots"
+SEED_1 = (reference_runs.REFERENCE_DIR / "resnet" / "resnet-seed" / "seed 1.csv").exists()  # ResNet-20 drawn as its seeds' mean
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 # As root, in a closed network: no sandbox, no background calls home (they fail and slow the start).
 ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
@@ -248,11 +249,11 @@ def test_the_jpeg_tab_draws_resnet20_on_its_images_as_stored_and_coded_once_more
     ends under them."""
     page.get_by_role("tab", name=text("tab.resnet", "en")).click()
     page.get_by_role("tab", name=text("resnet.jpeg", "en")).click()
-    page.wait_for_function("""() => {
+    page.wait_for_function("""stored => {
         const plots = [...document.querySelectorAll('#resnet-jpeg .js-plotly-plot')];
         const names = plots.flatMap(plot => plot.data || []).map(t => t.name || '');
-        return ['as stored test', 'coded once more test'].every(n => names.some(name => name.startsWith(n)));
-    }""", timeout=30_000)
+        return [stored, 'coded once more test'].every(n => names.some(name => name.startsWith(n)));
+    }""", arg="as stored, mean of 2 seeds test" if SEED_1 else "as stored test", timeout=30_000)
     page.wait_for_function("""() => {
         const plot = document.querySelector('#resnet-jpeg-images .js-plotly-plot');
         return plot && plot.data && plot.data.some(t => t.type === 'image');  // the images as stored and recoded
@@ -266,17 +267,17 @@ def test_the_jpeg_tab_draws_resnet20_on_its_images_as_stored_and_coded_once_more
 def test_the_seeds_tab_draws_resnet20_and_weighs_the_labs_runs_against_its_seeds(page):
     """The ResNet lab's yardstick: the two seeds' mean and band (seed 0's curve alone in a checkout without seed 1's
     run), and under it every other reference run against the two seeds, or a note that there is no seed 1 yet."""
-    both = (reference_runs.REFERENCE_DIR / "resnet" / "resnet-seed" / "seed 1.csv").exists()
     page.get_by_role("tab", name=text("tab.resnet", "en")).click()
     page.get_by_role("tab", name=text("resnet.seed", "en")).click()
     page.wait_for_function("""name => {
         const plot = document.querySelector('#resnet-seed .js-plotly-plot');
         return plot && plot.data && plot.data.some(t => (t.name || '').startsWith(name));
-    }""", arg="ResNet-20, mean of 2 seeds test" if both else "seed 0 test", timeout=30_000)
+    }""", arg="ResNet-20, mean of 2 seeds test" if SEED_1 else "seed 0 test", timeout=30_000)
     yardstick = page.locator("#resnet-yardstick")
-    if both:
+    if SEED_1:
         yardstick.get_by_text("coded once more").wait_for(timeout=20_000)
         assert yardstick.locator("tr").count() == 7  # a header, then the six other reference runs
+        page.screenshot(path=SHOTS / "resnet-seed.png", full_page=True)
     else:
         yardstick.get_by_text("Seed 1's reference run is not in this checkout yet").wait_for(timeout=20_000)
 
