@@ -49,3 +49,13 @@ def test_the_ablation_titles_say_what_the_experiments_say():
         if experiment.recipe == "alexnet":
             assert text(f"alexnet.title_{name}", "en") == f"{experiment.figure}: {experiment.summary}", name
             assert text(f"alexnet.title_{name}", "zh") != text(f"alexnet.title_{name}", "en"), name
+
+
+def test_every_experiments_figure_reads_in_chinese():
+    """The yardstick tables name each experiment's figure (train/recipes, stored in English) in the page's language."""
+    from train.recipes import EXPERIMENTS
+
+    for experiment in EXPERIMENTS.values():
+        assert run_text.figure(experiment.figure, "en") == experiment.figure
+        assert not any(word in run_text.figure(experiment.figure, "zh") for word in ("Fig", "Table", "sec", "gap"))
+    assert run_text.figure("Table 3 (on CIFAR-10)", "zh") == "表 3（在 CIFAR-10 上）"

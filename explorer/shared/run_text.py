@@ -15,6 +15,7 @@ from explorer.shared.i18n import all_strings, text
 STATUS = "status."
 MESSAGE = "runmsg."
 VARIANT = "variant."
+FIGURE = "figure."
 
 
 def _named(kind: str, value: str, lang: str) -> str:
@@ -25,6 +26,11 @@ def _named(kind: str, value: str, lang: str) -> str:
 def label(value: str, lang: str) -> str:
     """A run's label in lang where it is an experiment's variant name ("seed 0"), else as it is (a user's label)."""
     return _named(VARIANT, value, lang)
+
+
+def figure(value: str, lang: str) -> str:
+    """An experiment's figure ("Table 3 (on CIFAR-10)") in lang; an unknown one as it is."""
+    return _named(FIGURE, value, lang)
 
 
 def status(value: str, lang: str) -> str:

@@ -41,8 +41,9 @@ def seed_markdown(lab: str, experiment: str, bundled: str, lang: str) -> str:
             at = curves["test_error"][0][-1]
             error, against = end_error(curves), end_error(base, at)
             verdict = text(f"scorecard.verdict_{'yes' if abs(error - against) > spread else 'no'}", lang)
-            rows.append(f"| {EXPERIMENTS[other_experiment].figure} | {run_text.label(name, lang)} | {at:,} | {error:.2f}% "
-                        f"| {error - against:+.2f} | {verdict} |")
+            figure = run_text.figure(EXPERIMENTS[other_experiment].figure, lang)
+            rows.append(f"| {figure} | {run_text.label(name, lang)} | {at:,} | {error:.2f}% | {error - against:+.2f} "
+                        f"| {verdict} |")
     apart = (text("common.seed_apart", lang, spread=spread) if both == base["test_error"][0][-1] else
              text("common.seed_apart_so_far", lang, spread=spread, at=both, steps=int(config.get("steps") or 0)))
     title = text("common.seed_title", lang, model=bundled, base=base_end, apart=apart)
