@@ -4,6 +4,7 @@ Opening the page asks only for the views in front (explorer/shared/layout.on_scr
 The server's CPU per idle page is measured by `python -m tools.classroom --idle 120`, not here."""
 from __future__ import annotations
 
+import contextlib
 import os
 import time
 from pathlib import Path
@@ -33,6 +34,22 @@ def quiet(page, events: list[float], seconds: float, timeout: float = 90) -> Non
         page.wait_for_timeout(500)
 
 
+@contextlib.contextmanager
+def open_page(server: str, settle: float):
+    """(page, the times of the Gradio events it sent) of a headless Chromium page on the app, once it is quiet for
+    `settle` seconds after its page-load events."""
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=classroom.CHROMIUM, args=classroom.BROWSER_ARGS, headless=True)
+        page = browser.new_page()
+        events: list[float] = []
+        page.on("request", lambda request: classroom.EVENTS in request.url and events.append(time.time()))
+        page.goto(server)
+        page.get_by_role("tab").first.wait_for(timeout=90_000)
+        quiet(page, events, settle)
+        yield page, events
+        browser.close()
+
+
 def sent_during(page, events: list[float], seconds: float) -> int:
     before = len(events)
     page.wait_for_timeout(seconds * 1000)
@@ -42,14 +59,7 @@ def sent_during(page, events: list[float], seconds: float) -> int:
 def test_a_page_open_asks_only_for_the_views_in_front(server):
     """A lecture hall opens the page at once: each asks for the front lab's views (2 events; 24 when every tab was
     drawn on load), and a lab's views arrive when it, or its sub-tab, is first opened."""
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=classroom.CHROMIUM, args=classroom.BROWSER_ARGS, headless=True)
-        page = browser.new_page()
-        events: list[float] = []
-        page.on("request", lambda request: classroom.EVENTS in request.url and events.append(time.time()))
-        page.goto(server)
-        page.get_by_role("tab").first.wait_for(timeout=90_000)
-        quiet(page, events, 4)
+    with open_page(server, 4) as (page, events):
         assert len(events) <= 3, f"a page open sent {len(events)} events"
         opened = len(events)
 
@@ -60,18 +70,10 @@ def test_a_page_open_asks_only_for_the_views_in_front(server):
         page.get_by_role("tab", name=text("resnet.seed", "en")).click()  # its yardstick: asked for now
         page.wait_for_function("() => document.querySelector('#resnet-yardstick')?.innerText.trim()", timeout=30_000)
         assert len(events) > before
-        browser.close()
 
 
 def test_an_idle_page_polls_only_while_a_run_trains_and_never_while_hidden(server, home):
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=classroom.CHROMIUM, args=classroom.BROWSER_ARGS, headless=True)
-        page = browser.new_page()
-        events: list[float] = []
-        page.on("request", lambda request: classroom.EVENTS in request.url and events.append(time.time()))
-        page.goto(server)
-        page.get_by_role("tab").first.wait_for(timeout=90_000)
-        quiet(page, events, 6)
+    with open_page(server, 6) as (page, events):
         assert sent_during(page, events, IDLE_S) == 0  # nothing trains: no polling
 
         store = RunStore(home)  # a run training (its process: this test), as the app sees one
@@ -88,4 +90,3 @@ def test_an_idle_page_polls_only_while_a_run_trains_and_never_while_hidden(serve
         classroom.show(page, True)
         page.wait_for_timeout(6000)  # a tick finds nothing training and puts the timers to sleep
         assert sent_during(page, events, 8) == 0
-        browser.close()
