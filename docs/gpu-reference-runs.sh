@@ -30,7 +30,8 @@ T1=$(date +%s); echo "data at $(( T1 - T0 )) s"
 # by two calls: 8 minutes with A_MIN=5.5, then 3.5 with A_MIN=2.6; a second call on the still-warm machine goes on
 # from /tmp/home, so runs are best finished within one session): every AlexNet ablation and the seed yardstick are
 # trained, and so is ResNet-20 on the mirror coded once more (the ResNet lab's JPEG tab; on this project's CPU). Left:
-# ResNet-20 with seed 1 (the ResNet lab's Seeds tab; begun on this project's CPU, whose run store may not travel), and
+# ResNet-20 with seed 1 (the ResNet lab's Seeds tab; trained partway on this project's CPU, 6 December 2026: its run
+# store travels as docs/carry/resnet20-cifar-seed-1.tgz, same DATA path; `cp` it to .device/store.tgz to go on), and
 # shortcut options B and C (trained on the CPU to 56,060 and 50,700 iterations; their checkpoints were lost with that
 # session's machine). All three from the start take about fifteen minutes of an H200 side by side: a first call
 # A_MIN=8 TOTAL_MIN=8, then a second on the warm machine; seed 1 first if only one fits (A_ONLY=resnet20-cifar-seed-1).
