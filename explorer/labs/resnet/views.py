@@ -129,11 +129,14 @@ def seed_groups(series: list[Series]) -> list[list[Series]]:
 def with_seeds(reference: list[Series]) -> list[Series]:
     """Reference runs with the seed yardstick's other seeds of any of them, named as the run they repeat, so ResNet-20
     is drawn as its seeds' mean and band wherever it is drawn (Fig. 6, option A, the images as stored)."""
-    names = {recipe_key(config): name for name, config, _ in reference}
-    shown = {(recipe_key(config), config.get("seed", 0)) for _, config, _ in reference}
-    return [*reference, *((names[recipe_key(config)], config, curves)
-                          for _, config, curves in reference_runs.load("resnet", "resnet-seed")
-                          if (recipe_key(config), config.get("seed", 0)) not in shown and recipe_key(config) in names)]
+    keyed = [(recipe_key(config), config.get("seed", 0), name) for name, config, _ in reference]
+    names, shown = {key: name for key, _, name in keyed}, {(key, seed) for key, seed, _ in keyed}
+    added = []
+    for _, config, curves in reference_runs.load("resnet", "resnet-seed"):
+        key = recipe_key(config)
+        if key in names and (key, config.get("seed", 0)) not in shown:
+            added.append((names[key], config, curves))
+    return [*reference, *added]
 
 
 def mean_band(runs: list[Series], metric: str) -> tuple[list[int], np.ndarray, np.ndarray, np.ndarray] | None:
