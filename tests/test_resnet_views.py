@@ -264,7 +264,10 @@ def test_fig6_frames_a_live_run_and_keeps_the_users_zoom():
     assert first.layout.uirevision == again.layout.uirevision != other.layout.uirevision
 
 
-def test_the_jpeg_tab_says_how_much_of_the_gap_one_more_coding_explains(home):
+def test_the_jpeg_tab_says_how_much_of_the_gap_one_more_coding_explains(home, tmp_path, monkeypatch):
+    import functools
+    import shutil
+
     from explorer.labs.resnet import tab as resnet_tab
     from explorer.shared import reference_runs
     from explorer.shared.yardstick import end_error
@@ -281,3 +284,26 @@ def test_the_jpeg_tab_says_how_much_of_the_gap_one_more_coding_explains(home):
     assert "91.25%" not in resnet_tab.draw_group("shortcuts", None, [], reference_runs.load("resnet", "shortcuts"),
                                                  "en")[1]
     assert views.jpeg_gap("no-such-model") is None
+    # against chance: the gap to the paper beside how far two seeds of ResNet-20 end apart (the Seeds tab)
+    for name in ("jpeg", "resnet-seed"):
+        shutil.copytree(reference_runs.REFERENCE_DIR / "resnet" / name, tmp_path / "resnet" / name)
+    seeds = tmp_path / "resnet" / "resnet-seed"
+    header, *rows = (seeds / "seed 0.csv").read_text().splitlines()
+    column = header.split(",").index("test_error")
+    (seeds / "seed 1.csv").write_text("\n".join([header, *(  # seed 1: seed 0's whole run, half a point worse
+        ",".join(f"{float(v) + 0.005}" if i == column and v else v for i, v in enumerate(row.split(",")))
+        for row in rows)]))
+    (seeds / "seed 1.json").write_text((seeds / "seed 0.json").read_text().replace('"seed": 0', '"seed": 1'))
+    (seeds / "seed 1.npz").unlink(missing_ok=True)
+    load = reference_runs.load  # read once per root
+    monkeypatch.setattr(reference_runs, "load", functools.partial(load, root=tmp_path))
+    chance = resnet_tab.jpeg_markdown("en").split("**Chance**")[1]
+    assert "the two seeds end **0.50 points** apart" in chance and f"{gap['gap'] / 0.5:.0f} times that" in chance
+    assert f"one more coding's cost {gap['cost'] / 0.5:.0f} times" in chance
+    assert "两个种子最终相差 **0.50 个百分点**" in resnet_tab.jpeg_markdown("zh")
+    alone = tmp_path / "no seed 1"  # a checkout without seed 1's run
+    shutil.copytree(tmp_path / "resnet", alone / "resnet")
+    for suffix in (".csv", ".json"):
+        (alone / "resnet" / "resnet-seed" / f"seed 1{suffix}").unlink()
+    monkeypatch.setattr(reference_runs, "load", functools.partial(load, root=alone))
+    assert "measured in the Seeds tab once seed 1's run ships" in resnet_tab.jpeg_markdown("en")

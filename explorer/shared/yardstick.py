@@ -8,6 +8,8 @@ as it has come).
 """
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from explorer.shared import reference_runs, run_text
 from explorer.shared.i18n import text
 from train.recipes import EXPERIMENTS
@@ -19,15 +21,40 @@ def end_error(curves: reference_runs.Curves, until: float = float("inf")) -> flo
     return 100 * reference_runs.recent(curves, "test_error", until, count=3)
 
 
+@dataclass(frozen=True)
+class Spread:
+    """How far the two seeds' test errors (%) are apart at iteration `at`, the last both have reached; `steps` is
+    seed 1's planned iterations, `finished` whether it has come as far as seed 0."""
+    points: float
+    at: int
+    steps: int
+    finished: bool
+
+    def sentence(self, lang: str) -> str:
+        return (text("common.seed_apart", lang, spread=self.points) if self.finished else
+                text("common.seed_apart_so_far", lang, spread=self.points, at=self.at, steps=self.steps))
+
+
+def seed_spread(lab: str, experiment: str) -> tuple[reference_runs.Curves, Spread] | None:
+    """Seed 0's curves and how far the two seeds end apart (a seed still training: where both have come); None until
+    both seeds are shipped."""
+    seeds = {name: (config, curves) for name, config, curves in reference_runs.load(lab, experiment)}
+    if len(seeds) < 2:
+        return None
+    (_, base), (config, other) = (seeds[name] for name, _ in EXPERIMENTS[experiment].variants)
+    last = base["test_error"][0][-1]
+    both = min(last, other["test_error"][0][-1])
+    points = abs(end_error(other, both) - end_error(base, both))
+    return base, Spread(points, int(both), int(config.get("steps") or 0), both == last)
+
+
 def seed_markdown(lab: str, experiment: str, bundled: str, lang: str) -> str:
     """Every reference run beside the bundled model `bundled` (the run the seed experiment's seed 0 is) against how
     far its two seeds end apart; "" until both seeds are shipped."""
-    seeds = {name: (config, curves) for name, config, curves in reference_runs.load(lab, experiment)}
-    if len(seeds) < 2:
+    seeds = seed_spread(lab, experiment)
+    if seeds is None:
         return ""
-    (_, base), (config, other) = (seeds[name] for name, _ in EXPERIMENTS[experiment].variants)
-    base_end, both = end_error(base), min(base["test_error"][0][-1], other["test_error"][0][-1])
-    spread = abs(end_error(other, both) - end_error(base, both))  # a seed still training: where both have come
+    base, spread = seeds
     ref = next(ref for ref in plan("cifar10") if ref.name == bundled)
     rows = []
     for folder in (ref.curves, *ref.also):
@@ -40,11 +67,9 @@ def seed_markdown(lab: str, experiment: str, bundled: str, lang: str) -> str:
                 continue
             at = curves["test_error"][0][-1]
             error, against = end_error(curves), end_error(base, at)
-            verdict = text(f"scorecard.verdict_{'yes' if abs(error - against) > spread else 'no'}", lang)
+            verdict = text(f"scorecard.verdict_{'yes' if abs(error - against) > spread.points else 'no'}", lang)
             figure = run_text.figure(EXPERIMENTS[other_experiment].figure, lang)
             rows.append(f"| {figure} | {run_text.label(name, lang)} | {at:,} | {error:.2f}% | {error - against:+.2f} "
                         f"| {verdict} |")
-    apart = (text("common.seed_apart", lang, spread=spread) if both == base["test_error"][0][-1] else
-             text("common.seed_apart_so_far", lang, spread=spread, at=both, steps=int(config.get("steps") or 0)))
-    title = text("common.seed_title", lang, model=bundled, base=base_end, apart=apart)
+    title = text("common.seed_title", lang, model=bundled, base=end_error(base), apart=spread.sentence(lang))
     return "\n".join([title, "", text("common.seed_columns", lang), "|---|---|---|---|---|---|", *rows])

@@ -78,12 +78,20 @@ STRINGS = {
          "**{gap:.2f} points** below Table 6's {paper:.2f}%. The mirror's own coding is one such coding (with colour "
          "at half resolution as well): if it cost as much as the second, it explains {cost:.2f} of the {gap:.2f} "
          "points ({share:.0%}); the rest is not explained by this measurement (a first coding may cost more than a "
-         "second, and how far seeds move ResNet-20 is still to be measured: the Seeds tab)."),
+         "second). {chance}"),
         ("**镜像能解释与论文差距的多少**（用本实验室自己的数字）：再做一次 JPEG 编码使测试误差增加 **{cost:.2f} 个百分点**"
          "（ResNet-20 在镜像原样图像上最终为 {stored:.2f}%，再编码一次后为 {coded:.2f}%：见上表）。内置的 ResNet-20 测试准确率"
          "为 {accuracy:.2f}%，比表 6 的 {paper:.2f}% 低 **{gap:.2f} 个百分点**。镜像自身的编码就是一次这样的编码（而且颜色分辨率"
          "减半）：如果它的代价与第二次相同，就解释了 {gap:.2f} 个百分点中的 {cost:.2f} 个（{share:.0%}）；其余部分这次测量"
-         "无法解释（第一次编码的代价可能大于第二次，而种子会让 ResNet-20 相差多少仍有待测量：见随机种子页）。")),
+         "无法解释（第一次编码的代价可能大于第二次）。{chance}")),
+    "resnet.jpeg_chance": (
+        ("**Chance**, measured by two seeds of ResNet-20 (the Seeds tab): {apart} The gap to the paper is {gap_times:.0f} "
+         "times that, one more coding's cost {cost_times:.0f} times."),
+        ("**偶然因素**（用 ResNet-20 的两个种子衡量，见随机种子页）：{apart}与论文的差距是它的 {gap_times:.0f} 倍，"
+         "再编码一次的代价是它的 {cost_times:.0f} 倍。")),
+    "resnet.jpeg_no_chance": (
+        "How far chance alone moves ResNet-20 is measured in the Seeds tab once seed 1's run ships.",
+        "只靠偶然因素 ResNet-20 会相差多少，要等种子 1 的训练发布后在随机种子页测量。"),
     "resnet.jpeg": ("JPEG: the gap to Table 6", "JPEG：与表 6 的差距"),
     "resnet.jpeg_help": (
         ("Table 6 gives ResNet-20 8.75% test error; the bundled one, on the paper's recipe and schedule, tests about "

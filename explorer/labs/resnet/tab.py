@@ -20,7 +20,7 @@ from explorer.serving.services import store
 from explorer.shared import experiment_panel, layout, reference_runs, run_text
 from explorer.shared.i18n import error, language, t, text, warn
 from explorer.shared.plots import ends_markdown
-from explorer.shared.yardstick import seed_markdown
+from explorer.shared.yardstick import seed_markdown, seed_spread
 from models.resnet import CIFAR_DEPTHS, SHORTCUTS
 from train.checkpoint import CheckpointError
 from train.config import ConfigError
@@ -135,9 +135,19 @@ def draw_group(experiment: str, group_id: str | None, live: list[Series], refere
 
 
 def jpeg_markdown(lang: str) -> str:
-    """How much of the bundled ResNet-20's gap to Table 6 one more JPEG coding explains, from the lab's own runs."""
-    gap = views.jpeg_gap()
-    return text("resnet.jpeg_gap", lang, **gap) if gap else ""
+    """How much of the bundled ResNet-20's gap to Table 6 one more JPEG coding explains, from the lab's own runs, and
+    how it compares with what two seeds of the same recipe are apart."""
+    gap, seeds = views.jpeg_gap(), seed_spread("resnet", "resnet-seed")
+    if not gap:
+        return ""
+    if seeds:
+        _, spread = seeds
+        gap_times, cost_times = (gap[key] / spread.points if spread.points else float("inf") for key in ("gap", "cost"))
+        chance = text("resnet.jpeg_chance", lang, apart=spread.sentence(lang), gap_times=gap_times,
+                      cost_times=cost_times)
+    else:
+        chance = text("resnet.jpeg_no_chance", lang)
+    return text("resnet.jpeg_gap", lang, **gap, chance=chance)
 
 
 def fig6_variants(depths: list[int], *, lang: str):
