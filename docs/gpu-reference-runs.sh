@@ -29,18 +29,17 @@ T1=$(date +%s); echo "data at $(( T1 - T0 )) s"
 # What is left, as of 28 November 2026 (plain-56 and the dropout and augmentation ablations were finished on an H200
 # by two calls: 8 minutes with A_MIN=5.5, then 3.5 with A_MIN=2.6; a second call on the still-warm machine goes on
 # from /tmp/home, so runs are best finished within one session): every AlexNet ablation and the seed yardstick are
-# trained, and so is ResNet-20 on the mirror coded once more (the ResNet lab's JPEG tab; on this project's CPU). Left:
-# ResNet-20 with seed 1 (the ResNet lab's Seeds tab; trained partway on this project's CPU, 6 December 2026: its run
-# store travels as docs/carry/resnet20-cifar-seed-1.tgz, same DATA path; `cp` it to .device/store.tgz to go on), and
-# shortcut options B and C (trained on the CPU to 56,060 and 50,700 iterations; their checkpoints were lost with that
-# session's machine). All three from the start take about fifteen minutes of an H200 side by side: a first call
-# A_MIN=8 TOTAL_MIN=8, then a second on the warm machine; seed 1 first if only one fits (A_ONLY=resnet20-cifar-seed-1).
+# trained, and so are ResNet-20 on the mirror coded once more and ResNet-20 with seed 1 (the ResNet lab's JPEG and
+# Seeds tabs; both on this project's CPU, the second finished on 6 December 2026). Left: shortcut options B and C
+# (trained on the CPU to 56,060 and 50,700 iterations; their checkpoints were lost with that session's machine).
+# Both from the start take about ten minutes of an H200 side by side: a first call A_MIN=6 TOTAL_MIN=6, then a
+# second on the warm machine.
 # As of 4 December 2026 (one H200 call of 7 minutes: Fig. 3's filter models, exported; attention-vs-recurrence's curves,
 # whose RNNsearch was cancelled by the call's deadline before export (rnnsearch-en-de was then trained on the CPU);
 # transformer-en-zh on the clean split in a second call), also left: transformer-en-de toward issue #32's 41 BLEU. A
 # 2.4-minute train.translation_job reached 37.40 (test 2016, beam 4); the same-size Transformer of attention-vs-recurrence
 # reached 40.2 validation BLEU (greedy) at 7,500 steps, so job C gives it 9 minutes (C_MIN; C_MIN=0: no job C).
-A_ONLY=${A_ONLY-resnet20-cifar-seed-1 resnet20-cifar-b resnet20-cifar-c}
+A_ONLY=${A_ONLY-resnet20-cifar-b resnet20-cifar-c}
 B_ONLY=${B_ONLY-}
 if python3 -c "import sys; sys.exit(not ${C_MIN:-9} > 0)"; then  # job C, beside A: en-de, averaged, scored, exported
   PAPERLAB_HOME=/tmp/home-c python3 -m train.translation_job transformer-en-de --minutes ${C_MIN:-9} --out /tmp/refC/models \

@@ -86,9 +86,9 @@ STRINGS = {
          "无法解释（第一次编码的代价可能大于第二次）。{chance}")),
     "resnet.jpeg_chance": (
         ("**Chance**, measured by two seeds of ResNet-20 (the Seeds tab): {apart} The gap to the paper is {gap_times:.0f} "
-         "times that, one more coding's cost {cost_times:.0f} times."),
+         "times that, one more coding's cost {cost_times:.0f} times (one pair of seeds is one sample of chance)."),
         ("**偶然因素**（用 ResNet-20 的两个种子衡量，见随机种子页）：{apart}与论文的差距是它的 {gap_times:.0f} 倍，"
-         "再编码一次的代价是它的 {cost_times:.0f} 倍。")),
+         "再编码一次的代价是它的 {cost_times:.0f} 倍（一对种子只是偶然因素的一个样本）。")),
     "resnet.jpeg_no_chance": (
         "How far chance alone moves ResNet-20 is measured in the Seeds tab once seed 1's run ships.",
         "只靠偶然因素 ResNet-20 会相差多少，要等种子 1 的训练发布后在随机种子页测量。"),
@@ -121,14 +121,14 @@ STRINGS = {
          "drop. The table under the plot weighs every other reference run against the seeds' spread (it says so "
          "where seed 1 has not yet trained the whole schedule). One pair of seeds is one sample of that spread, so a "
          "difference near it is weak evidence either way. (The reference run of seed 1: `python -m train.reference "
-         "--data DIR --paper --only resnet20-cifar-seed-1`, about 2 h 50 min on a 2-core CPU.)"),
+         "--data DIR --paper --only resnet20-cifar-seed-1`, 3 h 23 min on a 2-core CPU.)"),
         ("本实验室的每个对比都是每个变体只训练一次：普通网络对残差网络、选项 A 对 B 和 C、原样图像对再编码一次的图像。"
          "如果只有偶然因素不同，两次训练最终会相差多少？这里把 ResNet-20 的配方训练两次，种子分别为 0 和 1（初始权重、"
          "批次顺序、裁剪和翻转都不同），按论文的训练计划。图中画出两者的均值，阴影从较低的种子延伸到较高的种子："
          "曲线的起伏有多少来自偶然，大多出现在第一次降低学习率之前。图下的表格用两个种子的差距衡量其他每个参考训练"
          "（若种子 1 尚未训练完整个计划，表格会说明）。一对种子只是"
          "这种差距的一个样本，所以接近它的差别无论哪个方向都说明不了多少。（种子 1 的参考训练：`python -m train.reference "
-         "--data DIR --paper --only resnet20-cifar-seed-1`，在 2 核 CPU 上约 2 小时 50 分钟。）")),
+         "--data DIR --paper --only resnet20-cifar-seed-1`，在 2 核 CPU 上用了 3 小时 23 分钟。）")),
     "resnet.seed_missing": (
         "Seed 1's reference run is not in this checkout yet, so there is no yardstick to weigh the other runs against.",
         "此版本中还没有种子 1 的参考训练，因此还没有衡量其他训练的标尺。"),
