@@ -245,6 +245,46 @@ def test_a_tiny_transformer_learns_to_copy(tmp_path):
     assert (tmp_path / "run" / "tokenizer.json").exists()
 
 
+def test_a_run_goes_on_from_an_exported_model(tmp_path):
+    """init_from: the run starts from a bundle's weights and vocabulary, at its step, eq. 3 going on from there;
+    a bundle of another shape, or no bundle, is a clear error."""
+    from train.schedules import inverse_sqrt
+    from train.text_data import corpus_tokenizer
+
+    corpus = ParallelCorpus("copy", "en", "en", {"train": copy_corpus(300, 0), "val": copy_corpus(10, 1),
+                                                 "test": copy_corpus(10, 2)}, "generated")
+    shape = {"n_layers": 1, "d_model": 32, "d_ff": 64, "n_heads": 4, "vocab_size": 100}
+    cfg = TranslationConfig(**shape, dropout=0.0, batch_size=200, warmup_steps=50, max_sentence_tokens=20)
+    torch.manual_seed(1)
+    tok = corpus_tokenizer(corpus, 100)
+    trained = Transformer(cfg.model_config(tok.get_vocab_size()))
+    bundle = export_bundle(Translator(trained, tok, {"tgt_lang": "en"}), tmp_path / "bundle", steps=300)
+
+    cont = TranslationConfig(**shape, dropout=0.1, batch_size=200, warmup_steps=50, max_sentence_tokens=20,
+                             steps=310, log_every=5, eval_every=10, checkpoint_every=5, init_from=str(bundle))
+    task = TranslationTask(cont, torch.device("cpu"), corpus=corpus)
+    assert task.start_step == 300 and task.tokenizer.to_str() == tok.to_str()
+    for name, weight in task.model.state_dict().items():   # the bundle's fp16 weights, the run's own dropout
+        torch.testing.assert_close(weight, trained.state_dict()[name].half().float())
+    assert task.model.cfg.dropout == 0.1
+    trainer = Trainer(task, cont, torch.device("cpu"), checkpoint_dir=tmp_path / "ckpt", d_model=task.d_model,
+                      start_step=task.start_step)
+    assert trainer.step == 300
+    assert trainer.scheduler.get_last_lr()[0] == pytest.approx(inverse_sqrt(50, 32)(300))  # step 301's lr
+    assert trainer.fit(deadline=0.0) == "paused" and trainer.step == 305  # paused at the first log step
+    state = trainer.state_dict()
+    resumed = Trainer(task, cont, torch.device("cpu"), checkpoint_dir=tmp_path / "ckpt2", d_model=task.d_model)
+    assert resumed.fit(state) == "done" and resumed.step == 310   # a resumed run keeps the offset it began with
+    assert resumed.scheduler.get_last_lr()[0] == pytest.approx(inverse_sqrt(50, 32)(310))
+
+    with pytest.raises(ConfigError, match="d_model 32 \\(this run: 64\\)"):
+        TranslationTask(TranslationConfig(**{**shape, "d_model": 64}, init_from=str(bundle), batch_size=200,
+                                          max_sentence_tokens=20), torch.device("cpu"), corpus=corpus)
+    with pytest.raises(ConfigError, match="not an exported model folder"):
+        TranslationTask(TranslationConfig(**shape, init_from=str(tmp_path / "none"), batch_size=200,
+                                          max_sentence_tokens=20), torch.device("cpu"), corpus=corpus)
+
+
 def test_checkpoint_averaging_keeps_the_newest_and_averages_them(tmp_path):
     """Sec. 6.1 averages the last 5 checkpoints: the averager keeps the newest n and takes their mean."""
     from train.checkpoint import save_checkpoint

@@ -65,17 +65,19 @@ class DivergedError(RuntimeError):
 class Trainer:
     def __init__(self, task: Task, cfg: TrainConfig, device: torch.device, *, checkpoint_dir: Path,
                  listeners: Sequence[Listener] = (), should_stop: Callable[[], bool] = lambda: False,
-                 ranks: Dist = Dist(), d_model: int | None = None):
+                 ranks: Dist = Dist(), d_model: int | None = None, start_step: int = 0):
         self.task, self.cfg, self.device, self.ranks = task, cfg, device, ranks
         self.checkpoint_dir, self.listeners, self.should_stop = checkpoint_dir, list(listeners), should_stop
         self.model = task.model.to(device)
         self.optimizer = build_optimizer(cfg, self.model.parameters(), fused=device.type == "cuda")
         factor = lr_factor(cfg, d_model)
         self.warming = cfg.warmup_error > 0  # at a tenth of the lr until the training error falls below it
+        # a run that starts from trained weights (start_step > 0) goes on with the schedule where they left it
+        self.start_step = start_step
         self.scheduler = torch.optim.lr_scheduler.LambdaLR(
-            self.optimizer, lambda step: factor(step) * (WARMUP_FACTOR if self.warming else 1.0))
+            self.optimizer, lambda n: factor(n + self.start_step) * (WARMUP_FACTOR if self.warming else 1.0))
         self.train_model = self._wrap(self.model)
-        self.step = 0
+        self.step = start_step
         self.seconds = 0.0  # training time over all legs (evaluations, snapshots and checkpoints not counted)
         self.flops = 0.0    # training FLOPs over all legs, where the task counts them (a "flops" statistic)
 
@@ -107,7 +109,7 @@ class Trainer:
         state = {"step": self.step, "model": unwrap(self.model).state_dict(),
                  "optimizer": self.optimizer.state_dict(), "scheduler": self.scheduler.state_dict(),
                  "cpu_rng": torch.get_rng_state(), "warming": self.warming, "seconds": self.seconds,
-                 "flops": self.flops}
+                 "flops": self.flops, "start_step": self.start_step}
         if self.device.type == "cuda":
             state["cuda_rng"] = torch.cuda.get_rng_state(self.device)
         return state
@@ -115,6 +117,7 @@ class Trainer:
     def load_state_dict(self, state: dict[str, Any]) -> None:
         unwrap(self.model).load_state_dict(state["model"])
         self.optimizer.load_state_dict(state["optimizer"])
+        self.start_step = state.get("start_step", 0)
         self.scheduler.load_state_dict(state["scheduler"])
         torch.set_rng_state(state["cpu_rng"])
         if "cuda_rng" in state and self.device.type == "cuda":

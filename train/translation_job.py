@@ -73,9 +73,11 @@ def model_card(name: str, recipe: str, cfg: TranslationConfig, run, minutes: flo
     rows = [f"| {label} | {s.test} | {s.bleu:.2f} | {s.ratio:.3f} | {s.bp:.3f} |"
             for label, found in scores.items() for s in found]
     took = f"{minutes:.1f} minutes" if minutes is not None else "time not recorded"
+    origin = (f"on from the weights of `{cfg.init_from}` (its steps counted in the steps below; Adam's moments "
+              "started afresh)" if cfg.init_from else "from scratch")
     return "\n".join([
         f"# {name}", "",
-        f"{which} trained from scratch on `{cfg.corpus}` by Paper Lab's `python -m train.translation_job`.", "",
+        f"{which} trained {origin} on `{cfg.corpus}` by Paper Lab's `python -m train.translation_job`.", "",
         model,
         f"- training: {run.step:,} steps of ~{cfg.batch_size:,} padded tokens per side, Adam (0.9, {cfg.beta2}, "
         f"{cfg.eps}), {schedule}; {took} on {device}",

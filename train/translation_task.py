@@ -65,6 +65,8 @@ class TranslationConfig(TrainConfig):
     eval_size: int = 500             # BLEU on the first N validation pairs (0: all)
     eval_beam: int = 1               # 1: greedy (fast); 4 with length penalty 0.6 is the paper's
     offline: bool = False            # use the bundled Multi30k copy without trying GitHub
+    init_from: str = ""              # not in the paper: an exported model folder whose weights and vocabulary the
+    #                                  run starts from, eq. 3 going on at its step (Adam's moments start afresh)
     # sec. 5.3 optimiser and schedule; lr multiplies eq. 3 (1.0 is the paper)
     optimizer: str = "adam"
     lr: float = 1.0
@@ -152,7 +154,9 @@ class TranslationTask:
         self.cfg, self.device, self.ranks = cfg, device, ranks
         corpus = corpus or load_corpus(cfg.corpus, print_progress, offline=cfg.offline)
         self.corpus, self.data_name = corpus, f"{corpus.name} ({corpus.origin})"
-        self.tokenizer = corpus_tokenizer(corpus, cfg.vocab_size)
+        start = load_bundle(cfg.init_from) if cfg.init_from else None
+        self.tokenizer = start.tokenizer if start else corpus_tokenizer(corpus, cfg.vocab_size)
+        self.start_step = int(start.info.get("steps", 0)) if start else 0
         limit = cfg.max_sentence_tokens
         pairs = [(encode(self.tokenizer, s, limit + 1), encode(self.tokenizer, t, limit + 1))
                  for s, t in corpus.splits["train"]]
@@ -166,6 +170,8 @@ class TranslationTask:
         self.padded = [tuple(t.pin_memory() if pin else t for t in self.pad(batch)) for batch in self.batch_list]
         self.d_model = cfg.d_model  # the Trainer scales eq. 3 by d_model^-0.5
         self.model = build_model(cfg.model_config(self.tokenizer.get_vocab_size()))
+        if start:
+            copy_weights(start.model, self.model, cfg.init_from)
         self.val = corpus.splits["val"][: cfg.eval_size or None]
 
     def pad(self, batch: list[int]) -> tuple[torch.Tensor, torch.Tensor]:
@@ -298,11 +304,25 @@ class Translator:
 def load_bundle(folder: Path) -> Translator:
     """An exported model folder: config.json, model.safetensors, tokenizer.json (README.md is the model card)."""
     folder = Path(folder)
+    if not (folder / "config.json").is_file():
+        raise ConfigError(f"{folder} is not an exported model folder (config.json, model.safetensors, tokenizer.json)")
     meta = json.loads((folder / "config.json").read_text())
     model_cls, config_cls = ARCHITECTURES[meta.get("architecture", "Transformer")]
     model = model_cls(config_cls(**meta["model"]))
     load_model(model, folder / "model.safetensors")  # fp16 on disk, cast into the fp32 parameters
     return Translator(model.eval(), load_tokenizer(folder / TOKENIZER_FILE), {**meta, "source": str(folder)})
+
+
+def copy_weights(source: torch.nn.Module, target: torch.nn.Module, folder: str) -> None:
+    """A bundle's weights into a run's model of the same shape; the run keeps its own dropout."""
+    def shape(model: torch.nn.Module) -> dict[str, Any]:
+        return {"architecture": type(model).__name__,
+                **{k: v for k, v in asdict(model.cfg).items() if "dropout" not in k}}
+    ours, theirs = shape(target), shape(source)
+    differ = [f"{k} {theirs[k]} (this run: {ours.get(k)})" for k in theirs if ours.get(k) != theirs[k]]
+    if differ:
+        raise ConfigError(f"init_from {folder}: its model has {', '.join(differ)}; give the run the same shape")
+    target.load_state_dict(source.state_dict())
 
 
 def load_run(store: RunStore, run_id: str) -> Translator:
