@@ -285,6 +285,29 @@ def test_a_run_goes_on_from_an_exported_model(tmp_path):
                                           max_sentence_tokens=20), torch.device("cpu"), corpus=corpus)
 
 
+def test_the_translation_job_goes_on_from_a_bundle_and_records_what_it_trained(tmp_path, tokenizer):
+    """train.translation_job with --init-from on the bundled Multi30k: a run from step 300 to 304, its last two
+    checkpoints averaged, exported with the steps it trained and a card that says where it started."""
+    import json
+
+    from train.translation_job import main
+
+    torch.manual_seed(0)
+    cfg = TranslationConfig(n_layers=1, d_model=32, d_ff=64, n_heads=4, dropout=0.0)
+    start = Transformer(cfg.model_config(tokenizer.get_vocab_size()))
+    bundle = export_bundle(Translator(start, tokenizer, {"tgt_lang": "de"}), tmp_path / "start", steps=300)
+    main(["small", "--offline", "--init-from", str(bundle), "--n-layers", "1", "--d-model", "32", "--d-ff", "64",
+          "--n-heads", "4", "--dropout", "0.0", "--batch-size", "500", "--steps", "304", "--minutes", "10",
+          "--log-every", "2", "--checkpoint-every", "2", "--eval-size", "3", "--average", "2", "--beam", "1",
+          "--test-size", "3", "--out", str(tmp_path / "out"), "--home", str(tmp_path / "home")])
+    info = json.loads((tmp_path / "out" / "small" / "config.json").read_text())
+    assert (info["steps"], info["train"]["steps"], info["averaged_steps"]) == (304, 304, [302, 304])
+    assert info["train"]["init_from"] == str(bundle)
+    assert f"on from the weights of `{bundle}`" in (tmp_path / "out" / "small" / "README.md").read_text()
+    first = (tmp_path / "out" / "small" / "metrics.csv").read_text().splitlines()[1]
+    assert int(first.split(",")[0]) == 302   # the run's own log begins after the bundle's step
+
+
 def test_checkpoint_averaging_keeps_the_newest_and_averages_them(tmp_path):
     """Sec. 6.1 averages the last 5 checkpoints: the averager keeps the newest n and takes their mean."""
     from train.checkpoint import save_checkpoint

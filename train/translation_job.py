@@ -143,7 +143,7 @@ def main(argv: list[str] | None = None) -> None:
     export_bundle(translator, out, name=args.name, steps=run.step, averaged_steps=averager.steps(),
                   scores=averaged, test_bleu=round(scores["averaged"][0].bleu, 2),
                   test_bleu_note=f"{tests[0]}, sacrebleu, beam {args.beam}, length penalty 0.6, averaged "
-                                 f"checkpoints", train=run.config)
+                                 f"checkpoints", train={**run.config, "steps": run.step})  # the steps it trained
     (out / "metrics.csv").write_text(store.metrics_csv(run_id))
     hardware = torch.cuda.get_device_name() if device == "cuda" else "CPU"
     (out / "README.md").write_text(model_card(args.name, recipe.name, cfg, run, training_minutes(legs(store, run_id)), hardware,
