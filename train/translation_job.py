@@ -73,11 +73,11 @@ def model_card(name: str, recipe: str, cfg: TranslationConfig, run, minutes: flo
     rows = [f"| {label} | {s.test} | {s.bleu:.2f} | {s.ratio:.3f} | {s.bp:.3f} |"
             for label, found in scores.items() for s in found]
     took = f"{minutes:.1f} minutes" if minutes is not None else "time not recorded"
-    origin = (f"on from the weights of `{cfg.init_from}` (its steps counted in the steps below; Adam's moments "
-              "started afresh)" if cfg.init_from else "from scratch")
+    start = (f"going on from the weights of `{cfg.init_from}` (its steps counted in the steps below; Adam's moments "
+             "started afresh)" if cfg.init_from else "from scratch")
     return "\n".join([
         f"# {name}", "",
-        f"{which} trained {origin} on `{cfg.corpus}` by Paper Lab's `python -m train.translation_job`.", "",
+        f"{which} trained on `{cfg.corpus}` {start} by Paper Lab's `python -m train.translation_job`.", "",
         model,
         f"- training: {run.step:,} steps of ~{cfg.batch_size:,} padded tokens per side, Adam (0.9, {cfg.beta2}, "
         f"{cfg.eps}), {schedule}; {took} on {device}",
@@ -131,9 +131,11 @@ def main(argv: list[str] | None = None) -> None:
     scores = {"last checkpoint": [score(translator, pairs[tests[0]], args.beam, tests[0])]}
     translator.model.load_state_dict(averager.average())
     scores["averaged"] = [score(translator, pairs[test], args.beam, test) for test in tests]
+    greedy = score(translator, pairs[tests[0]], 1, tests[0])   # what the beam adds (the scorecard's Table 2 row)
     for label, found in scores.items():
         for s in found:
             print(f"{args.name} {label}: {s.line(args.beam)}", flush=True)
+    print(f"{args.name} averaged, greedy: {greedy.line(1)}", flush=True)
 
     run = store.get(run_id)
     out = Path(args.out) / args.name
@@ -141,7 +143,7 @@ def main(argv: list[str] | None = None) -> None:
     averaged = {f"test_{s.test}": {"bleu": round(s.bleu, 2), "length_ratio": round(s.ratio, 3), "bp": round(s.bp, 3)}
                 for s in scores["averaged"]}
     export_bundle(translator, out, name=args.name, steps=run.step, averaged_steps=averager.steps(),
-                  scores=averaged, test_bleu=round(scores["averaged"][0].bleu, 2),
+                  scores=averaged, test_bleu=round(scores["averaged"][0].bleu, 2), test_bleu_greedy=round(greedy.bleu, 2),
                   test_bleu_note=f"{tests[0]}, sacrebleu, beam {args.beam}, length penalty 0.6, averaged "
                                  f"checkpoints", train={**run.config, "steps": run.step})  # the steps it trained
     (out / "metrics.csv").write_text(store.metrics_csv(run_id))
