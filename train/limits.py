@@ -9,7 +9,8 @@ checks that each one is):
   time budget): over any cap but a preset's own 0.
 - FLOORED: how often something extra runs (evaluation, snapshots, a host sync): at least the smallest preset value.
 - PRESET_ONLY: a setting that changes the cost by a factor (fp32 instead of bf16, torch.compile's autotuning, a
-  forced device, recoding every image): only the values the lecture presets use.
+  forced device, recoding every image), or names a path on the server (init_from): only the values the lecture
+  presets use.
 - COST_FREE: does not change what a step costs, or only by a small bounded factor among a few validated choices.
 
 Outside the config, the launcher (train/launcher.py) enforces RunLimits from outside the training process.
@@ -32,7 +33,7 @@ ZERO_MEANS_ALL = ("train_size", "eval_size", "minutes")  # minutes 0: no time bu
 # ResNet-20's; RunLimits still bounds its time and memory.
 RAISED_CAPS = {("resnet", "depth"): 110}
 FLOORED = ("log_every", "eval_every", "checkpoint_every", "snapshot_every")
-PRESET_ONLY = ("device", "amp", "compile", "recode_quality", "widths", "conv1", "resize")
+PRESET_ONLY = ("device", "amp", "compile", "recode_quality", "widths", "conv1", "resize", "init_from")
 ALSO_ALLOWED = {"compile": ("off",)}  # cheaper than any preset's choice
 PUBLIC_DATA = ("sample", "cifar10")  # data: the bundled sample or CIFAR-10; never a path on the server
 COST_FREE = {
