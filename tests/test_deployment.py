@@ -162,6 +162,13 @@ def test_costly_or_broken_options_are_refused_and_nothing_is_stored(public, opti
     assert services.store().list_runs() == []
 
 
+def test_a_path_on_the_server_is_refused_in_words(public):
+    """init_from names a folder on the server: the lecture preset leaves it empty, and the message says so."""
+    with pytest.raises(gr.Error, match="init_from may be empty .the lecture preset's value. here"):
+        launch(browser(ALICE), options='{"init_from": "/srv/other-model"}', recipe="translate")
+    assert services.store().list_runs() == []
+
+
 def test_nan_is_refused_locally_too(home, monkeypatch):
     monkeypatch.delenv("SPACE_ID", raising=False)
     with pytest.raises(gr.Error, match="lrn_alpha must be a finite number"):

@@ -77,8 +77,9 @@ def execute(store: RunStore, run_id: str, listeners: Sequence[Listener] = (), ra
             task.save_files(store.run_dir(run_id))
         found = newest_good_checkpoint(store.checkpoints(run_id))
         state = found[1] if found else None
+        first_step = getattr(task, "start_step", 0)  # > 0 for a run that goes on from exported weights
         if ranks.main:
-            start = state["step"] if state else getattr(task, "start_step", 0)
+            start = state["step"] if state else first_step
             start_leg(store, run_id, device, ranks, start)
             leg_open = True  # end_leg closes it, whatever happens next
             store.truncate_metrics(run_id, start)
@@ -87,7 +88,7 @@ def execute(store: RunStore, run_id: str, listeners: Sequence[Listener] = (), ra
         trainer = Trainer(task, cfg, device, checkpoint_dir=store.checkpoint_dir(run_id),
                           listeners=[StoreRecorder(store, run_id), *listeners] if ranks.main else [],
                           should_stop=lambda: stop.is_set() or store.stop_requested(run_id), ranks=ranks,
-                          d_model=getattr(task, "d_model", None), start_step=getattr(task, "start_step", 0))
+                          d_model=getattr(task, "d_model", None), start_step=first_step)
         status = trainer.fit(state, deadline=deadline)
         restore_sigterm()
     except BaseException as exc:

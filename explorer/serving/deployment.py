@@ -22,7 +22,7 @@ from typing import Any
 import gradio as gr
 
 from explorer.serving.services import launcher, public_mode
-from explorer.shared.i18n import cookie, error, language
+from explorer.shared.i18n import cookie, error, language, text
 from train.launcher import QueueFull, QuotaExceeded, Stopped
 from train.limits import Quota, Refused, check_finite, check_lecture_sized
 from train.recipes import RECIPES
@@ -114,7 +114,9 @@ def refusal(exc: Refused | QueueFull | QuotaExceeded, lang: str) -> gr.Error:
                              limit=exc.limit)
     if exc.why == "data":
         return error("deploy.data", lang)
-    limit = " | ".join(map(str, exc.limit)) if isinstance(exc.limit, tuple) else exc.limit
+    shown = [text("deploy.empty", lang) if v == "" else str(v) for v in
+             (exc.limit if isinstance(exc.limit, tuple) else (exc.limit,))]
+    limit = " | ".join(shown)
     return error(f"deploy.{exc.why}", lang, field=exc.field, limit=limit, value=exc.value)
 
 

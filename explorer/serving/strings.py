@@ -30,6 +30,7 @@ STRINGS = {
                           "{field} 必须是有限的数字（你设置的是 {value}）。"),
     "deploy.not_offered": ("This public demo keeps runs lecture-sized: {field} may be {limit} here (you asked for "
                            "{value}).", "公开演示只运行课堂规模的训练：这里 {field} 只能是 {limit}（你设置的是 {value}）。"),
+    "deploy.empty": ("empty (the lecture preset's value)", "空（课堂预设的取值）"),
     "deploy.quota_address": ("Your network already has {n} runs queued or training, and each address may have "
                              "{limit} at a time here: wait for one to finish, or stop one.",
                              "你的网络已有 {n} 个训练在排队或运行，这里每个地址同时最多 {limit} 个："
