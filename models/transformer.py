@@ -325,6 +325,9 @@ def greedy_decode(model: Transformer, src: torch.Tensor, bos: int, eos: int, max
     return [row[:row.index(eos)] if eos in row else row for row in rows]
 
 
+PAPER_ALPHA = 0.6  # sec. 6.1's length penalty, chosen there on the development set
+
+
 def length_penalty(length: int | torch.Tensor, alpha: float):
     """Wu et al. 2016 (GNMT), used in sec. 6.1 with alpha = 0.6: ((5 + |Y|) / 6)^alpha."""
     return ((5 + length) / 6) ** alpha
@@ -332,7 +335,7 @@ def length_penalty(length: int | torch.Tensor, alpha: float):
 
 @torch.no_grad()
 def beam_search(model: Transformer, src: torch.Tensor, bos: int, eos: int, max_len: int, beam: int = 4,
-                alpha: float = 0.6, gates: dict[str, torch.Tensor] | None = None) -> list[list[int]]:
+                alpha: float = PAPER_ALPHA, gates: dict[str, torch.Tensor] | None = None) -> list[list[int]]:
     """Sec. 6.1: beam search for a batch src (B, S); a finished hypothesis scores log P(Y) / length_penalty(|Y|).
 
     Live hypotheses are ranked by log-probability, as in tensor2tensor. A sentence stops once no live

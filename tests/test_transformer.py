@@ -322,3 +322,30 @@ def test_checkpoint_averaging_keeps_the_newest_and_averages_them(tmp_path):
     mean = averager.average()
     torch.testing.assert_close(mean["w"], torch.full((2, 2), 2.0))
     assert mean["n"].item() == 3
+
+
+def test_the_length_penalty_is_chosen_on_validation_and_the_bundle_decodes_with_it(tmp_path):
+    """Sec. 6.1 chose alpha on the development set: tune_alpha scores each alpha on validation pairs, a larger
+    alpha gives longer output, the best one is recorded in the bundle, and the loaded translator decodes with it."""
+    import json
+    import shutil
+
+    from train.bleu import record, score, test_pairs, tune_alpha
+    from train.text_data import ROOT
+
+    shipped = ROOT / "assets" / "models" / "transformer-en-de"
+    if not (shipped / "model.safetensors").exists():
+        pytest.skip("the bundled En-De model is not in this checkout")
+    bundle = shutil.copytree(shipped, tmp_path / "en-de")
+    translator = load_bundle(bundle)
+    found = tune_alpha(translator, test_pairs("multi30k-en-de", "val")[:40], [1.0, 3.0], beam=4)
+    assert found[3.0].ratio > found[1.0].ratio > 0.8     # the penalty rewards length ...
+    assert found[1.0].bleu > found[3.0].bleu and translator.alpha == 1.0   # ... too much at 3.0
+    tested = score(translator, test_pairs("multi30k-en-de", "2016")[:20], 4, "2016")
+    record(bundle, translator, [tested], beam=4)
+    info = json.loads((bundle / "config.json").read_text())
+    assert info["beam_alpha"] == 1.0 and info["beam_alpha_val_bleu"] == {"1.0": round(found[1.0].bleu, 2),
+                                                                         "3.0": round(found[3.0].bleu, 2)}
+    assert info["scores"] == {"test_2016": tested.summary()} and "length penalty 1.0" in info["test_bleu_note"]
+    reloaded = load_bundle(bundle)
+    assert reloaded.alpha == 1.0 and score(reloaded, test_pairs("multi30k-en-de", "2016")[:20], 4).bleu == tested.bleu

@@ -317,13 +317,17 @@ def test_the_experiment_panel_trains_both_models_on_the_lecture_preset():
 
 
 def test_model_notes_say_what_each_bundle_trained_on_and_measured(home):
-    assert "sec. 6.1" in tab.model_note("run:x", "en") and "第 6.1 节" in tab.model_note("run:x", "zh")
+    assert "α = 0.6" in tab.model_note("run:x", {}, "en") and "第 6.1 节" in tab.model_note("run:x", {}, "zh")
+    chosen = {"beam_alpha": 1.4, "beam_alpha_val_bleu": {"0.6": 40.4, "1.4": 40.85}}
+    assert "α = 1.4 scores 40.85 BLEU there, the paper's 0.6 40.4" in tab.model_note("run:x", chosen, "en")
+    assert "α = 1.4 在验证集上得 40.85 BLEU" in tab.model_note("run:x", chosen, "zh")
     import json
     for name in ("transformer-en-de", "transformer-en-zh", "rnnsearch-en-de"):
         config = tab.MODELS_DIR / name / "config.json"
         if not config.exists():
             continue
-        card, note = json.loads(config.read_text()), tab.model_note(f"bundle:{name}", "en")
+        card = json.loads(config.read_text())
+        note = tab.model_note(f"bundle:{name}", card, "en")
         assert card["corpus"].split("-")[0].lower() in note.lower()   # multi30k, tatoeba
         assert f"{card['test_bleu']:.2f}" in note                    # the BLEU its card measured
 

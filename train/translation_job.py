@@ -9,7 +9,8 @@ The run trains in the run store ($PAPERLAB_HOME) under eq. 3's schedule, which n
 --minutes have passed (it stops at a log step with a checkpoint; the recipe's --steps caps it). The weights
 of the last --average checkpoints are averaged (sec. 6.1: "averaging the last 5 checkpoints"), exported
 into OUT/NAME (fp16 safetensors, tokenizer, config.json, metrics.csv, a model card with the scores) and
-scored with beam 4 and length penalty 0.6 on the corpus's test sets; the scores are printed.
+scored with beam 4 and length penalty 0.6 on the corpus's test sets; the scores are printed. With several
+--alphas the length penalty is chosen on the validation split first, as sec. 6.1 chose it on its development set.
 """
 from __future__ import annotations
 
@@ -20,7 +21,7 @@ from pathlib import Path
 
 import torch
 
-from train.bleu import Score, score, test_pairs, tests_of
+from train.bleu import Score, score, test_pairs, tests_of, tune_alpha
 from train.checkpoint import load_weights
 from train.cli import ProgressBar, add_config_options
 from train.recipes import get_recipe
@@ -64,7 +65,7 @@ def describe_model(cfg: TranslationConfig) -> tuple[str, str]:
 
 
 def model_card(name: str, recipe: str, cfg: TranslationConfig, run, minutes: float | None, device: str,
-               averaged: list[int], scores: dict[str, list[Score]], beam: int) -> str:
+               averaged: list[int], scores: dict[str, list[Score]], beam: int, alpha: str) -> str:
     """The bundle's README: recipe, time, hardware, the averaged checkpoints, test scores of the last and averaged
     weights."""
     which, model = describe_model(cfg)
@@ -83,7 +84,8 @@ def model_card(name: str, recipe: str, cfg: TranslationConfig, run, minutes: flo
         f"{cfg.eps}), {schedule}; {took} on {device}",
         f"- weights: the average of the checkpoints at steps {', '.join(f'{s:,}' for s in averaged)} (sec. 6.1), "
         "stored fp16",
-        f"- scores: sacrebleu (cased, detokenised; `zh` tokenizer for Chinese), beam {beam}, length penalty 0.6", "",
+        f"- scores: sacrebleu (cased, detokenised; `zh` tokenizer for Chinese), beam {beam}, length penalty {alpha}",
+        "",
         "| weights | test | BLEU | length ratio | BP |", "|---|---|---|---|---|", *rows, "",
         "Reproduce:", "", "```bash",
         f"python -m train.translation_job {name} --recipe {recipe} --out OUT --average {len(averaged)} "
@@ -101,6 +103,8 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--out", default="assets/models", help="the bundle goes into OUT/NAME")
     parser.add_argument("--average", type=int, default=5, help="checkpoints averaged (sec. 6.1: 5)")
     parser.add_argument("--beam", type=int, default=4)
+    parser.add_argument("--alphas", type=float, nargs="+", default=[0.6],
+                        help="length penalties to choose from on the validation split (sec. 6.1: 0.6)")
     parser.add_argument("--data", help="folder with the Multi30k test files (test 2017 is not bundled)")
     parser.add_argument("--home", help="run store (default: $PAPERLAB_HOME or the user cache)")
     parser.add_argument("--test-size", type=int, default=0, help="score the first N test pairs (0: all)")
@@ -111,7 +115,7 @@ def main(argv: list[str] | None = None) -> None:
         parser.error("--minutes (the training time budget) is required")
     if args.preset and args.preset not in recipe.presets:
         parser.error(f"--preset: {recipe.name} has {', '.join(recipe.presets)}")
-    own = ("name", "recipe", "preset", "out", "average", "beam", "data", "home", "test_size")
+    own = ("name", "recipe", "preset", "out", "average", "beam", "alphas", "data", "home", "test_size")
     overrides = {k: v for k, v in vars(args).items() if v is not None and k not in own}
     cfg = recipe.config(args.preset, **overrides)
     store = RunStore(args.home)
@@ -122,15 +126,20 @@ def main(argv: list[str] | None = None) -> None:
     print(f"{args.name}: run {run_id} {status} at step {store.get(run_id).step} after {(time.time() - tic) / 60:.1f} "
           f"min; averaging the checkpoints at steps {averager.steps()}", flush=True)
 
-    translator = load_run(store, run_id)   # the newest checkpoint
     device = "cuda" if torch.cuda.is_available() else "cpu"
-    translator.model.to(device)
+    translator, newest = load_run(store, run_id), load_run(store, run_id)   # both at the newest checkpoint
+    translator.model.load_state_dict(averager.average())
+    translator.info["beam_alpha"] = args.alphas[0]
+    translator.model.to(device), newest.model.to(device)
     corpus = cfg.corpus
     tests = tests_of(corpus, None if corpus != "multi30k-en-de" or args.data else ["2016"])
-    pairs = {test: test_pairs(corpus, test, args.data)[: args.test_size or None] for test in tests}
-    scores = {"last checkpoint": [score(translator, pairs[tests[0]], args.beam, tests[0])]}
-    translator.model.load_state_dict(averager.average())
-    scores["averaged"] = [score(translator, pairs[test], args.beam, test) for test in tests]
+    pairs = {test: test_pairs(corpus, test, args.data)[: args.test_size or None] for test in
+             (*tests, *["val"][:len(args.alphas) > 1])}
+    if len(args.alphas) > 1:
+        for found in tune_alpha(translator, pairs["val"], args.alphas, args.beam).values():
+            print(f"{args.name} averaged: {found.line(args.beam)}", flush=True)
+    scores = {"last checkpoint": [score(newest, pairs[tests[0]], args.beam, tests[0], translator.alpha)],
+              "averaged": [score(translator, pairs[test], args.beam, test) for test in tests]}
     greedy = score(translator, pairs[tests[0]], 1, tests[0])   # what the beam adds (the scorecard's Table 2 row)
     for label, found in scores.items():
         for s in found:
@@ -140,16 +149,17 @@ def main(argv: list[str] | None = None) -> None:
     run = store.get(run_id)
     out = Path(args.out) / args.name
     translator.model.cpu()
-    averaged = {f"test_{s.test}": {"bleu": round(s.bleu, 2), "length_ratio": round(s.ratio, 3), "bp": round(s.bp, 3)}
-                for s in scores["averaged"]}
+    averaged = {f"test_{s.test}": s.summary() for s in scores["averaged"]}
+    alpha = (f"{translator.alpha} (chosen on the validation split from {', '.join(map(str, args.alphas))}, sec. 6.1)"
+             if len(args.alphas) > 1 else f"{translator.alpha}")
     export_bundle(translator, out, name=args.name, steps=run.step, averaged_steps=averager.steps(),
                   scores=averaged, test_bleu=round(scores["averaged"][0].bleu, 2), test_bleu_greedy=round(greedy.bleu, 2),
-                  test_bleu_note=f"{tests[0]}, sacrebleu, beam {args.beam}, length penalty 0.6, averaged "
+                  test_bleu_note=f"{tests[0]}, sacrebleu, beam {args.beam}, length penalty {alpha}, averaged "
                                  f"checkpoints", train={**run.config, "steps": run.step})  # the steps it trained
     (out / "metrics.csv").write_text(store.metrics_csv(run_id))
     hardware = torch.cuda.get_device_name() if device == "cuda" else "CPU"
     (out / "README.md").write_text(model_card(args.name, recipe.name, cfg, run, training_minutes(legs(store, run_id)), hardware,
-                                              averager.steps(), scores, args.beam))
+                                              averager.steps(), scores, args.beam, alpha))
     print(f"{args.name}: exported to {out}", flush=True)
 
 

@@ -23,7 +23,7 @@ from tokenizers import Tokenizer
 
 from models.flops import training_flops
 from models.recurrent import RNNSearch, RNNSearchConfig
-from models.transformer import NORMS, Transformer, TransformerConfig, beam_search, greedy_decode
+from models.transformer import NORMS, PAPER_ALPHA, Transformer, TransformerConfig, beam_search, greedy_decode
 from train.checkpoint import newest_good_checkpoint
 from train.config import ConfigError, TrainConfig, choose
 from train.runtime import Dist
@@ -248,12 +248,17 @@ class Translator:
     def device(self) -> torch.device:
         return next(self.model.parameters()).device
 
+    @property
+    def alpha(self) -> float:
+        """Beam search's length penalty: sec. 6.1's 0.6, or the value a bundle chose on its validation split."""
+        return float(self.info.get("beam_alpha", PAPER_ALPHA))
+
     def source_ids(self, text: str) -> list[int]:
         return encode(self.tokenizer, text, self.max_source_tokens)
 
     @torch.no_grad()
     def translate(self, text: str, beam: int = 1, gates: dict[str, torch.Tensor] | None = None) -> Translation:
-        """Greedy (beam 1) or beam search with the paper's length penalty; output at most source + 50 tokens."""
+        """Greedy (beam 1) or beam search with length penalty self.alpha; output at most source + 50 tokens."""
         self.model.eval()
         ids = self.source_ids(text)
         src = torch.tensor([ids], device=self.device)
@@ -261,15 +266,17 @@ class Translator:
         out = self.decode(src, beam, max_len, gates)[0]
         return Translation(ids, out, self.tokenizer.decode(out))
 
-    def decode(self, src: torch.Tensor, beam: int, max_len: int, gates: dict[str, torch.Tensor] | None = None):
-        """Greedy (beam 1) or beam search (sec. 6.1, length penalty 0.6) of a padded batch src (B, S)."""
+    def decode(self, src: torch.Tensor, beam: int, max_len: int, gates: dict[str, torch.Tensor] | None = None,
+               alpha: float | None = None):
+        """Greedy (beam 1) or beam search (sec. 6.1; length penalty alpha, default self.alpha) of a padded batch
+        src (B, S)."""
         if beam == 1:
             return greedy_decode(self.model, src, BOS, EOS, max_len, gates)
-        return beam_search(self.model, src, BOS, EOS, max_len, beam, gates=gates)
+        return beam_search(self.model, src, BOS, EOS, max_len, beam, self.alpha if alpha is None else alpha, gates)
 
     @torch.no_grad()
     def translate_many(self, texts: Sequence[str], beam: int = 1, gates: dict[str, torch.Tensor] | None = None,
-                       batch: int = 100) -> list[str]:
+                       batch: int = 100, alpha: float | None = None) -> list[str]:
         """Translations of many sentences, in batches of similar source length (little padding)."""
         self.model.eval()
         ids = [self.source_ids(t) for t in texts]
@@ -278,7 +285,7 @@ class Translator:
         for start in range(0, len(order), batch):
             chunk = order[start:start + batch]
             max_len = min(max(len(ids[i]) for i in chunk) + 50, self.model.cfg.max_len - 1)
-            rows = self.decode(pad_batch([ids[i] for i in chunk], self.device), beam, max_len, gates)
+            rows = self.decode(pad_batch([ids[i] for i in chunk], self.device), beam, max_len, gates, alpha)
             for i, text in zip(chunk, self.tokenizer.decode_batch(rows)):
                 out[i] = text
         return out

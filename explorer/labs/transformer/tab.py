@@ -19,6 +19,7 @@ from explorer.serving.services import store
 from explorer.shared import experiment_panel, layout, reference_runs, run_text
 from explorer.shared.i18n import all_strings, error, inform, language, t, text, warn
 from explorer.shared.plots import curves_figure
+from models.transformer import PAPER_ALPHA
 from train.recipes import experiment_configs
 from train.recipes.translation import LECTURE
 from train.text_data import CORPORA, UNK, load_corpus
@@ -303,7 +304,7 @@ def model_info(key, request: gr.Request):
     cfg = translator.model.cfg
     summary = (f"**{info.get('corpus', '?')}** · N={cfg.n_layers}, d_model={cfg.d_model}, h={cfg.n_heads}, "
                f"d_ff={cfg.d_ff} · {text('transformer.info_steps', lang, steps=info.get('steps', '?'))} · BLEU {bleu}")
-    return f"{summary}\n\n{model_note(key, lang)}", curves(key, lang)
+    return f"{summary}\n\n{model_note(key, info, lang)}", curves(key, lang)
 
 
 def trained_on(key, request: gr.Request):
@@ -319,11 +320,20 @@ def trained_on(key, request: gr.Request):
             *buttons, *[gr.Button(visible=False)] * (N_EXAMPLES - len(buttons)))
 
 
-def model_note(key: str, lang: str) -> str:
+def model_note(key: str, info: dict[str, Any], lang: str) -> str:
     """What a bundled model was trained on and what it measures (its model card's numbers), and the beam used here."""
     note = f"transformer.note_{key.removeprefix('bundle:')}"
     return " ".join(([text(note, lang)] if key.startswith("bundle:") and note in all_strings() else [])
-                    + [text("transformer.beam_note", lang)])
+                    + [beam_note(info, lang)])
+
+
+def beam_note(info: dict[str, Any], lang: str) -> str:
+    """Sec. 6.1's beam and the model's length penalty: the paper's 0.6, or the one its validation set chose."""
+    alpha, chosen = info.get("beam_alpha", PAPER_ALPHA), info.get("beam_alpha_val_bleu", {})
+    if alpha == PAPER_ALPHA or str(PAPER_ALPHA) not in chosen:
+        return text("transformer.beam_note", lang, alpha=alpha)
+    return text("transformer.beam_note_chosen", lang, alpha=alpha, bleu=chosen[str(alpha)],
+                paper=chosen[str(PAPER_ALPHA)])
 
 
 def curves(key: str, lang: str):
