@@ -166,9 +166,9 @@ def test_inside_the_paper_draws_the_bundled_models_own_schedule(home):
     tab._load.cache_clear()
     key = "bundle:transformer-en-de"
     settings = tab.run_settings(key, tab.get_translator(key, "en"))
-    assert (settings["warmup_steps"], settings["steps"], settings["dropout"]) == (1500, 5150, 0.3)
+    assert (settings["warmup_steps"], settings["steps"], settings["dropout"]) == (1500, 7600, 0.3)
     lr_figure = tab.paper_views(key, None)[1]
-    assert "warmup=1500" in lr_figure.layout.title.text and max(lr_figure.data[0].x) == 5150
+    assert "warmup=1500" in lr_figure.layout.title.text and max(lr_figure.data[0].x) == 7600
 
 
 # -- Attention vs recurrence (issue 33) --------------------------------------------------------------------------
