@@ -112,16 +112,16 @@ def main(argv: list[str] | None = None) -> None:
     translator.model.to(args.device)
     corpus = translator.info.get("corpus", "multi30k-en-de")
     if args.tune_alpha:
-        for alpha, found in tune_alpha(translator, test_pairs(corpus, "val", args.data), args.tune_alpha,
-                                       args.beam).items():
-            print(f"alpha {alpha}: {found.line(args.beam)}", flush=True)
-        print(f"alpha {translator.alpha} is recorded in {args.model}", flush=True)
+        for found in tune_alpha(translator, test_pairs(corpus, "val", args.data), args.tune_alpha, args.beam).values():
+            print(found.line(args.beam), flush=True)
+        print(f"alpha {translator.alpha} scores best on validation", flush=True)
     scores = [score(translator, test_pairs(corpus, test, args.data), args.beam, test)
               for test in tests_of(corpus, args.test)]
     for found in scores:
         print(found.line(args.beam), flush=True)
     if args.tune_alpha:
         record(Path(args.model), translator, scores, args.beam)
+        print(f"alpha {translator.alpha} and these scores are recorded in {args.model}/config.json", flush=True)
 
 
 if __name__ == "__main__":
