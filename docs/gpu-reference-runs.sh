@@ -33,7 +33,7 @@ T1=$(date +%s); echo "data at $(( T1 - T0 )) s"
 # trained, and so are ResNet-20 on the mirror coded once more and ResNet-20 with seed 1 (the ResNet lab's JPEG and
 # Seeds tabs; both on this project's CPU, the second finished on 6 December 2026). Left: shortcut options B and C
 # (trained on the CPU to 56,060 and 50,700 iterations; their checkpoints were lost with that session's machine; B's
-# second run, at 30,840 on the CPU, travels as docs/carry/resnet20-cifar-b.tgz, same DATA path: `cp` it to
+# second run, at 36,620 on the CPU, travels as docs/carry/resnet20-cifar-b.tgz, same DATA path: `cp` it to
 # .device/store.tgz to go on).
 # Both from the start take about ten minutes of an H200 side by side: a first call A_MIN=6 TOTAL_MIN=6, then a
 # second on the warm machine.
