@@ -299,10 +299,11 @@ def test_the_translation_job_goes_on_from_a_bundle_and_records_what_it_trained(t
     main(["small", "--offline", "--init-from", str(bundle), "--n-layers", "1", "--d-model", "32", "--d-ff", "64",
           "--n-heads", "4", "--dropout", "0.0", "--batch-size", "500", "--steps", "304", "--minutes", "10",
           "--log-every", "2", "--checkpoint-every", "2", "--eval-size", "3", "--average", "2", "--beam", "1",
-          "--test-size", "3", "--out", str(tmp_path / "out"), "--home", str(tmp_path / "home")])
+          "--alphas", "0.6", "1.0", "--test-size", "3", "--out", str(tmp_path / "out"), "--home", str(tmp_path / "home")])
     info = json.loads((tmp_path / "out" / "small" / "config.json").read_text())
     assert (info["steps"], info["train"]["steps"], info["averaged_steps"]) == (304, 304, [302, 304])
     assert info["train"]["init_from"] == str(bundle) and {"test_bleu", "test_bleu_greedy"} <= info.keys()
+    assert info["beam_alpha"] == 0.6 and info["beam_alpha_val_bleu"].keys() == {"0.6", "1.0"}  # tied: the first
     assert f"going on from the weights of `{bundle}`" in (tmp_path / "out" / "small" / "README.md").read_text()
     first = (tmp_path / "out" / "small" / "metrics.csv").read_text().splitlines()[1]
     assert int(first.split(",")[0]) == 302   # the run's own log begins after the bundle's step

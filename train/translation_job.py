@@ -130,12 +130,14 @@ def main(argv: list[str] | None = None) -> None:
     translator, newest = load_run(store, run_id), load_run(store, run_id)   # both at the newest checkpoint
     translator.model.load_state_dict(averager.average())
     translator.info["beam_alpha"] = args.alphas[0]
-    translator.model.to(device), newest.model.to(device)
+    translator.model.to(device)
+    newest.model.to(device)
     corpus = cfg.corpus
     tests = tests_of(corpus, None if corpus != "multi30k-en-de" or args.data else ["2016"])
-    pairs = {test: test_pairs(corpus, test, args.data)[: args.test_size or None] for test in
-             (*tests, *["val"][:len(args.alphas) > 1])}
-    if len(args.alphas) > 1:
+    tuning = len(args.alphas) > 1
+    pairs = {test: test_pairs(corpus, test, args.data)[: args.test_size or None]
+             for test in (*tests, "val") if test != "val" or tuning}
+    if tuning:
         for found in tune_alpha(translator, pairs["val"], args.alphas, args.beam).values():
             print(f"{args.name} averaged: {found.line(args.beam)}", flush=True)
     scores = {"last checkpoint": [score(newest, pairs[tests[0]], args.beam, tests[0], translator.alpha)],
@@ -151,7 +153,7 @@ def main(argv: list[str] | None = None) -> None:
     translator.model.cpu()
     averaged = {f"test_{s.test}": s.summary() for s in scores["averaged"]}
     alpha = (f"{translator.alpha} (chosen on the validation split from {', '.join(map(str, args.alphas))}, sec. 6.1)"
-             if len(args.alphas) > 1 else f"{translator.alpha}")
+             if tuning else f"{translator.alpha}")
     export_bundle(translator, out, name=args.name, steps=run.step, averaged_steps=averager.steps(),
                   scores=averaged, test_bleu=round(scores["averaged"][0].bleu, 2), test_bleu_greedy=round(greedy.bleu, 2),
                   test_bleu_note=f"{tests[0]}, sacrebleu, beam {args.beam}, length penalty {alpha}, averaged "
