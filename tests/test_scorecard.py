@@ -64,6 +64,20 @@ def test_fig1_speedup_is_the_ratio_of_epochs_to_25_percent_at_each_nets_fastest_
     assert "| ReLU | PyTorch default | 1 | not within 8 |" in table and f"**{(tanh_at + 1) / 11:.1f}x**" in table
 
 
+def test_the_beam_claim_names_the_length_penalty_each_bundle_decodes_with(monkeypatch, tmp_path):
+    chosen = scorecard.beam_beats_greedy("transformer-en-de")
+    info = scorecard.translator("transformer-en-de")
+    ours, verdict = chosen("en")
+    assert f"α = {info['beam_alpha']} {info['test_bleu']:.2f}, greedy {info['test_bleu_greedy']:.2f}" in ours
+    assert verdict == ("yes" if info["test_bleu"] > info["test_bleu_greedy"] else "no")
+    assert "长度惩罚 α = " in chosen("zh")[0]
+    (tmp_path / "unchosen").mkdir()     # a bundle that never chose one decodes with the paper's 0.6
+    (tmp_path / "unchosen" / "config.json").write_text('{"test_bleu": 30.0, "test_bleu_greedy": 31.0}')
+    monkeypatch.setattr(reference_runs, "MODELS_DIR", tmp_path)
+    assert scorecard.beam_beats_greedy("unchosen")("en") == ("unchosen: beam 4 with length penalty α = 0.6 30.00, "
+                                                              "greedy 31.00 BLEU", "no")
+
+
 def test_a_missing_asset_is_reported_not_raised(monkeypatch, tmp_path):
     monkeypatch.setattr(reference_runs, "MODELS_DIR", tmp_path)
     claim = scorecard.Claim("transformer", "beam", scorecard.beam_beats_greedy("transformer-xx"))

@@ -86,14 +86,25 @@ def tune_alpha(translator: Translator, val: list[tuple[str, str]], alphas: list[
     return found
 
 
+def alpha_note(alpha: float, alphas=()) -> str:
+    """The length penalty, and the alphas it was chosen from on the validation split (sec. 6.1) if there were any."""
+    alphas = [str(a) for a in alphas]
+    return f"{alpha} (chosen on the validation split from {', '.join(alphas)}, sec. 6.1)" if len(alphas) > 1 else f"{alpha}"
+
+
+def test_note(test: str, beam: int, alpha: str) -> str:
+    """How a bundle's headline test score was measured (its config.json's test_bleu_note)."""
+    return f"{test}, sacrebleu, beam {beam}, length penalty {alpha}, averaged checkpoints"
+
+
 def record(folder: Path, translator: Translator, scores: list[Score], beam: int) -> None:
     """The bundle's config.json takes the translator's alpha, its validation scores and these test scores."""
     meta = json.loads((folder / "config.json").read_text())
     meta.update({k: translator.info[k] for k in ("beam_alpha", "beam_alpha_val_bleu")},
                 scores={f"test_{s.test}": s.summary() for s in scores},
                 test_bleu=round(scores[0].bleu, 2),
-                test_bleu_note=f"{scores[0].test}, sacrebleu, beam {beam}, length penalty {translator.alpha} (chosen "
-                               "on the validation split, sec. 6.1), averaged checkpoints")
+                test_bleu_note=test_note(scores[0].test, beam,
+                                         alpha_note(translator.alpha, translator.info["beam_alpha_val_bleu"])))
     atomic_write(folder / "config.json", lambda p: p.write_text(json.dumps(meta, indent=2, ensure_ascii=False)))
 
 

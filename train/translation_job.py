@@ -21,7 +21,7 @@ from pathlib import Path
 
 import torch
 
-from train.bleu import Score, score, test_pairs, tests_of, tune_alpha
+from train.bleu import Score, alpha_note, score, test_note, test_pairs, tests_of, tune_alpha
 from train.checkpoint import load_weights
 from train.cli import ProgressBar, add_config_options
 from train.recipes import get_recipe
@@ -152,12 +152,11 @@ def main(argv: list[str] | None = None) -> None:
     out = Path(args.out) / args.name
     translator.model.cpu()
     averaged = {f"test_{s.test}": s.summary() for s in scores["averaged"]}
-    alpha = (f"{translator.alpha} (chosen on the validation split from {', '.join(map(str, args.alphas))}, sec. 6.1)"
-             if tuning else f"{translator.alpha}")
+    alpha = alpha_note(translator.alpha, args.alphas)
     export_bundle(translator, out, name=args.name, steps=run.step, averaged_steps=averager.steps(),
                   scores=averaged, test_bleu=round(scores["averaged"][0].bleu, 2), test_bleu_greedy=round(greedy.bleu, 2),
-                  test_bleu_note=f"{tests[0]}, sacrebleu, beam {args.beam}, length penalty {alpha}, averaged "
-                                 f"checkpoints", train={**run.config, "steps": run.step})  # the steps it trained
+                  test_bleu_note=test_note(tests[0], args.beam, alpha),
+                  train={**run.config, "steps": run.step})  # the steps it trained
     (out / "metrics.csv").write_text(store.metrics_csv(run_id))
     hardware = torch.cuda.get_device_name() if device == "cuda" else "CPU"
     (out / "README.md").write_text(model_card(args.name, recipe.name, cfg, run, training_minutes(legs(store, run_id)), hardware,

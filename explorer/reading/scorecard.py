@@ -15,6 +15,7 @@ from pathlib import Path
 from explorer.shared import reference_runs
 from explorer.shared.i18n import text
 from explorer.shared.run_text import label as shown_label
+from models.transformer import PAPER_ALPHA
 from train.recipes import EXPERIMENTS
 from train.recipes.alexnet import STRONG_LRN
 
@@ -213,8 +214,9 @@ def translator(name: str) -> dict:
 def beam_beats_greedy(name: str) -> Callable[..., Measurement]:
     def measure(lang: str = "en") -> Measurement:
         info = translator(name)
-        beam, greedy = info["test_bleu"], info["test_bleu_greedy"]
-        return text("scorecard.ours_beam", lang, name=name, beam=beam, greedy=greedy), "yes" if beam > greedy else "no"
+        beam, greedy, alpha = info["test_bleu"], info["test_bleu_greedy"], info.get("beam_alpha", PAPER_ALPHA)
+        return (text("scorecard.ours_beam", lang, name=name, beam=beam, greedy=greedy, alpha=alpha),
+                "yes" if beam > greedy else "no")
     return measure
 
 

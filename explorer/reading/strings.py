@@ -168,8 +168,8 @@ SCORECARD = {
                               "{listed}（相差 {spread:.2f} 个百分点，{end:,} 次迭代）"),
     "scorecard.ours_test_error": ("{error:.2f}% ({steps:,} iterations, CIFAR-10 JPEG mirror)",
                                   "{error:.2f}%（{steps:,} 次迭代，CIFAR-10 JPEG 镜像）"),
-    "scorecard.ours_beam": ("{name}: beam 4 {beam:.2f}, greedy {greedy:.2f} BLEU",
-                            "{name}：束宽 4 {beam:.2f}，贪心解码 {greedy:.2f} BLEU"),
+    "scorecard.ours_beam": ("{name}: beam 4 with length penalty α = {alpha} {beam:.2f}, greedy {greedy:.2f} BLEU",
+                            "{name}：束宽 4、长度惩罚 α = {alpha} {beam:.2f}，贪心解码 {greedy:.2f} BLEU"),
     "scorecard.ours_recurrence": ("Transformer {bleu:.2f} BLEU after {minutes:.1f} min, RNNsearch {other:.2f} after "
                                   "{other_minutes:.1f} min (Multi30k En-De validation, greedy, one H200)",
                                   "Transformer {minutes:.1f} 分钟后 {bleu:.2f} BLEU，RNNsearch {other_minutes:.1f} 分钟后 "
