@@ -31,12 +31,11 @@ T1=$(date +%s); echo "data at $(( T1 - T0 )) s"
 # by two calls: 8 minutes with A_MIN=5.5, then 3.5 with A_MIN=2.6; a second call on the still-warm machine goes on
 # from /tmp/home, so runs are best finished within one session): every AlexNet ablation and the seed yardstick are
 # trained, and so are ResNet-20 on the mirror coded once more and ResNet-20 with seed 1 (the ResNet lab's JPEG and
-# Seeds tabs; both on this project's CPU, the second finished on 6 December 2026). Left: shortcut options B and C
-# (trained on the CPU to 56,060 and 50,700 iterations; their checkpoints were lost with that session's machine; B's
-# second run, at 36,620 on the CPU, travels as docs/carry/resnet20-cifar-b.tgz, same DATA path: `cp` it to
-# .device/store.tgz to go on).
-# Both from the start take about ten minutes of an H200 side by side: a first call A_MIN=6 TOTAL_MIN=6, then a
-# second on the warm machine.
+# Seeds tabs; both on this project's CPU, the second finished on 6 December 2026), and shortcut option B (its second
+# run, whole, on the CPU on 7 December 2026). Left: shortcut option C (trained on the CPU to 50,700 iterations; its
+# checkpoint was lost with that session's machine; a second run, begun on the CPU on 7 December 2026, travels as
+# docs/carry/resnet20-cifar-c.tgz, same DATA path: `cp` it to .device/store.tgz to go on). From the start it takes
+# about five minutes of an H200 (A_MIN=6).
 # As of 4 December 2026 (one H200 call of 7 minutes: Fig. 3's filter models, exported; attention-vs-recurrence's curves,
 # whose RNNsearch was cancelled by the call's deadline before export (rnnsearch-en-de was then trained on the CPU);
 # transformer-en-zh on the clean split in a second call), also left: transformer-en-de toward issue #32's 41 BLEU. A
@@ -44,7 +43,7 @@ T1=$(date +%s); echo "data at $(( T1 - T0 )) s"
 # reached 40.2 validation BLEU (greedy) at 7,500 steps. On 7 December 2026 the bundled model went on from its 2,737 GPU
 # steps to 5,150 and 7,600 on the CPU (--init-from; 38.98, then 39.04 on test 2016), so job C goes on from it for 9
 # minutes (C_MIN; C_MIN=0: no job C) with the bundle's recipe (dropout 0.3, warmup 1,500) and chooses alpha on validation.
-A_ONLY=${A_ONLY-resnet20-cifar-b resnet20-cifar-c}
+A_ONLY=${A_ONLY-resnet20-cifar-c}
 B_ONLY=${B_ONLY-}
 if python3 -c "import sys; sys.exit(not ${C_MIN:-9} > 0)"; then  # job C, beside A: en-de, averaged, scored, exported
   PAPERLAB_HOME=/tmp/home-c python3 -m train.translation_job transformer-en-de --minutes ${C_MIN:-9} --out /tmp/refC/models \
