@@ -61,12 +61,13 @@ STRINGS = {
         "new channels zero-padded (no parameters), **B** a 1x1 projection only there, or **C** a projection in every "
         "block. Table 3 finds C > B > A by small margins on ImageNet and concludes projections are not essential. "
         "The table counts the parameters of each option. The faint reference curves are ResNet-20 with each option on "
-        "the paper's schedule (CIFAR-10, JPEG mirror; B and C stop short of 64k); train your own beside them."),
+        "the paper's schedule (CIFAR-10, JPEG mirror; the table under the plot says where each ends); train your own "
+        "beside them."),
         ("第 3.3 节：当残差块改变通道数时，"
         "捷径连接可以是 **A** 恒等映射并对新增通道补零（无参数），**B** 仅在此处使用 1x1 投影，"
         "或 **C** 每个块都使用投影。表 3 在 ImageNet 上发现 C > B > A，但差距很小，并得出投影并非必需的结论。"
         "下表列出了每种方案的参数量。淡色参考曲线是三种方案的 ResNet-20，按论文的训练计划训练"
-        "（CIFAR-10 JPEG 镜像；B 和 C 尚未训练到 64k）；也可以自己训练，与之对比。")),
+        "（CIFAR-10 JPEG 镜像；图下方的表格给出每条曲线的终点）；也可以自己训练，与之对比。")),
     "resnet.reference_framed": ("reference: its {total:,} iterations drawn over {frame:,}",
                                 "参考：其 {total:,} 次迭代压缩绘制在 {frame:,} 次之内"),
     "resnet.seeds_mean": ("{net}, mean of {n} seeds", "{net}，{n} 个种子的均值"),
