@@ -34,8 +34,8 @@ T1=$(date +%s); echo "data at $(( T1 - T0 )) s"
 # Seeds tabs; both on this project's CPU, the second finished on 6 December 2026), and shortcut option B (its second
 # run, whole, on the CPU on 7 December 2026). Left: shortcut option C (trained on the CPU to 50,700 iterations; its
 # checkpoint was lost with that session's machine; a second run, begun on the CPU on 7 December 2026, travels as
-# docs/carry/resnet20-cifar-c.tgz, at 52,600, same DATA path: `cp` it to .device/store.tgz to go on). From the start it takes
-# about five minutes of an H200 (A_MIN=6).
+# docs/carry/resnet20-cifar-c.tgz, at 52,600, same DATA path: `cp` it to .device/store.tgz to go on). From the
+# start it takes about five minutes of an H200 (A_MIN=6).
 # As of 4 December 2026 (one H200 call of 7 minutes: Fig. 3's filter models, exported; attention-vs-recurrence's curves,
 # whose RNNsearch was cancelled by the call's deadline before export (rnnsearch-en-de was then trained on the CPU);
 # transformer-en-zh on the clean split in a second call), also left: transformer-en-de toward issue #32's 41 BLEU. A
